@@ -1,0 +1,34 @@
+"""Typed custom search attributes for oversight in the Temporal UI.
+
+No personal data here: search attribute values are not encrypted.
+"""
+
+from temporalio.common import SearchAttributeKey
+
+SUGGESTION_YEAR = SearchAttributeKey.for_int("SuggestionYear")
+ORIGIN_YEAR = SearchAttributeKey.for_int("OriginYear")
+STAGE = SearchAttributeKey.for_keyword("Stage")
+LEAD_UNIT = SearchAttributeKey.for_keyword("LeadUnit")
+UNITS = SearchAttributeKey.for_keyword_list("Units")
+FIELD = SearchAttributeKey.for_keyword("Field")
+RESULT_CLASS = SearchAttributeKey.for_keyword("ResultClass")
+OVERDUE = SearchAttributeKey.for_bool("Overdue")
+KEY_SUPERVISION = SearchAttributeKey.for_bool("KeySupervision")
+REPLY_DUE_AT = SearchAttributeKey.for_datetime("ReplyDueAt")
+WARNING_LEVEL = SearchAttributeKey.for_keyword("WarningLevel")
+CARRY_OVER_COUNT = SearchAttributeKey.for_int("CarryOverCount")
+
+ALL = [
+    SUGGESTION_YEAR,
+    ORIGIN_YEAR,
+    STAGE,
+    LEAD_UNIT,
+    UNITS,
+    FIELD,
+    RESULT_CLASS,
+    OVERDUE,
+    KEY_SUPERVISION,
+    REPLY_DUE_AT,
+    WARNING_LEVEL,
+    CARRY_OVER_COUNT,
+]

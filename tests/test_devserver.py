@@ -1,0 +1,111 @@
+"""The embedded dev server (huiyin.devserver): real `temporal server start-dev`,
+custom search attributes registered, and a restart on the same db file keeps them
+(and the workflows) — the `make run` restart case."""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import socket
+import subprocess
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from temporalio.api.enums.v1 import IndexedValueType
+from temporalio.api.operatorservice.v1 import ListSearchAttributesRequest
+from temporalio.client import Client, WorkflowExecutionStatus
+
+from huiyin.devserver import (
+    CLI_TYPE_NAMES,
+    devserver_command,
+    find_temporal_binary,
+    wait_for_port,
+)
+from workflows.search_attributes import ALL
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def _dev_server(db: Path, port: int) -> Iterator[subprocess.Popen]:
+    cmd = devserver_command(db, port=port, headless=True)
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, start_new_session=True)
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.wait(15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+async def _custom_search_attributes(client: Client) -> dict[str, int]:
+    resp = await client.operator_service.list_search_attributes(
+        ListSearchAttributesRequest(namespace="default")
+    )
+    return dict(resp.custom_attributes)
+
+
+def test_command_line_has_every_search_attribute():
+    cmd = devserver_command("var/x.db", port=7233, ui_port=8233, temporal="temporal")
+    assert cmd[:3] == ["temporal", "server", "start-dev"]
+    pairs = [cmd[i + 1] for i, a in enumerate(cmd) if a == "--search-attribute"]
+    assert pairs == [f"{k.name}={CLI_TYPE_NAMES[k.indexed_value_type]}" for k in ALL]
+    for flag, value in [
+        ("--db-filename", "var/x.db"),
+        ("--port", "7233"),
+        ("--ui-port", "8233"),
+        ("--namespace", "default"),
+        ("--ip", "127.0.0.1"),
+        ("--log-level", "warn"),
+    ]:
+        assert cmd[cmd.index(flag) + 1] == value
+    pragmas = [cmd[i + 1] for i, a in enumerate(cmd) if a == "--sqlite-pragma"]
+    assert pragmas == ["journal_mode=wal", "synchronous=normal"]
+
+
+async def test_dev_server_registers_search_attributes_and_survives_restart(tmp_path: Path):
+    try:
+        find_temporal_binary()
+    except RuntimeError as e:  # pragma: no cover - environment problem, not a code one
+        pytest.fail(str(e))
+    db = tmp_path / "temporal.db"
+    port = _free_port()
+    expected = {k.name: int(k.indexed_value_type) for k in ALL}
+    workflow_id = f"devserver-test-{uuid.uuid4()}"
+
+    # First start: fresh db file.
+    with _dev_server(db, port) as proc:
+        await wait_for_port("127.0.0.1", port, timeout=30, process=proc)
+        client = await Client.connect(f"127.0.0.1:{port}", namespace="default")
+        attrs = await _custom_search_attributes(client)
+        for name, value_type in expected.items():
+            assert attrs.get(name) == value_type, (
+                f"{name}: {attrs.get(name)} != {IndexedValueType.Name(value_type)}"
+            )
+        # A workflow nobody works on stays Running: it must survive the restart.
+        await client.start_workflow(
+            "NoSuchWorkflow", id=workflow_id, task_queue="devserver-test-nobody"
+        )
+    assert proc.returncode is not None
+    assert db.exists()
+
+    # Restart on the same file: registering the same search attributes again is accepted.
+    with _dev_server(db, port) as proc:
+        await wait_for_port("127.0.0.1", port, timeout=30, process=proc)
+        client = await Client.connect(f"127.0.0.1:{port}", namespace="default")
+        attrs = await _custom_search_attributes(client)
+        for name, value_type in expected.items():
+            assert attrs.get(name) == value_type
+        desc = await client.get_workflow_handle(workflow_id).describe()
+        assert desc.status == WorkflowExecutionStatus.RUNNING
+        assert proc.poll() is None, "dev server exited after restart"

@@ -1,0 +1,285 @@
+"""Run the whole system: `python -m huiyin.run` (what `make run` does).
+
+One supervised group of processes, started in this order:
+
+1. the Temporal dev server (huiyin.devserver; state in var/temporal.db, UI :8233),
+2. the worker (`python worker.py`),
+3. the API (`python -m uvicorn api.app:app`).
+
+Ctrl-C or SIGTERM stops the API and the worker first, then the server (each gets
+SIGINT, then SIGTERM after a grace period, then SIGKILL) and exits 0. If any child
+dies on its own, the others are stopped and the exit code is non-zero. A second
+Ctrl-C during shutdown skips the remaining grace periods.
+
+Each child runs in its own session/process group, so a Ctrl-C in the terminal reaches
+only this supervisor, which then stops the children in order.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from huiyin import devserver
+from huiyin.settings import PROJECT_ROOT, VAR_DIR, get_settings
+
+POLL_INTERVAL = 0.2
+SERVER_START_TIMEOUT = 60.0
+GRACE_SIGINT = 10.0  # seconds after SIGINT before SIGTERM
+GRACE_SIGTERM = 5.0  # seconds after SIGTERM before SIGKILL
+
+
+def log(msg: str) -> None:
+    print(f"[huiyin.run] {msg}", file=sys.stderr, flush=True)
+
+
+def _die_with_parent() -> None:
+    """In the child (Linux): get SIGTERM if the supervisor itself dies (e.g. SIGKILL)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        PR_SET_PDEATHSIG = 1
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except Exception:
+        pass
+
+
+@dataclass
+class Child:
+    name: str
+    argv: list[str]
+    proc: subprocess.Popen | None = field(default=None, repr=False)
+
+    def start(self, env: dict[str, str], cwd: Path) -> None:
+        self.proc = subprocess.Popen(
+            self.argv,
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,  # own process group: terminal Ctrl-C is not delivered here
+            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+        )
+
+    def running(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def signal(self, sig: int) -> None:
+        if not self.running():
+            return
+        try:
+            os.killpg(self.proc.pid, sig)  # the whole group: grandchildren too
+        except ProcessLookupError:
+            pass
+        except PermissionError:
+            self.proc.send_signal(sig)
+
+
+class Supervisor:
+    def __init__(self) -> None:
+        self.children: list[Child] = []
+        self.stop_signals = 0  # how many Ctrl-C / SIGTERM received
+
+    def _on_signal(self, signum: int, _frame: object) -> None:
+        self.stop_signals += 1
+        if self.stop_signals == 1:
+            log(f"{signal.Signals(signum).name} received: stopping (Ctrl-C again to hurry)")
+        else:
+            log(f"{signal.Signals(signum).name} received again: hurrying")
+
+    def install_signal_handlers(self) -> None:
+        signal.signal(signal.SIGINT, self._on_signal)
+        signal.signal(signal.SIGTERM, self._on_signal)
+        if hasattr(signal, "SIGHUP"):
+            signal.signal(signal.SIGHUP, self._on_signal)
+
+    def start(self, child: Child, env: dict[str, str]) -> None:
+        log(f"starting {child.name}: {subprocess.list2cmdline(child.argv)}")
+        child.start(env, PROJECT_ROOT)
+        self.children.append(child)
+
+    def dead_child(self) -> Child | None:
+        for child in self.children:
+            if not child.running():
+                return child
+        return None
+
+    def stop_group(self, group: list[Child]) -> None:
+        """SIGINT, then SIGTERM, then SIGKILL; each step only for those still running."""
+        group = [c for c in group if c.running()]
+        if not group:
+            return
+        log("stopping " + ", ".join(c.name for c in group))
+        signals_seen = self.stop_signals
+        for sig, grace in (
+            (signal.SIGINT, GRACE_SIGINT),
+            (signal.SIGTERM, GRACE_SIGTERM),
+            (signal.SIGKILL, None),
+        ):
+            alive = [c for c in group if c.running()]
+            if not alive:
+                break
+            if sig != signal.SIGINT:
+                log(f"{', '.join(c.name for c in alive)} still running: sending {sig.name}")
+            for c in alive:
+                c.signal(sig)
+            if grace is None:
+                for c in alive:
+                    c.proc.wait()
+                break
+            deadline = time.monotonic() + grace
+            while any(c.running() for c in alive) and time.monotonic() < deadline:
+                if self.stop_signals > signals_seen:  # another Ctrl-C: next step now
+                    signals_seen = self.stop_signals
+                    break
+                time.sleep(0.05)
+
+    def stop_all(self) -> None:
+        server = [c for c in self.children if c.name == "temporal"]
+        others = [c for c in self.children if c.name != "temporal"]
+        self.stop_group(others)  # API and worker first: they still talk to the server
+        self.stop_group(server)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m huiyin.run", description=__doc__.split("\n")[0])
+    p.add_argument(
+        "--db-filename",
+        type=Path,
+        default=devserver.DEFAULT_DB_FILENAME,
+        help="Temporal dev server state file (default: var/temporal.db)",
+    )
+    p.add_argument("--temporal-port", type=int, default=devserver.DEFAULT_PORT)
+    p.add_argument("--ui-port", type=int, default=devserver.DEFAULT_UI_PORT)
+    p.add_argument("--headless", action="store_true", help="no Temporal Web UI")
+    return p.parse_args(argv)
+
+
+def _display_host(host: str) -> str:
+    return "127.0.0.1" if host in ("0.0.0.0", "", "::") else host
+
+
+def _safe_url(url: str) -> str:
+    try:
+        from sqlalchemy.engine import make_url
+
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "(set)"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    settings = get_settings()
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    args.db_filename.parent.mkdir(parents=True, exist_ok=True)
+
+    ip = devserver.DEFAULT_IP
+    api_host = _display_host(settings.huiyin_api_host)
+    busy = [
+        (what, port)
+        for what, host, port in [
+            ("Temporal gRPC", ip, args.temporal_port),
+            ("Temporal UI", ip, None if args.headless else args.ui_port),
+            ("API", api_host, settings.huiyin_api_port),
+        ]
+        if port is not None and devserver.port_is_open(host, port)
+    ]
+    if busy:
+        for what, port in busy:
+            log(f"port {port} ({what}) is already in use: is Huiyin (or another Temporal) running?")
+        return 1
+
+    try:
+        server_cmd = devserver.devserver_command(
+            args.db_filename,
+            port=args.temporal_port,
+            ui_port=args.ui_port,
+            ip=ip,
+            namespace=settings.temporal_namespace,
+            headless=args.headless,
+        )
+    except devserver.TemporalCLINotFound as e:
+        log(str(e))
+        return 1
+
+    env = dict(os.environ)
+    env.setdefault("TEMPORAL_ADDRESS", f"{ip}:{args.temporal_port}")
+    env.setdefault("PYTHONUNBUFFERED", "1")
+
+    sup = Supervisor()
+    sup.install_signal_handlers()
+    exit_code = 0
+    failed = ""
+    try:
+        server = Child("temporal", server_cmd)
+        sup.start(server, env)
+        deadline = time.monotonic() + SERVER_START_TIMEOUT
+        while not devserver.port_is_open(ip, args.temporal_port):
+            if sup.stop_signals:
+                return 0
+            if not server.running():
+                log(f"temporal dev server exited with code {server.proc.returncode} while starting")
+                return 1
+            if time.monotonic() > deadline:
+                log(f"temporal dev server did not open {ip}:{args.temporal_port} "
+                    f"within {SERVER_START_TIMEOUT:g}s")
+                return 1
+            time.sleep(0.1)
+        log(f"Temporal dev server ready on {ip}:{args.temporal_port}")
+
+        if not sup.stop_signals:
+            sup.start(Child("worker", [sys.executable, "worker.py"]), env)
+        if not sup.stop_signals:
+            api_argv = [
+                sys.executable, "-m", "uvicorn", "api.app:app",
+                "--host", settings.huiyin_api_host,
+                "--port", str(settings.huiyin_api_port),
+            ]
+            sup.start(Child("api", api_argv), env)
+
+        announced = False
+        while not sup.stop_signals:
+            dead = sup.dead_child()
+            if dead is not None:
+                log(f"{dead.name} exited unexpectedly with code {dead.proc.returncode}; "
+                    "stopping the others")
+                exit_code = 1
+                failed = dead.name
+                break
+            if not announced and devserver.port_is_open(api_host, settings.huiyin_api_port):
+                announced = True
+                db = args.db_filename
+                try:
+                    db = db.resolve().relative_to(PROJECT_ROOT)
+                except ValueError:
+                    pass
+                lines = [
+                    "Huiyin is running:",
+                    f"  API            http://{api_host}:{settings.huiyin_api_port}/docs",
+                    "  Temporal UI    "
+                    + ("(headless)" if args.headless else f"http://{ip}:{args.ui_port}"),
+                    f"  Temporal gRPC  {ip}:{args.temporal_port}  "
+                    f"(namespace {settings.temporal_namespace}, state {db})",
+                    f"  Ledger DB      {_safe_url(settings.huiyin_database_url)}",
+                    "Press Ctrl-C to stop.",
+                ]
+                print("\n".join(lines), flush=True)
+            time.sleep(POLL_INTERVAL)
+    finally:
+        sup.stop_all()
+    if exit_code == 0:
+        log("stopped")
+    else:
+        log(f"stopped because {failed} exited unexpectedly (see its output above); exit code 1")
+    return exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,121 @@
+"""The staff's and deputies' actions on a suggestion: one model per workflow update.
+
+Every command names its actor. The API's request bodies are the same models
+without the actor, which the API fills in from the token.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field
+
+from domain.enums import ContactWay, ResultClass, Verdict
+from domain.models import Actor, Commitment, Model
+
+
+class Command(Model):
+    actor: Actor
+
+
+class Accept(Command):
+    """Accept as a suggestion (审查通过)."""
+
+
+class ReturnForRevision(Command):
+    """Return to the deputy to revise and resubmit (退回完善)."""
+
+    reason: str = Field(min_length=1)
+
+
+class Resubmit(Command):
+    title: str = Field(min_length=1)
+    body: str = Field(min_length=1)
+
+
+class Convert(Command):
+    """Convert to a reference letter (转为参阅件); ends the item."""
+
+    reason: str = Field(min_length=1)
+
+
+class Assign(Command):
+    """Assign (交办) to one lead unit with co-handling units, or to separate units (分办)."""
+
+    lead_unit: str | None = None
+    co_units: list[str] = []
+    separate_units: list[str] = []
+
+
+class SignForReceipt(Command):
+    """签收"""
+
+
+class RequestAdjustment(Command):
+    """A unit asks to return an item it thinks is not its responsibility (申请调整)."""
+
+    reason: str = Field(min_length=1)
+
+
+class DecideAdjustment(Command):
+    unit: str
+    approve: bool
+    new_unit: str | None = None
+    reason: str = ""
+
+
+class LogContact(Command):
+    when: datetime
+    way: ContactWay
+    summary: str = Field(min_length=1)
+
+
+class SubmitCoOpinion(Command):
+    text: str = Field(min_length=1)
+
+
+class RequestExtension(Command):
+    """Ask for the reply deadline to be extended to the long limit (延期)."""
+
+    reason: str = Field(min_length=1)
+
+
+class DecideExtension(Command):
+    approve: bool
+    reason: str = ""
+    unit: str | None = None  # needed only when several units have asked
+
+
+class DraftReply(Command):
+    text: str = Field(min_length=1)
+    result_class: ResultClass
+    commitments: list[Commitment] = []
+    face_to_face: bool = False
+    replied_by: str = ""
+    publish: bool = True
+    public_text: str = ""
+    no_publish_reason: str = ""
+
+
+class SignOffReply(Command):
+    """The unit head signs off the reply (审签)."""
+
+
+class CheckReply(Command):
+    """The coordinator checks the reply before it reaches the deputy."""
+
+    accept: bool
+    reason: str = ""
+    unit: str | None = None  # needed only when several units' replies await the check
+
+
+class GiveFeedback(Command):
+    verdict: Verdict
+    reasons: str = ""
+    unit: str | None = None  # needed only when several units replied separately
+
+
+class OrderRehandling(Command):
+    reason: str = Field(min_length=1)
+    leader_in_charge: str = Field(min_length=1)
+    unit: str | None = None  # needed only when several units await the order

@@ -1,0 +1,323 @@
+"""Pydantic models of a suggestion (人大代表建议) and everything recorded about it.
+
+These are the workflow's state and the payloads of its updates, so they stay
+plain data: no I/O, safe inside the workflow sandbox.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from domain.enums import (
+    AssignmentStatus,
+    ContactWay,
+    DeadlineKind,
+    DeadlineStatus,
+    Period,
+    ReplyStatus,
+    ResultClass,
+    Role,
+    Stage,
+    UnitRole,
+    Verdict,
+    WarningLevel,
+)
+from domain.policy import PolicyProfile
+
+
+NUMBER_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,31}$")
+
+
+def suggestion_workflow_id(year: int, number: str) -> str:
+    """The workflow id: from the public number only, never personal data."""
+    if not NUMBER_PATTERN.match(number):
+        raise ValueError(f"suggestion number {number!r} must be 1-32 letters, digits or '-'")
+    return f"suggestion-{year}-{number}"
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Actor(Model):
+    """Who acts: the API fills this from the token, never from the request body."""
+
+    user: str
+    role: Role
+    unit: str | None = None  # unit code, for unit roles
+    deputy: str | None = None  # deputy code, for deputies
+
+
+SYSTEM = Actor(user="system", role=Role.system)
+
+
+class Unit(Model):
+    """A handling unit (承办单位)."""
+
+    code: str
+    name: str
+    head_name: str = ""
+
+
+class Deputy(Model):
+    """A people's-congress deputy (人大代表)."""
+
+    code: str
+    name: str
+    delegation: str = ""
+    phone: str = ""
+
+
+class Commitment(Model):
+    """What a B reply promises and by when (承诺事项)."""
+
+    what: str = Field(min_length=1)
+    due_on: date
+
+
+class Contact(Model):
+    """One contact with the deputy (办前/办中/答复时沟通)."""
+
+    unit: str
+    when: datetime
+    way: ContactWay
+    summary: str
+    logged_by: str
+    logged_at: datetime
+
+
+class CoOpinion(Model):
+    """A co-handling unit's opinion sent to the lead unit (协办意见)."""
+
+    unit: str
+    text: str
+    submitted_by: str
+    submitted_at: datetime
+    late: bool = False
+
+
+class Request(Model):
+    """An adjustment or extension request and its decision."""
+
+    reason: str
+    requested_by: str
+    requested_at: datetime
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+    approved: bool | None = None
+    decision_reason: str = ""
+
+
+class RehandlingOrder(Model):
+    """The coordinator's order to handle again (二次办理)."""
+
+    reason: str
+    leader_in_charge: str  # 领导包案
+    ordered_by: str
+    ordered_at: datetime
+
+
+class Reply(Model):
+    """A reply (答复): drafted by the handler, signed off by the head, checked by the coordinator."""
+
+    unit: str
+    round: int  # 1 for the first reply, 2 after re-handling
+    text: str
+    result_class: ResultClass
+    commitments: list[Commitment] = []
+    face_to_face: bool = False  # 面复
+    replied_by: str = ""  # who gave it face to face
+    publish: bool = True  # 答复公开
+    public_text: str = ""
+    no_publish_reason: str = ""
+    status: ReplyStatus = ReplyStatus.draft
+    drafted_by: str
+    drafted_at: datetime
+    signed_off_by: str | None = None
+    signed_off_at: datetime | None = None
+    checked_by: str | None = None
+    checked_at: datetime | None = None
+    check_reason: str = ""
+    late: bool = False
+
+
+class Feedback(Model):
+    """A deputy's rating of a reply (代表反馈); verdict None records that none came in time."""
+
+    unit: str
+    round: int
+    deputy: str | None
+    verdict: Verdict | None
+    reasons: str = ""
+    at: datetime
+
+
+class Deadline(Model):
+    """A clock of the item: computed once when it starts, recorded with its basis."""
+
+    key: str  # unique within the item, e.g. "reply:U01:1"
+    kind: DeadlineKind
+    unit: str | None = None
+    start: datetime
+    rule: str  # e.g. "3 months"
+    policy: str  # policy profile and version, e.g. "national@2025.1"
+    due_at: datetime | None = None  # None only until the deadline activity has computed it
+    status: DeadlineStatus = DeadlineStatus.pending
+    closed_at: datetime | None = None
+    replaces: str | None = None  # key of the deadline this one superseded
+
+
+class Assignment(Model):
+    """One unit's part in handling the item (交办), with its own track when it replies."""
+
+    unit: str
+    role: UnitRole
+    status: AssignmentStatus = AssignmentStatus.active
+    assigned_at: datetime
+    signed_by: str | None = None  # 签收
+    signed_at: datetime | None = None
+    adjustment: Request | None = None
+    extension: Request | None = None
+    co_opinion: CoOpinion | None = None
+    # Track of a replying unit (lead or separate); None for co-handling units.
+    stage: Stage | None = None
+    round: int = 1
+    rehandling: RehandlingOrder | None = None
+    overdue: bool = False
+    outcome: str = ""  # how the track ended: satisfied, basically_satisfied, no_feedback, ...
+
+    @property
+    def replies_to_deputy(self) -> bool:
+        return self.role in (UnitRole.lead, UnitRole.separate)
+
+
+class Event(Model):
+    """One line of the item's timeline; the ledger keeps it with id = workflow id + seq."""
+
+    seq: int
+    at: datetime
+    action: str
+    actor: Actor
+    unit: str | None = None
+    detail: dict[str, Any] = {}
+
+
+class NewSuggestion(Model):
+    """What registering a suggestion (登记) needs; the starter loads the policy profile."""
+
+    number: str
+    year: int
+    period: Period
+    title: str
+    body: str
+    field: str
+    lead_deputy: str
+    co_signers: list[str] = []
+    delegation: str = ""
+    received_on: date
+    policy: PolicyProfile
+    registered_by: Actor
+
+
+class SuggestionState(Model):
+    """The whole state of one suggestion, as the workflow holds it and the query returns it."""
+
+    workflow_id: str
+    number: str
+    year: int
+    origin_year: int
+    carry_over_count: int = 0
+    period: Period
+    title: str
+    body: str
+    field: str
+    lead_deputy: str
+    co_signers: list[str] = []
+    delegation: str = ""
+    received_on: date
+    policy: PolicyProfile
+    stage: Stage = Stage.registered
+    accepted_at: datetime | None = None
+    revisions: int = 0
+    end_reason: str = ""
+    assignments: list[Assignment] = []
+    deadlines: list[Deadline] = []
+    contacts: list[Contact] = []
+    replies: list[Reply] = []
+    feedback: list[Feedback] = []
+    overdue: bool = False
+    key_supervision: bool = False
+    key_supervision_reason: str = ""
+    consultation_due: bool = False  # 约见/面商 required after a second "unsatisfied"
+    warning_level: WarningLevel = WarningLevel.none
+    events: list[Event] = []
+    last_event_seq: int = 0
+
+    @property
+    def ended(self) -> bool:
+        return self.stage in (Stage.converted, Stage.closed)
+
+    def active_assignments(self) -> list[Assignment]:
+        return [a for a in self.assignments if a.status == AssignmentStatus.active]
+
+    def tracks(self) -> list[Assignment]:
+        """The active units that reply to the deputy (lead or separate)."""
+        return [a for a in self.active_assignments() if a.replies_to_deputy]
+
+    def assignment(self, unit: str | None) -> Assignment | None:
+        return next((a for a in self.active_assignments() if a.unit == unit), None)
+
+    def lead_unit(self) -> str | None:
+        return next((a.unit for a in self.active_assignments() if a.role == UnitRole.lead), None)
+
+    def unit_codes(self) -> list[str]:
+        return [a.unit for a in self.active_assignments()]
+
+    def pending_deadline(self, kind: DeadlineKind, unit: str | None = None) -> Deadline | None:
+        return next(
+            (
+                d
+                for d in self.deadlines
+                if d.kind == kind and d.unit == unit and d.status == DeadlineStatus.pending
+            ),
+            None,
+        )
+
+    def current_reply(self, unit: str) -> Reply | None:
+        """The latest reply of a unit's current round."""
+        track = self.assignment(unit)
+        round_ = track.round if track else None
+        return next(
+            (r for r in reversed(self.replies) if r.unit == unit and r.round == round_), None
+        )
+
+    def result_class(self) -> ResultClass | None:
+        """Class of the latest reply delivered to the deputy, of any unit."""
+        accepted = [r for r in self.replies if r.status == ReplyStatus.accepted]
+        return accepted[-1].result_class if accepted else None
+
+    def next_due_at(self) -> datetime | None:
+        due = [d.due_at for d in self.deadlines if d.status == DeadlineStatus.pending and d.due_at]
+        return min(due) if due else None
+
+    def reply_due_at(self) -> datetime | None:
+        due = [
+            d.due_at
+            for d in self.deadlines
+            if d.kind in (DeadlineKind.reply, DeadlineKind.second_reply)
+            and d.status == DeadlineStatus.pending
+            and d.due_at
+        ]
+        return min(due) if due else None
+
+
+class ItemChanges(Model):
+    """What the workflow hands the ledger after each change: its state (without the
+    event list) and the events not yet recorded."""
+
+    state: SuggestionState
+    events: list[Event]

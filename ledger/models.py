@@ -1,0 +1,202 @@
+"""The ledger (台账): SQL tables that the workflows write and the API reads.
+
+`events` is append-only: one row per action or timer outcome, id = workflow id
++ sequence, so a retried write never lands twice. The suggestion, assignment,
+deadline, contact, reply and feedback tables are projections of each item's
+current state, rewritten from the workflow's state on every change.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+
+class UtcDateTime(TypeDecorator):
+    """Aware UTC datetimes on every database (SQLite forgets the zone otherwise)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the ledger; store aware UTC instants")
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UtcDateTime, dict[str, Any]: JSON, list[str]: JSON}
+
+
+class UnitRow(Base):
+    """承办单位"""
+
+    __tablename__ = "units"
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    head_name: Mapped[str] = mapped_column(String(100), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+
+
+class DeputyRow(Base):
+    """人大代表"""
+
+    __tablename__ = "deputies"
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    delegation: Mapped[str] = mapped_column(String(100), default="")
+    phone: Mapped[str] = mapped_column(String(50), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+
+
+class UserRow(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    unit_code: Mapped[str | None] = mapped_column(ForeignKey("units.code"), default=None)
+    deputy_code: Mapped[str | None] = mapped_column(ForeignKey("deputies.code"), default=None)
+    email: Mapped[str] = mapped_column(String(200), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+
+
+class SuggestionRow(Base):
+    """Current projection of one suggestion."""
+
+    __tablename__ = "suggestions"
+    __table_args__ = (
+        UniqueConstraint("year", "number", name="uq_suggestions_year_number"),
+        Index("ix_suggestions_year_stage", "year", "stage"),
+        Index("ix_suggestions_lead_unit_overdue", "lead_unit", "overdue"),
+    )
+    workflow_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(32))
+    period: Mapped[str] = mapped_column(String(10))
+    title: Mapped[str] = mapped_column(String(500))
+    body: Mapped[str] = mapped_column(Text)
+    field: Mapped[str] = mapped_column(String(50), index=True)
+    lead_deputy: Mapped[str] = mapped_column(String(32), index=True)
+    co_signers: Mapped[list[str]] = mapped_column(default=list)
+    delegation: Mapped[str] = mapped_column(String(100), default="")
+    received_on: Mapped[date] = mapped_column(Date)
+    policy: Mapped[str] = mapped_column(String(80))
+    stage: Mapped[str] = mapped_column(String(30))
+    result_class: Mapped[str | None] = mapped_column(String(2), default=None, index=True)
+    lead_unit: Mapped[str | None] = mapped_column(String(32), default=None)
+    co_units: Mapped[list[str]] = mapped_column(default=list)
+    overdue: Mapped[bool] = mapped_column(Boolean, default=False)
+    key_supervision: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    warning_level: Mapped[str] = mapped_column(String(10), default="none")
+    next_due_at: Mapped[datetime | None] = mapped_column(default=None)
+    reply_due_at: Mapped[datetime | None] = mapped_column(default=None)
+    origin_year: Mapped[int] = mapped_column(Integer)
+    carry_over_count: Mapped[int] = mapped_column(Integer, default=0)
+    last_event_seq: Mapped[int] = mapped_column(Integer, default=0)
+    state: Mapped[dict[str, Any]] = mapped_column(default=dict)  # the workflow's whole state (no events)
+    updated_at: Mapped[datetime]
+
+
+class AssignmentRow(Base):
+    __tablename__ = "assignments"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    workflow_id: Mapped[str] = mapped_column(ForeignKey("suggestions.workflow_id"), index=True)
+    unit: Mapped[str] = mapped_column(String(32), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20))
+    assigned_at: Mapped[datetime]
+    signed_at: Mapped[datetime | None] = mapped_column(default=None)
+    stage: Mapped[str | None] = mapped_column(String(30), default=None)
+    round: Mapped[int] = mapped_column(Integer, default=1)
+    overdue: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class DeadlineRow(Base):
+    __tablename__ = "deadlines"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    workflow_id: Mapped[str] = mapped_column(ForeignKey("suggestions.workflow_id"), index=True)
+    key: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(30))
+    unit: Mapped[str | None] = mapped_column(String(32), default=None)
+    start: Mapped[datetime]
+    rule: Mapped[str] = mapped_column(String(40))
+    policy: Mapped[str] = mapped_column(String(80))
+    due_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    closed_at: Mapped[datetime | None] = mapped_column(default=None)
+    replaces: Mapped[str | None] = mapped_column(String(80), default=None)
+
+
+class ContactRow(Base):
+    __tablename__ = "contacts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    workflow_id: Mapped[str] = mapped_column(ForeignKey("suggestions.workflow_id"), index=True)
+    unit: Mapped[str] = mapped_column(String(32))
+    when: Mapped[datetime]
+    way: Mapped[str] = mapped_column(String(20))
+    summary: Mapped[str] = mapped_column(Text)
+    logged_by: Mapped[str] = mapped_column(String(100))
+
+
+class ReplyRow(Base):
+    __tablename__ = "replies"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    workflow_id: Mapped[str] = mapped_column(ForeignKey("suggestions.workflow_id"), index=True)
+    unit: Mapped[str] = mapped_column(String(32))
+    round: Mapped[int] = mapped_column(Integer)
+    result_class: Mapped[str] = mapped_column(String(2))
+    status: Mapped[str] = mapped_column(String(20))
+    face_to_face: Mapped[bool] = mapped_column(Boolean)
+    replied_by: Mapped[str] = mapped_column(String(100), default="")
+    publish: Mapped[bool] = mapped_column(Boolean)
+    text: Mapped[str] = mapped_column(Text)
+    public_text: Mapped[str] = mapped_column(Text, default="")
+    no_publish_reason: Mapped[str] = mapped_column(Text, default="")
+    drafted_at: Mapped[datetime]
+    signed_off_at: Mapped[datetime | None] = mapped_column(default=None)
+    checked_at: Mapped[datetime | None] = mapped_column(default=None)
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class FeedbackRow(Base):
+    __tablename__ = "feedback"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    workflow_id: Mapped[str] = mapped_column(ForeignKey("suggestions.workflow_id"), index=True)
+    unit: Mapped[str] = mapped_column(String(32))
+    round: Mapped[int] = mapped_column(Integer)
+    deputy: Mapped[str | None] = mapped_column(String(32), default=None)
+    verdict: Mapped[str | None] = mapped_column(String(30), default=None)
+    reasons: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime]
+
+
+class EventRow(Base):
+    """Append-only event log: who, role, unit, when, what, payload."""
+
+    __tablename__ = "events"
+    __table_args__ = (Index("ix_events_workflow_seq", "workflow_id", "seq"), Index("ix_events_action_at", "action", "at"))
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)  # f"{workflow_id}:{seq}"
+    workflow_id: Mapped[str] = mapped_column(String(80))
+    seq: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime]
+    action: Mapped[str] = mapped_column(String(50))
+    actor_user: Mapped[str] = mapped_column(String(100))
+    actor_role: Mapped[str] = mapped_column(String(20))
+    actor_unit: Mapped[str | None] = mapped_column(String(32), default=None)
+    actor_deputy: Mapped[str | None] = mapped_column(String(32), default=None)
+    unit: Mapped[str | None] = mapped_column(String(32), default=None)
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    recorded_at: Mapped[datetime]

@@ -1,0 +1,170 @@
+"""Writing an item's changes into the ledger, idempotently.
+
+Events are keyed by workflow id + sequence and inserted only if absent; the
+projection rows are replaced by the state they describe, and never by an
+older state than the one already stored. So a retried activity writes nothing
+twice and a late retry cannot move the ledger backwards.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from domain.models import ItemChanges, SuggestionState
+from ledger.models import (
+    AssignmentRow,
+    ContactRow,
+    DeadlineRow,
+    EventRow,
+    FeedbackRow,
+    ReplyRow,
+    SuggestionRow,
+)
+
+PROJECTION_TABLES = (AssignmentRow, DeadlineRow, ContactRow, ReplyRow, FeedbackRow)
+
+
+def record_changes(session: Session, changes: ItemChanges) -> int:
+    """Store new events and the item's projection; returns how many events were new."""
+    state = changes.state
+    now = datetime.now(timezone.utc)
+    stored = session.get(SuggestionRow, state.workflow_id)
+    if stored is None or stored.last_event_seq <= state.last_event_seq:
+        _write_projection(session, state, stored, now)
+    new_events = _insert_missing_events(session, changes, now)
+    session.commit()
+    return new_events
+
+
+def _insert_missing_events(session: Session, changes: ItemChanges, now: datetime) -> int:
+    wid = changes.state.workflow_id
+    ids = [f"{wid}:{e.seq}" for e in changes.events]
+    existing = set(session.scalars(select(EventRow.id).where(EventRow.id.in_(ids)))) if ids else set()
+    for event, event_id in zip(changes.events, ids):
+        if event_id in existing:
+            continue
+        session.add(
+            EventRow(
+                id=event_id,
+                workflow_id=wid,
+                seq=event.seq,
+                at=event.at,
+                action=event.action,
+                actor_user=event.actor.user,
+                actor_role=event.actor.role.value,
+                actor_unit=event.actor.unit,
+                actor_deputy=event.actor.deputy,
+                unit=event.unit,
+                payload=event.detail,
+                recorded_at=now,
+            )
+        )
+    return len(ids) - len(existing)
+
+
+def _write_projection(session: Session, state: SuggestionState, row: SuggestionRow | None, now: datetime) -> None:
+    values = dict(
+        year=state.year,
+        number=state.number,
+        period=state.period.value,
+        title=state.title,
+        body=state.body,
+        field=state.field,
+        lead_deputy=state.lead_deputy,
+        co_signers=state.co_signers,
+        delegation=state.delegation,
+        received_on=state.received_on,
+        policy=state.policy.ref,
+        stage=state.stage.value,
+        result_class=state.result_class().value if state.result_class() else None,
+        lead_unit=state.lead_unit(),
+        co_units=[a.unit for a in state.active_assignments() if a.role.value == "co_handling"],
+        overdue=state.overdue,
+        key_supervision=state.key_supervision,
+        warning_level=state.warning_level.value,
+        next_due_at=state.next_due_at(),
+        reply_due_at=state.reply_due_at(),
+        origin_year=state.origin_year,
+        carry_over_count=state.carry_over_count,
+        last_event_seq=state.last_event_seq,
+        state=state.model_dump(mode="json", exclude={"events"}),
+        updated_at=now,
+    )
+    if row is None:
+        session.add(SuggestionRow(workflow_id=state.workflow_id, **values))
+        session.flush()
+    else:
+        for key, value in values.items():
+            setattr(row, key, value)
+    wid = state.workflow_id
+    for table in PROJECTION_TABLES:
+        session.execute(delete(table).where(table.workflow_id == wid))
+    session.add_all(
+        AssignmentRow(
+            workflow_id=wid,
+            unit=a.unit,
+            role=a.role.value,
+            status=a.status.value,
+            assigned_at=a.assigned_at,
+            signed_at=a.signed_at,
+            stage=a.stage.value if a.stage else None,
+            round=a.round,
+            overdue=a.overdue,
+        )
+        for a in state.assignments
+    )
+    session.add_all(
+        DeadlineRow(
+            workflow_id=wid,
+            key=d.key,
+            kind=d.kind.value,
+            unit=d.unit,
+            start=d.start,
+            rule=d.rule,
+            policy=d.policy,
+            due_at=d.due_at,
+            status=d.status.value,
+            closed_at=d.closed_at,
+            replaces=d.replaces,
+        )
+        for d in state.deadlines
+    )
+    session.add_all(
+        ContactRow(workflow_id=wid, unit=x.unit, when=x.when, way=x.way.value, summary=x.summary, logged_by=x.logged_by)
+        for x in state.contacts
+    )
+    session.add_all(
+        ReplyRow(
+            workflow_id=wid,
+            unit=r.unit,
+            round=r.round,
+            result_class=r.result_class.value,
+            status=r.status.value,
+            face_to_face=r.face_to_face,
+            replied_by=r.replied_by,
+            publish=r.publish,
+            text=r.text,
+            public_text=r.public_text,
+            no_publish_reason=r.no_publish_reason,
+            drafted_at=r.drafted_at,
+            signed_off_at=r.signed_off_at,
+            checked_at=r.checked_at,
+            late=r.late,
+        )
+        for r in state.replies
+    )
+    session.add_all(
+        FeedbackRow(
+            workflow_id=wid,
+            unit=f.unit,
+            round=f.round,
+            deputy=f.deputy,
+            verdict=f.verdict.value if f.verdict else None,
+            reasons=f.reasons,
+            at=f.at,
+        )
+        for f in state.feedback
+    )

@@ -1,0 +1,133 @@
+"""Driving a suggestion workflow in tests the way staff and deputies would."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError
+from temporalio.testing import WorkflowEnvironment
+
+from domain import commands as c
+from domain.enums import ContactWay, Period, ResultClass, Role, Verdict
+from domain.models import Actor, Commitment, NewSuggestion, SuggestionState, suggestion_workflow_id
+from huiyin.config_files import load_policy
+from workflows.suggestion import SuggestionWorkflow
+
+COORDINATOR = Actor(user="coord", role=Role.coordinator)
+LEAD_DEPUTY = Actor(user="dep-lead", role=Role.deputy, deputy="D001")
+CO_SIGNER = Actor(user="dep-co", role=Role.deputy, deputy="D002")
+OTHER_DEPUTY = Actor(user="dep-other", role=Role.deputy, deputy="D999")
+SUPERVISOR = Actor(user="sup", role=Role.supervisor)
+
+
+def handler(unit: str) -> Actor:
+    return Actor(user=f"handler-{unit}", role=Role.unit_handler, unit=unit)
+
+
+def head(unit: str) -> Actor:
+    return Actor(user=f"head-{unit}", role=Role.unit_head, unit=unit)
+
+
+def new_suggestion(number: str, period: Period = Period.session, policy: str = "national") -> NewSuggestion:
+    return NewSuggestion(
+        number=number,
+        year=2026,
+        period=period,
+        title="关于加强老旧小区加装电梯的建议",
+        body="建议简化审批流程，加大财政补贴力度。",
+        field="urban_management",
+        lead_deputy="D001",
+        co_signers=["D002"],
+        delegation="城区代表团",
+        received_on=date(2026, 3, 5),
+        policy=load_policy(policy),
+        registered_by=COORDINATOR,
+    )
+
+
+class Item:
+    """One suggestion under test, on the time-skipping server."""
+
+    def __init__(self, env: WorkflowEnvironment, handle: WorkflowHandle):
+        self.env, self.handle = env, handle
+
+    @classmethod
+    async def start(cls, env: WorkflowEnvironment, task_queue: str, new: NewSuggestion) -> "Item":
+        handle = await env.client.start_workflow(
+            SuggestionWorkflow.run,
+            new,
+            id=suggestion_workflow_id(new.year, new.number),
+            task_queue=task_queue,
+        )
+        return cls(env, handle)
+
+    async def do(self, update, cmd: c.Command) -> SuggestionState:
+        return await self.handle.execute_update(update, cmd)
+
+    async def refused(self, update, cmd: c.Command, kind: str, text: str) -> None:
+        with pytest.raises(WorkflowUpdateFailedError) as failure:
+            await self.handle.execute_update(update, cmd)
+        cause = failure.value.cause
+        assert isinstance(cause, ApplicationError), cause
+        assert cause.type == kind, f"{cause.type}: {cause.message}"
+        assert text in cause.message, cause.message
+
+    async def state(self) -> SuggestionState:
+        return await self.handle.query(SuggestionWorkflow.get_state)
+
+    async def now(self) -> datetime:
+        return await self.env.get_current_time()
+
+    async def pass_days(self, days: float) -> SuggestionState:
+        await self.env.sleep(timedelta(days=days))
+        return await self.state()
+
+    # --- common stretches of the process -------------------------------------------------
+
+    async def accept_and_assign(self, lead: str | None = "U01", co: list[str] = (), separate: list[str] = ()) -> SuggestionState:
+        await self.do(SuggestionWorkflow.accept, c.Accept(actor=COORDINATOR))
+        return await self.do(
+            SuggestionWorkflow.assign,
+            c.Assign(actor=COORDINATOR, lead_unit=lead, co_units=list(co), separate_units=list(separate)),
+        )
+
+    async def prepare_reply(self, unit: str) -> None:
+        """Sign for receipt and contact the deputy (办前沟通)."""
+        await self.do(SuggestionWorkflow.sign_for_receipt, c.SignForReceipt(actor=handler(unit)))
+        await self.contact(unit)
+
+    async def contact(self, unit: str) -> SuggestionState:
+        when = await self.now() - timedelta(hours=1)
+        return await self.do(
+            SuggestionWorkflow.log_contact,
+            c.LogContact(actor=handler(unit), when=when, way=ContactWay.visit, summary="上门走访代表，了解诉求"),
+        )
+
+    async def reply(self, unit: str, result_class: ResultClass = ResultClass.A, **extra) -> SuggestionState:
+        """Draft, sign off and pass the coordinator's check."""
+        await self.do(SuggestionWorkflow.draft_reply, draft(unit, result_class, **extra))
+        await self.do(SuggestionWorkflow.sign_off_reply, c.SignOffReply(actor=head(unit)))
+        return await self.do(SuggestionWorkflow.check_reply, c.CheckReply(actor=COORDINATOR, accept=True, unit=unit))
+
+    async def rate(self, verdict: Verdict, unit: str | None = None, reasons: str = "", actor: Actor = LEAD_DEPUTY) -> SuggestionState:
+        return await self.do(
+            SuggestionWorkflow.give_feedback, c.GiveFeedback(actor=actor, verdict=verdict, reasons=reasons, unit=unit)
+        )
+
+
+def draft(unit: str, result_class: ResultClass = ResultClass.A, **extra) -> c.DraftReply:
+    fields = dict(
+        actor=handler(unit),
+        text="经研究，已将加装电梯纳入年度民生实事，补贴标准提高至每台20万元。",
+        result_class=result_class,
+        face_to_face=True,
+        replied_by="局长 王某",
+        publish=True,
+        public_text="已纳入年度民生实事。",
+    )
+    if result_class == ResultClass.B:
+        fields["commitments"] = [Commitment(what="完成首批50台加装", due_on=date(2030, 6, 30))]
+    fields.update(extra)
+    return c.DraftReply(**fields)

@@ -1,0 +1,299 @@
+"""SuggestionWorkflow: one deputy's suggestion (人大代表建议), from registration until it is settled.
+
+Its timers are the deadlines, its updates the staff's and deputies' actions,
+its history the audit trail. The rules live in `domain.process`; this class
+only sequences them: apply an action, compute the new clocks, record the
+change in the ledger, show it in the search attributes, and wait for the next
+action or the next clock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta
+
+from temporalio import workflow
+from temporalio.common import SearchAttributePair, TypedSearchAttributes
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from activities.deadlines import DueRequest, compute_due_instants
+    from domain import commands as c
+    from domain import process
+    from domain.models import ItemChanges, NewSuggestion, SuggestionState
+    from workflows import search_attributes as sa
+
+LOCAL_ACTIVITY_TIMEOUT = timedelta(seconds=30)
+# Named, not imported: the ledger activity's module pulls in SQLAlchemy, which stays out of workflows.
+RECORD_CHANGES = "record_changes"
+
+
+def search_attributes_of(state: SuggestionState) -> TypedSearchAttributes:
+    """Oversight view of an item for the Temporal UI: no personal data."""
+    pairs = [
+        SearchAttributePair(sa.SUGGESTION_YEAR, state.year),
+        SearchAttributePair(sa.ORIGIN_YEAR, state.origin_year),
+        SearchAttributePair(sa.STAGE, state.stage.value),
+        SearchAttributePair(sa.FIELD, state.field),
+        SearchAttributePair(sa.UNITS, state.unit_codes()),
+        SearchAttributePair(sa.OVERDUE, state.overdue),
+        SearchAttributePair(sa.KEY_SUPERVISION, state.key_supervision),
+        SearchAttributePair(sa.WARNING_LEVEL, state.warning_level.value),
+        SearchAttributePair(sa.CARRY_OVER_COUNT, state.carry_over_count),
+    ]
+    if lead := state.lead_unit():
+        pairs.append(SearchAttributePair(sa.LEAD_UNIT, lead))
+    if result_class := state.result_class():
+        pairs.append(SearchAttributePair(sa.RESULT_CLASS, result_class.value))
+    if reply_due := state.reply_due_at():
+        pairs.append(SearchAttributePair(sa.REPLY_DUE_AT, reply_due))
+    return TypedSearchAttributes(pairs)
+
+
+@workflow.defn
+class SuggestionWorkflow:
+    @workflow.init
+    def __init__(self, new: NewSuggestion) -> None:
+        self.state = process.register(new, workflow.info().workflow_id, workflow.now())
+        self.lock = asyncio.Lock()  # one action or clock at a time, even across activity awaits
+        self.recorded_seq = 0  # events up to here are in the ledger
+        self.revision = 0  # bumped on every change, so the main loop re-reads the clocks
+        self.shown: dict[str, object] = {}  # search attributes as last upserted
+
+    @workflow.run
+    async def run(self, new: NewSuggestion) -> SuggestionState:
+        async with self.lock:
+            await self._publish()
+        while not self.state.ended:
+            await self._wait_for_change_or_deadline()
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return self.state
+
+    async def _wait_for_change_or_deadline(self) -> None:
+        seen = self.revision
+        due = self.state.next_due_at()
+        if due is None:
+            await workflow.wait_condition(lambda: self.revision != seen)
+            return
+        remaining = due - workflow.now()
+        if remaining > timedelta(0):
+            try:
+                await workflow.wait_condition(lambda: self.revision != seen, timeout=remaining)
+                return
+            except asyncio.TimeoutError:
+                pass
+        async with self.lock:
+            process.on_time_passed(self.state, workflow.now())
+            await self._publish()
+
+    @workflow.query
+    def get_state(self) -> SuggestionState:
+        return self.state
+
+    # --- one update per action; each validator runs the same rule on a copy ----------------
+
+    def _check(self, cmd: c.Command) -> None:
+        try:
+            process.apply(self.state.model_copy(deep=True), cmd, workflow.now())
+        except process.Refusal as refusal:
+            raise ApplicationError(refusal.message, type=refusal.kind, non_retryable=True) from None
+
+    async def _act(self, cmd: c.Command) -> SuggestionState:
+        async with self.lock:
+            # Applied to a copy and swapped in, so a refusal leaves nothing half done.
+            changed = self.state.model_copy(deep=True)
+            try:
+                process.apply(changed, cmd, workflow.now())
+            except process.Refusal as refusal:
+                raise ApplicationError(refusal.message, type=refusal.kind, non_retryable=True) from None
+            self.state = changed
+            await self._publish()
+            return self.state
+
+    async def _publish(self) -> None:
+        """Compute new clocks, write the ledger, show the change in the Temporal UI."""
+        await self._compute_new_deadlines()
+        new_events = [e for e in self.state.events if e.seq > self.recorded_seq]
+        if new_events:
+            await workflow.execute_local_activity(
+                RECORD_CHANGES,
+                ItemChanges(state=self.state.model_copy(update={"events": []}), events=new_events),
+                start_to_close_timeout=LOCAL_ACTIVITY_TIMEOUT,
+            )
+            self.recorded_seq = new_events[-1].seq
+        self._show_search_attributes()
+        self.revision += 1
+
+    async def _compute_new_deadlines(self) -> None:
+        waiting = [d for d in self.state.deadlines if d.due_at is None]
+        if not waiting:
+            return
+        due = await workflow.execute_local_activity(
+            compute_due_instants,
+            [DueRequest(start=d.start, rule=d.rule) for d in waiting],
+            start_to_close_timeout=LOCAL_ACTIVITY_TIMEOUT,
+        )
+        now = workflow.now()
+        for deadline, due_at in zip(waiting, due):
+            deadline.due_at = due_at
+            process.record(
+                self.state,
+                now,
+                process.SYSTEM,
+                "deadline_set",
+                deadline.unit,
+                deadline=deadline.key,
+                kind=deadline.kind.value,
+                start=deadline.start.isoformat(),
+                rule=deadline.rule,
+                policy=deadline.policy,
+                due_at=deadline.due_at.isoformat(),
+                replaces=deadline.replaces,
+            )
+
+    def _show_search_attributes(self) -> None:
+        wanted = search_attributes_of(self.state)
+        changed = [
+            pair.key.value_set(pair.value)
+            for pair in wanted
+            if self.shown.get(pair.key.name) != pair.value
+        ]
+        if changed:
+            workflow.upsert_search_attributes(changed)
+            self.shown.update({pair.key.name: pair.value for pair in wanted})
+
+    @workflow.update
+    async def accept(self, cmd: c.Accept) -> SuggestionState:
+        return await self._act(cmd)
+
+    @accept.validator
+    def _validate_accept(self, cmd: c.Accept) -> None:
+        self._check(cmd)
+
+    @workflow.update
+    async def return_for_revision(self, cmd: c.ReturnForRevision) -> SuggestionState:
+        return await self._act(cmd)
+
+    @return_for_revision.validator
+    def _validate_return_for_revision(self, cmd: c.ReturnForRevision) -> None:
+        self._check(cmd)
+
+    @workflow.update
+    async def resubmit(self, cmd: c.Resubmit) -> SuggestionState:
+        return await self._act(cmd)
+
+    @resubmit.validator
+    def _validate_resubmit(self, cmd: c.Resubmit) -> None:
+        self._check(cmd)
+
+    @workflow.update
+    async def convert(self, cmd: c.Convert) -> SuggestionState:
+        return await self._act(cmd)
+
+    @convert.validator
+    def _validate_convert(self, cmd: c.Convert) -> None:
+        self._check(cmd)
+
+    @workflow.update
+    async def assign(self, cmd: c.Assign) -> SuggestionState:
+        return await self._act(cmd)
+
+    @assign.validator
+    def _validate_assign(self, cmd: c.Assign) -> None:
+        self._check(cmd)
+
+    @workflow.update
+    async def sign_for_receipt(self, cmd: c.SignForReceipt) -> SuggestionState:
+        return await self._act(cmd)
+
+    @sign_for_receipt.validator
+    def _validate_sign_for_receipt(self, cmd: c.SignForReceipt) -> None:
+        self._check(cmd)
+
+    @workflow.update
+    async def request_adjustment(self, cmd: c.RequestAdjustment) -> SuggestionState:
+        return await self._act(cmd)
+
+    @request_adjustment.validator
+    def _validate_request_adjustment(self, cmd: c.RequestAdjustment) -> None:
+        self._check(cmd)
+
+    @workflow.update
+    async def decide_adjustment(self, cmd: c.DecideAdjustment) -> SuggestionState:
+        return await self._act(cmd)
+
+    @decide_adjustment.validator
+    def _validate_decide_adjustment(self, cmd: c.DecideAdjustment) -> None:
+        self._check(cmd)
+
+    @workflow.update
+    async def log_contact(self, cmd: c.LogContact) -> SuggestionState:
+        return await self._act(cmd)
+
+    @log_contact.validator
+    def _validate_log_contact(self, cmd: c.LogContact) -> None:
+        self._check(cmd)
+
+    @workflow.update
+    async def submit_co_opinion(self, cmd: c.SubmitCoOpinion) -> SuggestionState:
+        return await self._act(cmd)
+
+    @submit_co_opinion.validator
+    def _validate_submit_co_opinion(self, cmd: c.SubmitCoOpinion) -> None:
+        self._check(cmd)
+
+    @workflow.update
+    async def request_extension(self, cmd: c.RequestExtension) -> SuggestionState:
+        return await self._act(cmd)
+
+    @request_extension.validator
+    def _validate_request_extension(self, cmd: c.RequestExtension) -> None:
+        self._check(cmd)
+
+    @workflow.update
+    async def decide_extension(self, cmd: c.DecideExtension) -> SuggestionState:
+        return await self._act(cmd)
+
+    @decide_extension.validator
+    def _validate_decide_extension(self, cmd: c.DecideExtension) -> None:
+        self._check(cmd)
+
+    @workflow.update
+    async def draft_reply(self, cmd: c.DraftReply) -> SuggestionState:
+        return await self._act(cmd)
+
+    @draft_reply.validator
+    def _validate_draft_reply(self, cmd: c.DraftReply) -> None:
+        self._check(cmd)
+
+    @workflow.update
+    async def sign_off_reply(self, cmd: c.SignOffReply) -> SuggestionState:
+        return await self._act(cmd)
+
+    @sign_off_reply.validator
+    def _validate_sign_off_reply(self, cmd: c.SignOffReply) -> None:
+        self._check(cmd)
+
+    @workflow.update
+    async def check_reply(self, cmd: c.CheckReply) -> SuggestionState:
+        return await self._act(cmd)
+
+    @check_reply.validator
+    def _validate_check_reply(self, cmd: c.CheckReply) -> None:
+        self._check(cmd)
+
+    @workflow.update
+    async def give_feedback(self, cmd: c.GiveFeedback) -> SuggestionState:
+        return await self._act(cmd)
+
+    @give_feedback.validator
+    def _validate_give_feedback(self, cmd: c.GiveFeedback) -> None:
+        self._check(cmd)
+
+    @workflow.update
+    async def order_rehandling(self, cmd: c.OrderRehandling) -> SuggestionState:
+        return await self._act(cmd)
+
+    @order_rehandling.validator
+    def _validate_order_rehandling(self, cmd: c.OrderRehandling) -> None:
+        self._check(cmd)

@@ -1,0 +1,165 @@
+"""Policy profiles (办理规则配置): the per-locality numbers of the handling process.
+
+Pure parsing and validation; reading the files is ``huiyin.config_files``'s job.
+A deployment chooses a profile; a running item keeps the ``ref`` (name@version)
+it started with.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+Unit = Literal["months", "days", "working_days"]
+
+_DURATION = re.compile(r"^\s*(-?\d+)\s+([a-z_]+)\s*$")
+_UNITS: dict[str, Unit] = {
+    "month": "months",
+    "months": "months",
+    "day": "days",
+    "days": "days",
+    "working_day": "working_days",
+    "working_days": "working_days",
+}
+# Only to compare durations of different units (e.g. reply vs reply_extended).
+_NOMINAL_DAYS: dict[str, float] = {"months": 30.0, "days": 1.0, "working_days": 7 / 5}
+
+NAME_PATTERN = re.compile(r"^[a-z0-9_-]+$")
+
+
+class PolicyError(ValueError):
+    """A policy profile that cannot be used; the message names profile and key."""
+
+
+class Duration(BaseModel):
+    """A clock length (期限), written in profiles as "3 months", "5 working_days", "20 days"."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    amount: int
+    unit: Unit
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, value: Any) -> Any:
+        if isinstance(value, (dict, Duration)):
+            return value
+        match = _DURATION.match(value) if isinstance(value, str) else None
+        if not match or match.group(2) not in _UNITS:
+            raise ValueError(
+                f"not a duration: {value!r} (expected e.g. '3 months', '20 days', '5 working_days')"
+            )
+        return {"amount": int(match.group(1)), "unit": _UNITS[match.group(2)]}
+
+    @field_validator("amount")
+    @classmethod
+    def _positive(cls, amount: int) -> int:
+        if amount < 1:
+            raise ValueError(f"duration must be at least 1, got {amount}")
+        return amount
+
+    @classmethod
+    def parse(cls, text: str) -> Duration:
+        return cls.model_validate(text)
+
+    def nominal_days(self) -> float:
+        """Rough length in calendar days, only for comparing durations."""
+        return self.amount * _NOMINAL_DAYS[self.unit]
+
+    def __str__(self) -> str:
+        # "1 month" reads better than "1 months"; both parse back.
+        unit = self.unit[:-1] if self.amount == 1 else self.unit
+        return f"{self.amount} {unit}"
+
+
+class Clocks(BaseModel):
+    """The deadlines of one profile (see DOMAIN.md, "Clocks, reminders and escalation")."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    assignment_between_sessions: Duration
+    adjustment_window: Duration
+    co_opinion: Duration
+    reply: Duration
+    reply_extended: Duration
+    reply_between_sessions: Duration | None = None
+    feedback: Duration
+    rehandling_order: Duration
+    second_reply: Duration
+
+    @model_validator(mode="after")
+    def _extension_is_longer(self) -> Clocks:
+        if self.reply_extended.nominal_days() <= self.reply.nominal_days():
+            raise ValueError(
+                f"reply_extended ({self.reply_extended}) must be longer than reply ({self.reply})"
+            )
+        return self
+
+
+class PolicyProfile(BaseModel):
+    """One locality's handling rules, versioned so running items keep theirs."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    version: str = Field(min_length=1)
+    title: str = Field(min_length=1)
+    description: str = ""
+    result_classes: list[str] = Field(default_factory=lambda: ["A", "B", "C"])
+    no_feedback_deemed_satisfied: bool = False
+    clocks: Clocks
+
+    @field_validator("name")
+    @classmethod
+    def _plain_name(cls, name: str) -> str:
+        if not NAME_PATTERN.match(name):
+            raise ValueError(f"name {name!r} must match [a-z0-9_-]+")
+        return name
+
+    @field_validator("result_classes")
+    @classmethod
+    def _has_abc(cls, classes: list[str]) -> list[str]:
+        missing = [c for c in ("A", "B", "C") if c not in classes]
+        if missing:
+            raise ValueError(f"result_classes must include A, B and C; missing {', '.join(missing)}")
+        if len(set(classes)) != len(classes):
+            raise ValueError(f"result_classes has duplicates: {classes}")
+        return classes
+
+    @property
+    def ref(self) -> str:
+        return f"{self.name}@{self.version}"
+
+
+def parse_policy(text: str, name: str) -> PolicyProfile:
+    """Parse and validate profile ``name`` from TOML text; PolicyError on any problem."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise PolicyError(f"policy {name!r}: not valid TOML: {exc}") from exc
+
+    declared = data.setdefault("name", name)
+    if declared != name:
+        raise PolicyError(f"policy {name!r}: file declares name = {declared!r}; they must match")
+    try:
+        return PolicyProfile.model_validate(data)
+    except ValidationError as exc:
+        raise PolicyError(f"policy {name!r}: {_describe(exc)}") from exc
+
+
+def _describe(exc: ValidationError) -> str:
+    """One line per problem, 'key: what is wrong', without pydantic's noise."""
+    lines = []
+    for error in exc.errors():
+        key = ".".join(str(part) for part in error["loc"]) or "(top level)"
+        if error["type"] == "extra_forbidden":
+            message = "unknown key"
+        elif error["type"] == "missing":
+            message = "missing required key"
+        else:
+            message = error["msg"].removeprefix("Value error, ")
+        lines.append(f"{key}: {message}")
+    return "; ".join(lines)

@@ -1,0 +1,67 @@
+"""Reading configuration files: policy profiles and holiday overrides.
+
+This is the I/O edge; parsing and validation live in ``domain.policy`` and
+``domain.calendar``. Layout under the config dir (default from settings)::
+
+    policies/<name>.toml    one policy profile per file
+    holidays/<year>.toml    one holiday override per year
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from domain.calendar import CalendarError, WorkingCalendar, parse_holiday_override
+from domain.policy import NAME_PATTERN, PolicyError, PolicyProfile, parse_policy
+from huiyin.settings import get_settings
+
+_calendar_cache: dict[Path, WorkingCalendar] = {}
+_calendar_lock = threading.Lock()
+
+
+def _config_dir(config_dir: Path | None) -> Path:
+    return Path(config_dir) if config_dir is not None else Path(get_settings().huiyin_config_dir)
+
+
+def available_policies(config_dir: Path | None = None) -> list[str]:
+    """Names of the profiles in ``policies/``, sorted."""
+    folder = _config_dir(config_dir) / "policies"
+    if not folder.is_dir():
+        return []
+    return sorted(p.stem for p in folder.glob("*.toml") if NAME_PATTERN.match(p.stem))
+
+
+def load_policy(name: str, config_dir: Path | None = None) -> PolicyProfile:
+    """Read and validate ``policies/<name>.toml``; PolicyError if unknown or invalid."""
+    # The name becomes a file path: allow no separators or dots.
+    if not NAME_PATTERN.match(name):
+        raise PolicyError(f"policy name {name!r} is not allowed: use only a-z, 0-9, '_' and '-'")
+    path = _config_dir(config_dir) / "policies" / f"{name}.toml"
+    if not path.is_file():
+        known = ", ".join(available_policies(config_dir)) or "(none)"
+        raise PolicyError(f"unknown policy {name!r}; available: {known}")
+    return parse_policy(path.read_text(encoding="utf-8"), name)
+
+
+def load_calendar(config_dir: Path | None = None, *, reload: bool = False) -> WorkingCalendar:
+    """The working calendar with every ``holidays/*.toml`` override applied.
+
+    Cached per config dir; pass ``reload=True`` after an override file changes.
+    """
+    folder = _config_dir(config_dir).resolve() / "holidays"
+    with _calendar_lock:
+        if reload or folder not in _calendar_cache:
+            _calendar_cache[folder] = _read_calendar(folder)
+        return _calendar_cache[folder]
+
+
+def _read_calendar(folder: Path) -> WorkingCalendar:
+    overrides = []
+    for path in sorted(folder.glob("*.toml")) if folder.is_dir() else []:
+        override = parse_holiday_override(path.read_text(encoding="utf-8"), source=path.name)
+        # A file named after a year must hold that year, so 2028.toml can't shadow 2027.
+        if path.stem.isdigit() and int(path.stem) != override.year:
+            raise CalendarError(f"holiday override {path.name} declares year {override.year}")
+        overrides.append(override)
+    return WorkingCalendar.from_overrides(overrides)

@@ -30,7 +30,9 @@ def head(unit: str) -> Actor:
     return Actor(user=f"head-{unit}", role=Role.unit_head, unit=unit)
 
 
-def new_suggestion(number: str, period: Period = Period.session, policy: str = "national") -> NewSuggestion:
+def new_suggestion(
+    number: str, period: Period = Period.session, policy: str = "national", received_on: date = date(2026, 3, 5)
+) -> NewSuggestion:
     return NewSuggestion(
         number=number,
         year=2026,
@@ -41,7 +43,7 @@ def new_suggestion(number: str, period: Period = Period.session, policy: str = "
         lead_deputy="D001",
         co_signers=["D002"],
         delegation="城区代表团",
-        received_on=date(2026, 3, 5),
+        received_on=received_on,
         policy=load_policy(policy),
         registered_by=COORDINATOR,
     )

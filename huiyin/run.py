@@ -4,7 +4,7 @@ One supervised group of processes, started in this order:
 
 1. the Temporal dev server (huiyin.devserver; state in var/temporal.db, UI :8233),
 2. the worker (`python worker.py`),
-3. the API (`python -m uvicorn api.app:app`).
+3. the API (`python -m uvicorn --factory api.app:create_app`).
 
 Ctrl-C or SIGTERM stops the API and the worker first, then the server (each gets
 SIGINT, then SIGTERM after a grace period, then SIGKILL) and exits 0. If any child
@@ -238,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
             sup.start(Child("worker", [sys.executable, "worker.py"]), env)
         if not sup.stop_signals:
             api_argv = [
-                sys.executable, "-m", "uvicorn", "api.app:app",
+                sys.executable, "-m", "uvicorn", "--factory", "api.app:create_app",
                 "--host", settings.huiyin_api_host,
                 "--port", str(settings.huiyin_api_port),
             ]

@@ -110,6 +110,15 @@ class SuggestionRow(Base):
     updated_at: Mapped[datetime]
 
 
+class SignerRow(Base):
+    """The deputies who signed an item (lead and co-signers), for scoping a deputy's view."""
+
+    __tablename__ = "signers"
+    workflow_id: Mapped[str] = mapped_column(ForeignKey("suggestions.workflow_id"), primary_key=True)
+    deputy: Mapped[str] = mapped_column(String(32), primary_key=True, index=True)
+    lead: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
 class AssignmentRow(Base):
     __tablename__ = "assignments"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

@@ -21,10 +21,11 @@ from ledger.models import (
     EventRow,
     FeedbackRow,
     ReplyRow,
+    SignerRow,
     SuggestionRow,
 )
 
-PROJECTION_TABLES = (AssignmentRow, DeadlineRow, ContactRow, ReplyRow, FeedbackRow)
+PROJECTION_TABLES = (SignerRow, AssignmentRow, DeadlineRow, ContactRow, ReplyRow, FeedbackRow)
 
 
 def record_changes(session: Session, changes: ItemChanges) -> int:
@@ -102,6 +103,10 @@ def _write_projection(session: Session, state: SuggestionState, row: SuggestionR
     wid = state.workflow_id
     for table in PROJECTION_TABLES:
         session.execute(delete(table).where(table.workflow_id == wid))
+    session.add(SignerRow(workflow_id=wid, deputy=state.lead_deputy, lead=True))
+    session.add_all(
+        SignerRow(workflow_id=wid, deputy=d, lead=False) for d in dict.fromkeys(state.co_signers) if d != state.lead_deputy
+    )
     session.add_all(
         AssignmentRow(
             workflow_id=wid,

@@ -90,6 +90,13 @@ class SuggestionWorkflow:
     def get_state(self) -> SuggestionState:
         return self.state
 
+    @workflow.update
+    async def current_state(self) -> SuggestionState:
+        """The state once every change in hand is recorded in the ledger (callers that just started an item wait on this)."""
+        await workflow.wait_condition(lambda: self.revision > 0)
+        async with self.lock:
+            return self.state
+
     # --- one update per action; each validator runs the same rule on a copy ----------------
 
     def _check(self, cmd: c.Command) -> None:

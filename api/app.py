@@ -1,0 +1,52 @@
+"""The HTTP API (FastAPI): staff and deputies act here; OpenAPI at /docs.
+
+    python -m uvicorn --factory api.app:create_app --host 127.0.0.1 --port 8000
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from temporalio.client import Client
+
+from api.problems import install_problem_handlers
+from api.routers import admin, auth, suggestions
+from huiyin.settings import Settings, get_settings
+from huiyin.temporal import connect
+from ledger.db import session_factory
+from ledger.schema import upgrade_database
+
+log = logging.getLogger("huiyin.api")
+
+
+def create_app(settings: Settings | None = None, temporal: Client | None = None) -> FastAPI:
+    """The app; tests pass their own settings and Temporal client."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        if not settings.huiyin_secret_key:
+            raise RuntimeError("HUIYIN_SECRET_KEY is not set: tokens cannot be signed (make run sets one in var/)")
+        upgrade_database(settings.huiyin_database_url)
+        app.state.sessions = session_factory(settings.huiyin_database_url)
+        with app.state.sessions() as session:
+            from api.security import ensure_first_admin
+
+            ensure_first_admin(session, settings)
+        app.state.temporal = temporal or await connect(settings)
+        yield
+
+    app = FastAPI(title="Huiyin 回音", version="0.1.0", lifespan=lifespan,
+                  description="Every deputy's suggestion gets an echo (件件有回音).")
+    app.state.settings = settings
+    install_problem_handlers(app)
+    for router in (auth.router, admin.router, suggestions.router):
+        app.include_router(router, prefix="/api/v1")
+
+    @app.get("/healthz", tags=["health"])
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app

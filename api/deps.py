@@ -1,0 +1,75 @@
+"""FastAPI dependencies: settings, database session, Temporal client, the current user."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from temporalio.client import Client
+
+from api.security import token_subject
+from domain.enums import Role
+from domain.models import Actor
+from huiyin.problems import Problem, forbidden
+from huiyin.settings import Settings
+from ledger.models import UserRow
+
+oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    with request.app.state.sessions() as session:
+        yield session
+
+
+def get_temporal(request: Request) -> Client:
+    return request.app.state.temporal
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+TemporalDep = Annotated[Client, Depends(get_temporal)]
+
+
+def unauthorized(detail: str) -> Problem:
+    return Problem(401, "Unauthorized", detail, headers={"WWW-Authenticate": "Bearer"})
+
+
+def current_user(
+    session: SessionDep, settings: SettingsDep, token: Annotated[str | None, Depends(oauth2)]
+) -> UserRow:
+    if not token:
+        raise unauthorized("log in first: send 'Authorization: Bearer <token>' from POST /api/v1/auth/token")
+    username = token_subject(token, settings.huiyin_secret_key)
+    user = session.scalar(select(UserRow).where(UserRow.username == username)) if username else None
+    if user is None or not user.active:
+        raise unauthorized("the token is invalid or expired, or the user is disabled; log in again")
+    return user
+
+
+UserDep = Annotated[UserRow, Depends(current_user)]
+
+
+def actor_of(user: UserRow) -> Actor:
+    """The actor a workflow sees: from the token's user, never from a request body."""
+    return Actor(user=user.username, role=Role(user.role), unit=user.unit_code, deputy=user.deputy_code)
+
+
+def require_roles(*roles: Role):
+    """A dependency that lets only these roles through."""
+
+    def check(user: UserDep) -> UserRow:
+        if Role(user.role) not in roles:
+            allowed = ", ".join(r.value for r in roles)
+            raise forbidden(f"this needs one of the roles: {allowed}; you are {user.role}")
+        return user
+
+    return check

@@ -1,0 +1,174 @@
+"""Suggestions: register, list, read, and one POST per action (each a workflow update)."""
+
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, File, Form, Query, UploadFile, status
+from pydantic import create_model
+
+from api.deps import SessionDep, SettingsDep, TemporalDep, UserDep, actor_of, require_roles
+from api.schemas import EventOut, ImportReport, Page, SuggestionSummary
+from domain import commands as c
+from domain.enums import Period, Role, Stage
+from domain.models import Actor, Model
+from huiyin.problems import conflict, forbidden, invalid, not_found
+from huiyin.suggestions import ACTIONS, SuggestionInput, perform, register
+from ledger import queries
+from ledger.models import EventRow, SuggestionRow
+
+router = APIRouter(prefix="/suggestions", tags=["suggestions"])
+Registrar = Depends(require_roles(Role.coordinator, Role.deputy))
+ENDED = (Stage.converted.value, Stage.closed.value)
+
+
+def present(state: dict[str, Any], actor: Actor) -> dict[str, Any]:
+    """An item's state as this reader may see it: a deputy sees only their own ratings."""
+    state = {"id": state["workflow_id"], **state}
+    if actor.role == Role.deputy:
+        state["feedback"] = [f for f in state["feedback"] if f["deputy"] in (actor.deputy, None)]
+        state["events"] = [
+            e for e in state.get("events", [])
+            if e["action"] != "feedback_given" or e["actor"].get("deputy") == actor.deputy
+        ]
+    return state
+
+
+def _event_dict(row: EventRow) -> dict[str, Any]:
+    actor = {"user": row.actor_user, "role": row.actor_role, "unit": row.actor_unit, "deputy": row.actor_deputy}
+    return {"seq": row.seq, "at": row.at, "action": row.action, "actor": actor, "unit": row.unit, "detail": row.payload}
+
+
+def _visible(session, user, workflow_id: str) -> SuggestionRow:
+    row = queries.visible_suggestion(session, actor_of(user), workflow_id)
+    if row is None:
+        raise not_found(f"suggestion {workflow_id}")
+    return row
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, dependencies=[Registrar])
+async def create_suggestion(
+    data: SuggestionInput, session: SessionDep, settings: SettingsDep, temporal: TemporalDep, user: UserDep
+) -> dict[str, Any]:
+    actor = actor_of(user)
+    if actor.role == Role.deputy and data.lead_deputy != actor.deputy:
+        raise forbidden("a deputy registers suggestions only as their lead deputy")
+    state = await register(temporal, session, settings, data, actor)
+    return present(state.model_dump(mode="json"), actor)
+
+
+@router.post("/import", response_model=ImportReport, dependencies=[Depends(require_roles(Role.coordinator))])
+async def import_file(
+    session: SessionDep,
+    settings: SettingsDep,
+    temporal: TemporalDep,
+    user: UserDep,
+    file: Annotated[UploadFile, File(description=".xlsx or .csv with 编号, 标题, 内容, 领域, 领衔代表, 附议代表, 收到日期")],
+    year: Annotated[int, Form(ge=2000, le=2100)],
+    period: Annotated[Period, Form()] = Period.session,
+) -> ImportReport:
+    from huiyin.importing import import_suggestions  # TEMP until importing lands
+
+    result = await import_suggestions(
+        temporal, session, settings,
+        filename=file.filename or "", content=await file.read(), year=year, period=period, actor=actor_of(user),
+    )
+    return ImportReport.model_validate(result, from_attributes=True)
+
+
+@router.get("", response_model=Page[SuggestionSummary])
+def list_suggestions(
+    session: SessionDep,
+    user: UserDep,
+    year: int | None = None,
+    stage: Stage | None = None,
+    unit: str | None = None,
+    field: str | None = None,
+    result_class: str | None = None,
+    overdue: bool | None = None,
+    key_supervision: bool | None = None,
+    deputy: str | None = None,
+    q: Annotated[str | None, Query(max_length=100)] = None,
+    page: Annotated[int, Query(ge=1)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=200)] = 50,
+):
+    filters = queries.SuggestionFilters(
+        year=year, stage=stage.value if stage else None, unit=unit, field=field, result_class=result_class,
+        overdue=overdue, key_supervision=key_supervision, deputy=deputy, q=q,
+    )
+    rows, total = queries.list_suggestions(session, actor_of(user), filters, page, page_size)
+    return {"items": [SuggestionSummary.model_validate(r) for r in rows], "total": total, "page": page, "page_size": page_size}
+
+
+@router.get("/{suggestion_id}")
+def get_suggestion(suggestion_id: str, session: SessionDep, user: UserDep) -> dict[str, Any]:
+    """The whole state, as the workflow's query gives it, with the timeline from the ledger."""
+    row = _visible(session, user, suggestion_id)
+    state = {**row.state, "events": [_event_dict(e) for e in queries.events_of(session, suggestion_id)]}
+    return present(state, actor_of(user))
+
+
+@router.get("/{suggestion_id}/events", response_model=list[EventOut])
+def get_events(suggestion_id: str, session: SessionDep, user: UserDep):
+    _visible(session, user, suggestion_id)
+    actor = actor_of(user)
+    events = queries.events_of(session, suggestion_id)
+    if actor.role == Role.deputy:
+        events = [e for e in events if e.action != "feedback_given" or e.actor_deputy == actor.deputy]
+    return [EventOut.model_validate(e) for e in events]
+
+
+def _body_model(command: type[c.Command]) -> type[Model]:
+    """The request body of an action: its command without the actor, who comes from the token."""
+    fields = {name: (f.annotation, f) for name, f in command.model_fields.items() if name != "actor"}
+    return create_model(f"{command.__name__}Body", __base__=Model, __doc__=command.__doc__, **fields)
+
+
+def _empty_body(body_model: type[Model]) -> Model:
+    required = [name for name, f in body_model.model_fields.items() if f.is_required()]
+    if required:
+        raise invalid(f"a JSON body is required with: {', '.join(required)}")
+    return body_model()
+
+
+def _precheck(session, action: str, body: Model) -> None:
+    """Refuse unknown unit codes before they reach the workflow, which does not know the registers."""
+    units: list[str] = []
+    if action == "assign":
+        units = [u for u in [body.lead_unit, *body.co_units, *body.separate_units] if u]
+    elif action == "decide-adjustment" and body.new_unit:
+        units = [body.new_unit]
+    missing = queries.unknown_units(session, units)
+    if missing:
+        raise invalid(f"unknown units: {', '.join(missing)}")
+
+
+def _action_route(action: str, command: type[c.Command]):
+    body_model = _body_model(command)
+
+    async def act(
+        suggestion_id: str,
+        session: SessionDep,
+        temporal: TemporalDep,
+        user: UserDep,
+        body: Annotated[body_model, Body()] = None,  # type: ignore[valid-type]
+    ) -> dict[str, Any]:
+        row = _visible(session, user, suggestion_id)
+        if row.stage in ENDED:
+            raise conflict(f"suggestion {suggestion_id} has ended ({row.stage}); it takes no more actions")
+        body = body if body is not None else _empty_body(body_model)
+        _precheck(session, action, body)
+        actor = actor_of(user)
+        cmd = command(actor=actor, **body.model_dump())
+        state = await perform(temporal, suggestion_id, action, cmd)
+        return present(state.model_dump(mode="json"), actor)
+
+    act.__name__ = action.replace("-", "_")
+    act.__doc__ = command.__doc__
+    return act
+
+
+for _action, (_update, _command) in ACTIONS.items():
+    router.add_api_route(
+        "/{suggestion_id}/" + _action, _action_route(_action, _command), methods=["POST"], name=_action,
+        summary=_action.replace("-", " "),
+    )

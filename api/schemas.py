@@ -1,0 +1,123 @@
+"""Request and response bodies of the API that are not domain models."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from domain.enums import Role
+
+T = TypeVar("T")
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Token(BaseModel):
+    access_token: str
+    token_type: str
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    total: int
+    page: int
+    page_size: int
+
+
+class UnitIn(Body):
+    code: str = Field(pattern=r"^[A-Za-z0-9_-]{1,32}$")
+    name: str = Field(min_length=1, max_length=200)
+    head_name: str = ""
+    email: str = ""
+
+
+class UnitOut(UnitIn):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class DeputyIn(Body):
+    code: str = Field(pattern=r"^[A-Za-z0-9_-]{1,32}$")
+    name: str = Field(min_length=1, max_length=100)
+    delegation: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+class DeputyOut(DeputyIn):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class UserIn(Body):
+    username: str = Field(pattern=r"^[A-Za-z0-9_.@-]{3,100}$")
+    password: str = Field(min_length=8)
+    role: Role
+    unit_code: str | None = None
+    deputy_code: str | None = None
+    email: str = ""
+
+    @model_validator(mode="after")
+    def _scope(self) -> "UserIn":
+        if self.role == Role.system:
+            raise ValueError("the system role is not for users")
+        needs_unit = self.role in (Role.unit_handler, Role.unit_head)
+        if needs_unit != bool(self.unit_code):
+            raise ValueError("unit_code is required for unit roles and only for them")
+        if (self.role == Role.deputy) != bool(self.deputy_code):
+            raise ValueError("deputy_code is required for deputies and only for them")
+        return self
+
+
+class UserOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    username: str
+    role: Role
+    unit_code: str | None
+    deputy_code: str | None
+    email: str
+    active: bool
+
+
+class SuggestionSummary(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: str = Field(validation_alias="workflow_id")
+    year: int
+    number: str
+    period: str
+    title: str
+    field: str
+    lead_deputy: str
+    received_on: date
+    stage: str
+    result_class: str | None
+    lead_unit: str | None
+    co_units: list[str]
+    overdue: bool
+    key_supervision: bool
+    warning_level: str
+    next_due_at: datetime | None
+    reply_due_at: datetime | None
+    origin_year: int
+    carry_over_count: int
+
+
+class EventOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    seq: int
+    at: datetime
+    action: str
+    actor_user: str
+    actor_role: str
+    actor_unit: str | None
+    unit: str | None
+    payload: dict
+
+
+class ImportReport(BaseModel):
+    created: list[str]
+    skipped: list[str]
+    errors: list[dict]

@@ -1,0 +1,146 @@
+"""Starting suggestion workflows and sending them actions: shared by the API and the CLI.
+
+Maps what Temporal answers to what staff should read: a refused update keeps the
+workflow's own reason and becomes 409 / 403 / 422; an ended item is a 409.
+"""
+
+from __future__ import annotations
+
+from temporalio.client import Client, WorkflowExecutionStatus, WorkflowUpdateFailedError
+from temporalio.common import WorkflowIDReusePolicy
+from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
+from temporalio.service import RPCError, RPCStatusCode
+
+from datetime import date
+
+from pydantic import Field
+from sqlalchemy.orm import Session
+
+from domain import commands as c
+from domain.enums import Period
+from domain.fields import FIELDS, field_code
+from domain.models import Actor, Model, NewSuggestion, SuggestionState, suggestion_workflow_id
+from huiyin.config_files import load_policy
+from huiyin.problems import Problem, conflict, invalid, not_found
+from huiyin.settings import Settings
+from ledger.queries import next_number, unknown_deputies
+from workflows.suggestion import SuggestionWorkflow as W
+
+# Action name in the API path → (workflow update, command model).
+ACTIONS = {
+    "accept": (W.accept, c.Accept),
+    "return-for-revision": (W.return_for_revision, c.ReturnForRevision),
+    "resubmit": (W.resubmit, c.Resubmit),
+    "convert": (W.convert, c.Convert),
+    "assign": (W.assign, c.Assign),
+    "sign-for-receipt": (W.sign_for_receipt, c.SignForReceipt),
+    "request-adjustment": (W.request_adjustment, c.RequestAdjustment),
+    "decide-adjustment": (W.decide_adjustment, c.DecideAdjustment),
+    "log-contact": (W.log_contact, c.LogContact),
+    "submit-co-opinion": (W.submit_co_opinion, c.SubmitCoOpinion),
+    "request-extension": (W.request_extension, c.RequestExtension),
+    "decide-extension": (W.decide_extension, c.DecideExtension),
+    "draft-reply": (W.draft_reply, c.DraftReply),
+    "sign-off-reply": (W.sign_off_reply, c.SignOffReply),
+    "check-reply": (W.check_reply, c.CheckReply),
+    "give-feedback": (W.give_feedback, c.GiveFeedback),
+    "order-rehandling": (W.order_rehandling, c.OrderRehandling),
+}
+
+REFUSAL_STATUS = {"conflict": (409, "Conflict"), "forbidden": (403, "Forbidden"), "invalid": (422, "Invalid input")}
+
+
+class SuggestionInput(Model):
+    """What registering a suggestion takes; the number is allocated when not given."""
+
+    year: int = Field(ge=2000, le=2100)
+    period: Period
+    title: str = Field(min_length=1, max_length=500)
+    body: str = Field(min_length=1)
+    field: str
+    lead_deputy: str
+    co_signers: list[str] = []
+    received_on: date
+    number: str | None = None
+    delegation: str = ""
+
+
+def input_errors(session: Session, data: SuggestionInput) -> list[str]:
+    """What is wrong with a registration before anything starts (unknown deputies or field)."""
+    errors = []
+    if field_code(data.field) is None:
+        errors.append(f"unknown field {data.field!r}; use one of: {', '.join(FIELDS)}")
+    missing = unknown_deputies(session, [data.lead_deputy, *data.co_signers])
+    if missing:
+        errors.append(f"unknown deputies: {', '.join(missing)}")
+    if data.lead_deputy in data.co_signers:
+        errors.append("the lead deputy cannot also be a co-signer")
+    return errors
+
+
+async def register(
+    client: Client, session: Session, settings: Settings, data: SuggestionInput, actor: Actor
+) -> SuggestionState:
+    """登记: check the input, allocate a number if none was given, start the item."""
+    errors = input_errors(session, data)
+    if errors:
+        raise invalid("; ".join(errors))
+    new = NewSuggestion(
+        **data.model_dump(exclude={"number", "field"}),
+        number=data.number or next_number(session, data.year),
+        field=field_code(data.field),
+        policy=load_policy(settings.huiyin_policy),
+        registered_by=actor,
+    )
+    return await start_suggestion(client, settings.temporal_task_queue, new)
+
+
+async def start_suggestion(client: Client, task_queue: str, new: NewSuggestion) -> SuggestionState:
+    """Register (登记): start the item's workflow and return its state once recorded in the ledger."""
+    try:
+        workflow_id = suggestion_workflow_id(new.year, new.number)
+    except ValueError as error:
+        raise invalid(str(error)) from None
+    try:
+        handle = await client.start_workflow(
+            W.run,
+            new,
+            id=workflow_id,
+            task_queue=task_queue,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+        )
+    except WorkflowAlreadyStartedError:
+        raise conflict(f"suggestion number {new.number} already exists for {new.year}") from None
+    return await handle.execute_update(W.current_state)
+
+
+async def perform(client: Client, workflow_id: str, action: str, cmd: c.Command) -> SuggestionState:
+    """Send one action to an item; a refusal comes back as a Problem carrying the workflow's reason."""
+    update, _ = ACTIONS[action]
+    handle = client.get_workflow_handle(workflow_id)
+    try:
+        return await handle.execute_update(update, cmd)
+    except WorkflowUpdateFailedError as failure:
+        cause = failure.cause
+        if isinstance(cause, ApplicationError) and cause.type in REFUSAL_STATUS:
+            status, title = REFUSAL_STATUS[cause.type]
+            raise Problem(status, title, cause.message) from None
+        raise
+    except RPCError as error:
+        if error.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.FAILED_PRECONDITION):
+            raise await _why_not_running(client, workflow_id) from None
+        raise
+
+
+async def _why_not_running(client: Client, workflow_id: str) -> Problem:
+    try:
+        description = await client.get_workflow_handle(workflow_id).describe()
+    except RPCError as error:
+        if error.status == RPCStatusCode.NOT_FOUND:
+            return not_found(f"suggestion {workflow_id}")
+        raise
+    if description.status != WorkflowExecutionStatus.RUNNING:
+        return conflict(f"suggestion {workflow_id} has ended; it takes no more actions")
+    return Problem(503, "Try again", f"suggestion {workflow_id} could not take the action just now; try again")
+
+

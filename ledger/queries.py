@@ -1,0 +1,109 @@
+"""Reading the ledger, always within what the reader may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from domain.enums import Role
+from domain.models import Actor
+from ledger.models import AssignmentRow, DeputyRow, EventRow, SignerRow, SuggestionRow, UnitRow
+
+SEES_ALL = (Role.coordinator, Role.supervisor, Role.admin)
+
+
+def scoped(stmt: Select, actor: Actor) -> Select:
+    """Unit roles see their unit's items, deputies their own; coordinators, supervisors, admins all."""
+    if actor.role in SEES_ALL:
+        return stmt
+    if actor.role in (Role.unit_handler, Role.unit_head):
+        mine = select(AssignmentRow.workflow_id).where(
+            AssignmentRow.unit == actor.unit, AssignmentRow.status == "active"
+        )
+        return stmt.where(SuggestionRow.workflow_id.in_(mine))
+    if actor.role == Role.deputy:
+        mine = select(SignerRow.workflow_id).where(SignerRow.deputy == actor.deputy)
+        return stmt.where(SuggestionRow.workflow_id.in_(mine))
+    return stmt.where(False)
+
+
+@dataclass
+class SuggestionFilters:
+    year: int | None = None
+    stage: str | None = None
+    unit: str | None = None
+    field: str | None = None
+    result_class: str | None = None
+    overdue: bool | None = None
+    key_supervision: bool | None = None
+    deputy: str | None = None
+    q: str | None = None
+
+
+def _filtered(stmt: Select, f: SuggestionFilters) -> Select:
+    if f.year is not None:
+        stmt = stmt.where(SuggestionRow.year == f.year)
+    if f.stage:
+        stmt = stmt.where(SuggestionRow.stage == f.stage)
+    if f.field:
+        stmt = stmt.where(SuggestionRow.field == f.field)
+    if f.result_class:
+        stmt = stmt.where(SuggestionRow.result_class == f.result_class)
+    if f.overdue is not None:
+        stmt = stmt.where(SuggestionRow.overdue == f.overdue)
+    if f.key_supervision is not None:
+        stmt = stmt.where(SuggestionRow.key_supervision == f.key_supervision)
+    if f.unit:
+        units = select(AssignmentRow.workflow_id).where(AssignmentRow.unit == f.unit, AssignmentRow.status == "active")
+        stmt = stmt.where(SuggestionRow.workflow_id.in_(units))
+    if f.deputy:
+        signed = select(SignerRow.workflow_id).where(SignerRow.deputy == f.deputy)
+        stmt = stmt.where(SuggestionRow.workflow_id.in_(signed))
+    if f.q:
+        pattern = f"%{f.q}%"
+        stmt = stmt.where(or_(SuggestionRow.title.like(pattern), SuggestionRow.body.like(pattern), SuggestionRow.number.like(pattern)))
+    return stmt
+
+
+def list_suggestions(
+    session: Session, actor: Actor, filters: SuggestionFilters, page: int, page_size: int
+) -> tuple[list[SuggestionRow], int]:
+    stmt = _filtered(scoped(select(SuggestionRow), actor), filters)
+    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    rows = session.scalars(
+        stmt.order_by(SuggestionRow.year.desc(), SuggestionRow.number).offset((page - 1) * page_size).limit(page_size)
+    ).all()
+    return list(rows), total
+
+
+def visible_suggestion(session: Session, actor: Actor, workflow_id: str) -> SuggestionRow | None:
+    return session.scalar(scoped(select(SuggestionRow), actor).where(SuggestionRow.workflow_id == workflow_id))
+
+
+def events_of(session: Session, workflow_id: str) -> list[EventRow]:
+    return list(session.scalars(select(EventRow).where(EventRow.workflow_id == workflow_id).order_by(EventRow.seq)))
+
+
+def number_taken(session: Session, year: int, number: str) -> bool:
+    return session.scalar(
+        select(func.count()).select_from(SuggestionRow).where(SuggestionRow.year == year, SuggestionRow.number == number)
+    ) > 0
+
+
+def next_number(session: Session, year: int) -> str:
+    """The next free four-digit number of a year (0001, 0002, …)."""
+    numbers = session.scalars(select(SuggestionRow.number).where(SuggestionRow.year == year))
+    highest = max((int(n) for n in numbers if n.isdigit()), default=0)
+    return f"{highest + 1:04d}"
+
+
+def unknown_units(session: Session, codes: list[str]) -> list[str]:
+    known = set(session.scalars(select(UnitRow.code).where(UnitRow.code.in_(codes)))) if codes else set()
+    return [code for code in codes if code not in known]
+
+
+def unknown_deputies(session: Session, codes: list[str]) -> list[str]:
+    known = set(session.scalars(select(DeputyRow.code).where(DeputyRow.code.in_(codes)))) if codes else set()
+    return [code for code in codes if code not in known]

@@ -109,3 +109,56 @@ async def test_dev_server_registers_search_attributes_and_survives_restart(tmp_p
         desc = await client.get_workflow_handle(workflow_id).describe()
         assert desc.status == WorkflowExecutionStatus.RUNNING
         assert proc.poll() is None, "dev server exited after restart"
+
+
+async def test_suggestion_and_its_timers_survive_a_server_restart(tmp_path: Path, settings):
+    """make run's promise: restart the embedded server on its file, every item and timer is still there."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from temporalio.api.enums.v1 import EventType
+    from temporalio.contrib.pydantic import pydantic_data_converter
+
+    from domain.commands import SignForReceipt
+    from domain.enums import DeadlineKind, Stage
+    from tests.helpers import Item, handler, new_suggestion
+    from worker import build_worker
+    from workflows.suggestion import SuggestionWorkflow
+
+    db, port = tmp_path / "temporal.db", _free_port()
+    number = f"R{uuid.uuid4().hex[:8]}"
+
+    async def connect() -> Client:
+        return await Client.connect(f"127.0.0.1:{port}", data_converter=pydantic_data_converter)
+
+    with _dev_server(db, port) as proc, ThreadPoolExecutor(4) as executor:
+        await wait_for_port("127.0.0.1", port, timeout=30, process=proc)
+        client = await connect()
+        async with build_worker(client, settings, executor):
+            handle = await client.start_workflow(
+                SuggestionWorkflow.run, new_suggestion(number), id=f"suggestion-2026-{number}",
+                task_queue=settings.temporal_task_queue,
+            )
+            item = Item(None, handle)
+            before = await item.accept_and_assign(lead="U01")
+    reply_due = before.pending_deadline(DeadlineKind.reply, "U01").due_at
+
+    with _dev_server(db, port) as proc, ThreadPoolExecutor(4) as executor:
+        await wait_for_port("127.0.0.1", port, timeout=30, process=proc)
+        client = await connect()
+        handle = client.get_workflow_handle(f"suggestion-2026-{number}")
+        assert (await handle.describe()).status == WorkflowExecutionStatus.RUNNING
+        history = await handle.fetch_history()
+        started = {e.event_id for e in history.events if e.event_type == EventType.EVENT_TYPE_TIMER_STARTED}
+        ended = {
+            e.timer_fired_event_attributes.started_event_id or e.timer_canceled_event_attributes.started_event_id
+            for e in history.events
+            if e.event_type in (EventType.EVENT_TYPE_TIMER_FIRED, EventType.EVENT_TYPE_TIMER_CANCELED)
+        }
+        assert started - ended, "the pending deadline timer is gone"
+        async with build_worker(client, settings, executor):
+            after = await handle.query(SuggestionWorkflow.get_state)
+            assert after.stage == Stage.handling
+            assert after.pending_deadline(DeadlineKind.reply, "U01").due_at == reply_due
+            # And it still takes actions after the restart.
+            state = await Item(None, handle).do(SuggestionWorkflow.sign_for_receipt, SignForReceipt(actor=handler("U01")))
+            assert state.assignment("U01").signed_at is not None

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -174,6 +175,16 @@ def _safe_url(url: str) -> str:
         return "(set)"
 
 
+def embedded_secret_key() -> str:
+    """The embedded default's token key: made once, kept in var/ (mode 600). Production sets HUIYIN_SECRET_KEY."""
+    path = VAR_DIR / "secret-key"
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     settings = get_settings()
@@ -212,6 +223,12 @@ def main(argv: list[str] | None = None) -> int:
     env = dict(os.environ)
     env.setdefault("TEMPORAL_ADDRESS", f"{ip}:{args.temporal_port}")
     env.setdefault("PYTHONUNBUFFERED", "1")
+    if not env.get("HUIYIN_SECRET_KEY"):
+        env["HUIYIN_SECRET_KEY"] = embedded_secret_key()
+    # Migrate once here, so the worker and the API never race to create the ledger's tables.
+    from ledger.schema import upgrade_database
+
+    upgrade_database(settings.huiyin_database_url)
 
     sup = Supervisor()
     sup.install_signal_handlers()

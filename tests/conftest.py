@@ -54,11 +54,8 @@ async def time_env():
 
 
 def database_urls() -> list[str]:
-    """SQLite always; PostgreSQL too when CI provides one."""
-    urls = ["sqlite"]
-    if os.environ.get("HUIYIN_TEST_POSTGRES_URL"):
-        urls.append("postgresql")
-    return urls
+    """SQLite by default; PostgreSQL when CI provides one (.ci/run's second pass)."""
+    return ["postgresql"] if os.environ.get("HUIYIN_TEST_POSTGRES_URL") else ["sqlite"]
 
 
 @pytest.fixture(scope="session", params=database_urls())

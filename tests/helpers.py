@@ -109,6 +109,9 @@ class Item:
 
     async def reply(self, unit: str, result_class: ResultClass = ResultClass.A, **extra) -> SuggestionState:
         """Draft, sign off and pass the coordinator's check."""
+        if result_class == ResultClass.B and "commitments" not in extra:
+            due_on = (await self.now()).date() + timedelta(days=365)
+            extra["commitments"] = [Commitment(what="完成首批50台加装", due_on=due_on)]
         await self.do(SuggestionWorkflow.draft_reply, draft(unit, result_class, **extra))
         await self.do(SuggestionWorkflow.sign_off_reply, c.SignOffReply(actor=head(unit)))
         return await self.do(SuggestionWorkflow.check_reply, c.CheckReply(actor=COORDINATOR, accept=True, unit=unit))
@@ -130,6 +133,6 @@ def draft(unit: str, result_class: ResultClass = ResultClass.A, **extra) -> c.Dr
         public_text="已纳入年度民生实事。",
     )
     if result_class == ResultClass.B:
-        fields["commitments"] = [Commitment(what="完成首批50台加装", due_on=date(2030, 6, 30))]
+        fields["commitments"] = [Commitment(what="完成首批50台加装", due_on=date(2100, 6, 30))]
     fields.update(extra)
     return c.DraftReply(**fields)

@@ -1,0 +1,293 @@
+"""Bulk import (批量导入) of a session's suggestions from a spreadsheet: shared by the API and the CLI.
+
+Every row is checked first and all its problems are reported with its row number;
+good rows are registered (each starts its workflow), bad rows are not. A number
+already in the ledger for the year is skipped, so importing a file again is safe.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import PurePath
+from typing import Any
+
+from openpyxl import load_workbook
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from temporalio.client import Client
+
+from domain.enums import Period
+from domain.fields import field_code
+from domain.models import Actor, suggestion_workflow_id
+from huiyin.problems import Problem, invalid
+from huiyin.settings import Settings
+from huiyin.suggestions import SuggestionInput, register
+from ledger.models import DeputyRow
+from ledger.queries import number_taken
+
+# Spreadsheet header → SuggestionInput field. 附议代表 may be left out: no co-signers.
+COLUMNS = {
+    "编号": "number",
+    "标题": "title",
+    "内容": "body",
+    "领域": "field",
+    "领衔代表": "lead_deputy",
+    "附议代表": "co_signers",
+    "收到日期": "received_on",
+}
+OPTIONAL = {"附议代表"}
+HEADER_OF = {name: header for header, name in COLUMNS.items()}
+MAX_ROWS = 5000  # one session's suggestions; a larger file is a mistake, not a batch
+CO_SIGNER_SEPARATORS = re.compile(r"[、,，;；\s]+")
+DATE_PATTERNS = [
+    re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"),
+]
+
+
+@dataclass
+class ImportResult:
+    created: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    errors: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class Row:
+    """One data row: its spreadsheet row number (the header is row 1) and its cells by column."""
+
+    line: int
+    cells: dict[str, Any]
+
+
+# --- reading the file --------------------------------------------------------------------
+
+
+def read_rows(filename: str, content: bytes) -> list[Row]:
+    """The non-empty data rows of an .xlsx (first sheet) or .csv file, by Chinese column header."""
+    suffix = PurePath(filename).suffix.lower()
+    if suffix == ".xlsx":
+        table = _xlsx_table(content)
+    elif suffix == ".csv":
+        table = _csv_table(content)
+    else:
+        raise invalid(f"cannot import {filename!r}: upload an .xlsx or .csv file")
+    if not table:
+        raise invalid(f"{filename!r} is empty: the first row must be the column headers")
+    header = [_text(cell) for cell in table[0]]
+    missing = [h for h in COLUMNS if h not in header and h not in OPTIONAL]
+    if missing:
+        raise invalid(f"{filename!r} lacks the column(s) {', '.join(missing)}; the first row must name them")
+    positions = {h: header.index(h) for h in COLUMNS if h in header}
+    rows = []
+    for line, values in enumerate(table[1:], start=2):
+        cells = {h: values[i] if i < len(values) else None for h, i in positions.items()}
+        if any(_text(v) for v in cells.values()):
+            rows.append(Row(line, cells))
+    if len(rows) > MAX_ROWS:
+        raise invalid(f"{filename!r} has {len(rows)} rows; import at most {MAX_ROWS} at a time")
+    return rows
+
+
+def _xlsx_table(content: bytes) -> list[tuple]:
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        try:
+            return list(workbook.worksheets[0].iter_rows(values_only=True))
+        finally:
+            workbook.close()
+    except Exception as error:  # openpyxl raises many kinds for a damaged or foreign file
+        raise invalid(f"cannot read the spreadsheet: {error}") from None
+
+
+def _csv_table(content: bytes) -> list[list[str]]:
+    # Excel in Chinese offices saves CSV as GB18030 (ANSI); others save UTF-8, often with a BOM.
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise invalid("cannot read the CSV file: it is neither UTF-8 nor GB18030 text")
+    try:
+        return list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as error:
+        raise invalid(f"cannot read the CSV file: {error}") from None
+
+
+def _text(value: Any) -> str:
+    """A cell as text: spreadsheets give numbers for numbers, dates for dates."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def parse_date(value: Any) -> date | None:
+    """收到日期: an Excel date cell, or YYYY-MM-DD, YYYY/MM/DD, YYYY年M月D日; None if not a date."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = _text(value)
+    for pattern in DATE_PATTERNS:
+        if match := pattern.match(text):
+            try:
+                return date(*(int(part) for part in match.groups()))
+            except ValueError:
+                return None
+    return None
+
+
+# --- checking the rows -------------------------------------------------------------------
+
+
+class Deputies:
+    """The deputies table, to find a deputy by code or by a name only one deputy has."""
+
+    def __init__(self, session: Session):
+        rows = session.execute(select(DeputyRow.code, DeputyRow.name, DeputyRow.delegation)).all()
+        self.delegation = {code: delegation for code, _, delegation in rows}
+        self.by_name: dict[str, list[str]] = {}
+        for code, name, _ in rows:
+            self.by_name.setdefault(name, []).append(code)
+
+    def resolve(self, value: str, errors: list[str]) -> str | None:
+        if value in self.delegation:
+            return value
+        codes = self.by_name.get(value, [])
+        if len(codes) == 1:
+            return codes[0]
+        if codes:
+            errors.append(f"deputy name {value!r} is shared by {', '.join(codes)}: give the code")
+        else:
+            errors.append(f"unknown deputy {value!r}")
+        return None
+
+
+def check_row(row: Row, year: int, period: Period, deputies: Deputies) -> tuple[SuggestionInput | None, list[str]]:
+    """A row as a registration, or every problem found in it."""
+    errors: list[str] = []
+    text = {h: _text(v) for h, v in row.cells.items()}
+    for header in COLUMNS:
+        if header not in OPTIONAL and not text.get(header):
+            errors.append(f"{header} is empty")
+    number = text["编号"]
+    if number:
+        try:
+            suggestion_workflow_id(year, number)
+        except ValueError as error:
+            errors.append(str(error))
+    received_on = parse_date(row.cells["收到日期"])
+    if text["收到日期"] and received_on is None:
+        errors.append(f"收到日期 {text['收到日期']!r} is not a date (use YYYY-MM-DD, YYYY/MM/DD or YYYY年M月D日)")
+    if text["领域"] and field_code(text["领域"]) is None:
+        errors.append(f"unknown 领域 {text['领域']!r}")
+    lead = deputies.resolve(text["领衔代表"], errors) if text["领衔代表"] else None
+    names = [n for n in CO_SIGNER_SEPARATORS.split(text.get("附议代表", "")) if n]
+    co_signers = list(dict.fromkeys(deputies.resolve(n, errors) for n in names))
+    if lead and lead in co_signers:
+        errors.append("the lead deputy (领衔代表) is also listed as a co-signer (附议代表)")
+    if errors:
+        return None, errors
+    try:
+        data = SuggestionInput(
+            year=year,
+            period=period,
+            number=number,
+            title=text["标题"],
+            body=text["内容"],
+            field=field_code(text["领域"]),
+            lead_deputy=lead,
+            co_signers=co_signers,
+            received_on=received_on,
+            delegation=deputies.delegation[lead],
+        )
+    except ValidationError as error:
+        return None, [_validation_message(e) for e in error.errors()]
+    return data, []
+
+
+def _validation_message(error: dict) -> str:
+    name = str(error["loc"][0]) if error["loc"] else ""
+    return f"{HEADER_OF.get(name, name)}: {error['msg']}"
+
+
+def _duplicates(rows: list[Row]) -> dict[int, str]:
+    """Rows repeating a number seen in an earlier row: line → message."""
+    first: dict[str, int] = {}
+    repeated = {}
+    for row in rows:
+        number = _text(row.cells["编号"])
+        if not number:
+            continue
+        if number in first:
+            repeated[row.line] = f"编号 {number} already appears in row {first[number]}"
+        else:
+            first[number] = row.line
+    return repeated
+
+
+# --- importing ---------------------------------------------------------------------------
+
+
+async def import_suggestions(
+    client: Client,
+    session: Session,
+    settings: Settings,
+    *,
+    filename: str,
+    content: bytes,
+    year: int,
+    period: Period,
+    actor: Actor,
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Register every good row of the file; skip numbers already in the ledger; report bad rows."""
+    if not 2000 <= year <= 2100:
+        raise invalid(f"year {year} is out of range (2000-2100)")
+    rows = read_rows(filename, content)
+    deputies = Deputies(session)
+    duplicates = _duplicates(rows)
+    checked = []
+    for row in rows:  # check everything before starting anything
+        data, errors = check_row(row, year, period, deputies)
+        if row.line in duplicates:
+            data, errors = None, [*errors, duplicates[row.line]]
+        checked.append((row, data, errors))
+
+    result = ImportResult()
+    for row, data, errors in checked:
+        if data is not None:
+            errors = await _import_one(client, session, settings, data, actor, result)
+        if errors:
+            result.errors.append({"row": row.line, "number": _text(row.cells["编号"]) or None, "errors": errors})
+        if progress:
+            progress(1)
+    return result
+
+
+async def _import_one(
+    client: Client, session: Session, settings: Settings, data: SuggestionInput, actor: Actor, result: ImportResult
+) -> list[str]:
+    """Register one checked row; returns the errors that kept it out, if any."""
+    if number_taken(session, data.year, data.number):
+        result.skipped.append(data.number)
+        return []
+    try:
+        await register(client, session, settings, data, actor)
+    except Problem as problem:
+        if problem.status == 409:  # started meanwhile (another import): already there
+            result.skipped.append(data.number)
+            return []
+        return [problem.detail]
+    result.created.append(data.number)
+    return []

@@ -1,0 +1,173 @@
+"""The operators' command line (运维命令行): `huiyin import`, `huiyin demo-data`, `huiyin create-user`.
+
+Each command brings the ledger's schema up to date first. A refusal (Problem) is
+printed as one clear line and exits with code 2.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import typer
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from temporalio.client import Client
+
+from api.schemas import UserIn
+from api.security import new_user
+from domain.enums import Period, Role
+from domain.models import Actor
+from huiyin import demo
+from huiyin.importing import import_suggestions, read_rows
+from huiyin.problems import Problem, conflict, forbidden, invalid
+from huiyin.settings import Settings
+from huiyin.temporal import connect
+from ledger.db import session_factory
+from ledger.models import DeputyRow, UnitRow, UserRow
+from ledger.schema import upgrade_database
+
+app = typer.Typer(help="Huiyin (回音) operator commands.", no_args_is_help=True)
+OPERATOR = Actor(user="cli", role=Role.coordinator)
+
+
+@contextmanager
+def reported() -> Iterator[None]:
+    """Print a refusal as one line and exit 2, instead of a traceback."""
+    try:
+        yield
+    except Problem as problem:
+        typer.secho(f"{problem.title}: {problem.detail}", err=True, fg=typer.colors.RED)
+        raise typer.Exit(2) from None
+
+
+def open_ledger(settings: Settings) -> Session:
+    upgrade_database(settings.huiyin_database_url)
+    return session_factory(settings.huiyin_database_url)()
+
+
+async def connect_temporal(settings: Settings) -> Client:
+    try:
+        return await connect(settings)
+    except RuntimeError as error:  # the SDK's "failed client connect"
+        raise Problem(503, "Temporal unavailable", f"cannot reach Temporal at {settings.temporal_address}: {error}") from None
+
+
+# --- import -------------------------------------------------------------------------------
+
+
+def import_actor(session: Session, username: str | None) -> Actor:
+    """The coordinator the import is recorded as; the built-in operator when none is named."""
+    if username is None:
+        return OPERATOR
+    user = session.scalar(select(UserRow).where(UserRow.username == username))
+    if user is None or not user.active:
+        raise invalid(f"user {username!r} does not exist or is disabled")
+    if user.role != Role.coordinator:
+        raise forbidden(f"user {username!r} is a {user.role}; imports are done as a coordinator")
+    return Actor(user=user.username, role=Role.coordinator)
+
+
+@app.command("import")
+def import_file(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True, help=".xlsx or .csv file"),
+    year: int = typer.Option(..., min=2000, max=2100, help="the year the suggestions belong to"),
+    period: Period = typer.Option(Period.session, help="session (会议期间) or closed (闭会期间)"),
+    as_user: str | None = typer.Option(None, "--as", help="coordinator username to record as the registrar"),
+) -> None:
+    """Import a session's suggestions (批量导入); rows already imported are skipped."""
+    settings = Settings()
+    content = file.read_bytes()
+    with reported():
+        total = len(read_rows(file.name, content))
+        result = asyncio.run(_import(settings, file.name, content, year, period, as_user, total))
+    typer.echo(f"created {len(result.created)}, skipped {len(result.skipped)} (already there), "
+               f"rows with errors {len(result.errors)}")
+    for error in result.errors:
+        typer.secho(f"row {error['row']} ({error['number'] or 'no number'}): {'; '.join(error['errors'])}",
+                    err=True, fg=typer.colors.YELLOW)
+    if result.errors:
+        raise typer.Exit(1)
+
+
+async def _import(settings: Settings, filename: str, content: bytes, year: int, period: Period,
+                  as_user: str | None, total: int):
+    client = await connect_temporal(settings)
+    with open_ledger(settings) as session:
+        actor = import_actor(session, as_user)
+        with typer.progressbar(length=total, label="importing") as bar:
+            return await import_suggestions(
+                client, session, settings, filename=filename, content=content,
+                year=year, period=period, actor=actor, progress=bar.update,
+            )
+
+
+# --- demo data ----------------------------------------------------------------------------
+
+
+@app.command("demo-data")
+def demo_data(year: int = typer.Option(2026, min=2000, max=2100, help="the demo year")) -> None:
+    """Load a demo year: 12 units, 30 deputies, demo users, 50 suggestions; safe to run again."""
+    settings = Settings()
+    with reported():
+        result = asyncio.run(_demo(settings, year))
+    typer.echo(f"added {result.units} units, {result.deputies} deputies, {result.users} users, "
+               f"{result.suggestions} suggestions ({result.driven} moved forward)")
+    if result.passwords:
+        typer.echo("new demo users (passwords shown only now; also in var/demo-users.txt):")
+        for username, password in result.passwords.items():
+            typer.echo(f"  {username}\t{password}")
+
+
+async def _demo(settings: Settings, year: int) -> demo.DemoResult:
+    client = await connect_temporal(settings)
+    with open_ledger(settings) as session:
+        return await demo.load_demo(client, session, settings, year=year)
+
+
+# --- users --------------------------------------------------------------------------------
+
+
+@app.command("create-user")
+def create_user(
+    username: str,
+    role: Role = typer.Option(..., help="deputy, coordinator, unit_handler, unit_head, supervisor or admin"),
+    unit: str | None = typer.Option(None, help="unit code, for unit_handler and unit_head"),
+    deputy: str | None = typer.Option(None, help="deputy code, for deputies"),
+    email: str = typer.Option("", help="e-mail address for notices"),
+    password_stdin: bool = typer.Option(False, "--password-stdin", help="read the password from standard input"),
+) -> None:
+    """Create a user; the password is asked for twice (hidden) unless --password-stdin."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    with reported():
+        try:
+            body = UserIn(username=username, password=password, role=role, unit_code=unit, deputy_code=deputy,
+                          email=email)
+        except ValidationError as error:
+            raise invalid("; ".join(_message(e) for e in error.errors())) from None
+        with open_ledger(Settings()) as session:
+            add_user(session, body)
+    typer.echo(f"created user {username} ({role.value})")
+
+
+def add_user(session: Session, body: UserIn) -> None:
+    if session.scalar(select(UserRow.id).where(UserRow.username == body.username)):
+        raise conflict(f"user {body.username} already exists")
+    if body.unit_code and not session.get(UnitRow, body.unit_code):
+        raise invalid(f"unknown unit {body.unit_code}")
+    if body.deputy_code and not session.get(DeputyRow, body.deputy_code):
+        raise invalid(f"unknown deputy {body.deputy_code}")
+    session.add(new_user(body.username, body.password, body.role, body.unit_code, body.deputy_code, body.email))
+    session.commit()
+
+
+def _message(error: dict) -> str:
+    where = ".".join(str(part) for part in error["loc"])
+    return f"{where}: {error['msg']}" if where else error["msg"]

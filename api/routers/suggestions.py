@@ -11,6 +11,7 @@ from api.schemas import EventOut, ImportReport, Page, SuggestionSummary
 from domain import commands as c
 from domain.enums import Period, Role, Stage
 from domain.models import Actor, Model
+from huiyin.importing import import_suggestions
 from huiyin.problems import conflict, forbidden, invalid, not_found
 from huiyin.suggestions import ACTIONS, SuggestionInput, perform, register
 from ledger import queries
@@ -66,8 +67,6 @@ async def import_file(
     year: Annotated[int, Form(ge=2000, le=2100)],
     period: Annotated[Period, Form()] = Period.session,
 ) -> ImportReport:
-    from huiyin.importing import import_suggestions  # TEMP until importing lands
-
     result = await import_suggestions(
         temporal, session, settings,
         filename=file.filename or "", content=await file.read(), year=year, period=period, actor=actor_of(user),

@@ -14,8 +14,10 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
-from activities.deadlines import compute_due_instants
+from activities.deadlines import compute_schedules
 from activities.ledger import LedgerActivities
+from huiyin.logs import configure_logging
+from huiyin.observability import ItemLogInterceptor, worker_runtime
 from huiyin.settings import Settings, get_settings
 from huiyin.temporal import connect
 from ledger.db import session_factory
@@ -32,24 +34,30 @@ def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecuto
         client,
         task_queue=settings.temporal_task_queue,
         workflows=[SuggestionWorkflow],
-        activities=[compute_due_instants, ledger.record_changes],
+        activities=[compute_schedules, ledger.record_changes],
         activity_executor=executor,
         workflow_runner=SandboxedWorkflowRunner(
             restrictions=SandboxRestrictions.default.with_passthrough_modules(*PASSTHROUGH)
         ),
+        interceptors=[ItemLogInterceptor()],
+        max_cached_workflows=settings.huiyin_worker_max_cached_workflows,
+        max_concurrent_workflow_task_polls=settings.huiyin_worker_workflow_task_polls or None,
     )
 
 
 async def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = get_settings()
+    configure_logging(settings.huiyin_log_level, settings.huiyin_log_format)
     upgrade_database(settings.huiyin_database_url)
-    client = await connect(settings)
+    runtime = worker_runtime(settings)
+    if runtime is not None:
+        logging.info("worker metrics on %s:%s/metrics", settings.huiyin_metrics_host, settings.huiyin_worker_metrics_port)
+    client = await connect(settings, runtime=runtime)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    with ThreadPoolExecutor(max_workers=8) as executor:
+    with ThreadPoolExecutor(max_workers=settings.huiyin_worker_activity_threads) as executor:
         worker = build_worker(client, settings, executor)
         async with worker:
             logging.info("worker polling task queue %r on %s", settings.temporal_task_queue, settings.temporal_address)

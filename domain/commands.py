@@ -10,7 +10,7 @@ from datetime import datetime
 
 from pydantic import Field
 
-from domain.enums import ContactWay, ResultClass, Verdict
+from domain.enums import ContactWay, ResultClass, SupervisionActionKind, Verdict
 from domain.models import Actor, Commitment, Model
 
 
@@ -119,3 +119,52 @@ class OrderRehandling(Command):
     reason: str = Field(min_length=1)
     leader_in_charge: str = Field(min_length=1)
     unit: str | None = None  # needed only when several units await the order
+
+
+class DesignateKeySupervision(Command):
+    """Record the chairperson's council's decision (主任会议决定) to supervise this item as a key item;
+    confirms a pending escalation proposal if there is one."""
+
+    council_member: str = Field(min_length=1)  # 领衔督办
+    government_leader: str = Field(min_length=1)  # 领办
+    theme: str = ""
+    reason: str = ""
+
+
+class DeclineKeySupervision(Command):
+    """Decline an escalation proposal (the item stays under ordinary supervision)."""
+
+    reason: str = Field(min_length=1)
+
+
+class ReportKeyProgress(Command):
+    """A key item's monthly progress report by a replying unit."""
+
+    text: str = Field(min_length=1)
+
+
+class RecordSupervisionAction(Command):
+    """督办活动: field inspection, deputy–unit meeting, interview of the unit head, consultation."""
+
+    kind: SupervisionActionKind
+    when: datetime
+    summary: str = Field(min_length=1)
+    participants: str = ""
+
+
+class AddSupervisionOpinion(Command):
+    """A supervisor's opinion on a key item (督办意见)."""
+
+    text: str = Field(min_length=1)
+
+
+class PauseClock(Command):
+    """Stop the units' clocks while they wait on the deputy for a clarification the coordinator agreed to."""
+
+    reason: str = Field(min_length=1)
+    unit: str | None = None  # only this unit's clocks; all units when omitted
+
+
+class ResumeClock(Command):
+    reason: str = ""
+    unit: str | None = None

@@ -1,11 +1,21 @@
-"""Deadline maths (期限计算): from a clock's start and rule to the instant it runs out."""
+"""Deadline maths (期限计算): from a clock's start and rule to the instant it runs out,
+and the instants of its reminder ladder (提醒梯次)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 
-from domain.calendar import WorkingCalendar, add_months, end_of_day, local_date
-from domain.policy import Duration
+from domain.calendar import SHANGHAI, WorkingCalendar, add_months, end_of_day, local_date
+from domain.enums import Rung
+from domain.models import LadderStep, Model, Pause
+from domain.policy import DrillScale, Duration, Ladder
+
+NOTICE_TIME = time(9, 0)  # reminders go out at the start of a Beijing working morning
+
+
+class Schedule(Model):
+    due_at: datetime
+    ladder: list[LadderStep]
 
 
 def due_instant(start: datetime, rule: Duration, calendar: WorkingCalendar) -> datetime:
@@ -15,11 +25,73 @@ def due_instant(start: datetime, rule: Duration, calendar: WorkingCalendar) -> d
     days; either way a last day off work moves to the next working day.
     Working days count official working days after the start day.
     """
-    first = local_date(start)
+    return end_of_day(_after(local_date(start), rule, calendar))
+
+
+def _after(day: date, rule: Duration, calendar: WorkingCalendar) -> date:
     if rule.unit == "working_days":
-        last = calendar.add_working_days(first, rule.amount)
-    elif rule.unit == "months":
-        last = calendar.roll_forward(add_months(first, rule.amount))
-    else:
-        last = calendar.roll_forward(first + timedelta(days=rule.amount))
-    return end_of_day(last)
+        return calendar.add_working_days(day, rule.amount)
+    if rule.unit == "months":
+        return calendar.roll_forward(add_months(day, rule.amount))
+    return calendar.roll_forward(day + timedelta(days=rule.amount))
+
+
+def _before(day: date, rule: Duration, calendar: WorkingCalendar) -> date:
+    if rule.unit == "working_days":
+        return calendar.subtract_working_days(day, rule.amount)
+    if rule.unit == "months":
+        return add_months(day, -rule.amount)
+    return day - timedelta(days=rule.amount)
+
+
+def _morning(day: date) -> datetime:
+    return datetime.combine(day, NOTICE_TIME, SHANGHAI).astimezone(timezone.utc)
+
+
+def schedule(
+    start: datetime,
+    rule: Duration,
+    ladder: Ladder | None,
+    pauses: list[Pause],
+    drill: DrillScale | None,
+    calendar: WorkingCalendar,
+) -> Schedule:
+    """When a clock runs out, shifted by its finished pauses, and when each rung of its ladder fires."""
+    if drill:
+        return _drill_schedule(start, rule, ladder, pauses, drill)
+    last_day = _after(local_date(start), rule, calendar)
+    for pause in pauses:
+        if pause.resumed_at:
+            # The clock stood still for the working days it was paused.
+            stood = calendar.working_days_between(local_date(pause.paused_at), local_date(pause.resumed_at))
+            if stood > 0:
+                last_day = calendar.add_working_days(last_day, stood)
+    steps = []
+    if ladder and ladder.blue:
+        steps.append(LadderStep(rung=Rung.blue, at=_morning(_before(last_day, ladder.blue, calendar))))
+    if ladder and ladder.orange:
+        steps.append(LadderStep(rung=Rung.orange, at=_morning(_before(last_day, ladder.orange, calendar))))
+    if ladder and ladder.escalate_after:
+        steps.append(LadderStep(rung=Rung.escalation, at=end_of_day(_after(last_day, ladder.escalate_after, calendar))))
+    return Schedule(due_at=end_of_day(last_day), ladder=steps)
+
+
+def _drill_schedule(
+    start: datetime, rule: Duration, ladder: Ladder | None, pauses: list[Pause], drill: DrillScale
+) -> Schedule:
+    def length(duration: Duration) -> timedelta:
+        unit = drill.month_seconds if duration.unit == "months" else drill.day_seconds
+        return timedelta(seconds=duration.amount * unit)
+
+    due = start + length(rule)
+    for pause in pauses:
+        if pause.resumed_at:
+            due += pause.resumed_at - pause.paused_at
+    steps = []
+    if ladder and ladder.blue:
+        steps.append(LadderStep(rung=Rung.blue, at=due - length(ladder.blue)))
+    if ladder and ladder.orange:
+        steps.append(LadderStep(rung=Rung.orange, at=due - length(ladder.orange)))
+    if ladder and ladder.escalate_after:
+        steps.append(LadderStep(rung=Rung.escalation, at=due + length(ladder.escalate_after)))
+    return Schedule(due_at=due, ladder=steps)

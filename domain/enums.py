@@ -95,6 +95,7 @@ class DeadlineKind(StrEnum):
     feedback = "feedback"  # 代表反馈
     rehandling_order = "rehandling_order"  # coordinator orders second handling
     second_reply = "second_reply"  # 二次答复
+    key_report = "key_report"  # monthly progress report of a key item (重点督办)
 
 
 class DeadlineStatus(StrEnum):
@@ -111,6 +112,36 @@ class WarningLevel(StrEnum):
     blue = "blue"
     orange = "orange"
     red = "red"
+
+
+class Rung(StrEnum):
+    """A step of a clock's reminder ladder; red is the deadline itself."""
+
+    blue = "blue"
+    orange = "orange"
+    escalation = "escalation"  # proposed for key supervision after the deadline
+
+
+class RungStatus(StrEnum):
+    pending = "pending"
+    fired = "fired"
+    skipped = "skipped"  # its time had passed when the clock started
+    cancelled = "cancelled"  # the duty was done (or the clock ended) first
+
+
+class KeyStatus(StrEnum):
+    """Key supervision (重点督办) of an item."""
+
+    proposed = "proposed"  # escalated, awaiting the coordinator's decision
+    designated = "designated"  # decided by the chairperson's council (主任会议)
+    declined = "declined"
+
+
+class SupervisionActionKind(StrEnum):
+    field_inspection = "field_inspection"  # 实地视察
+    meeting = "meeting"  # 代表与承办单位座谈
+    interview = "interview"  # 约谈承办单位负责人
+    consultation = "consultation"  # 约见/面商 with the deputy, the unit head and the supervisor
 
 
 class ReplyStatus(StrEnum):

@@ -17,11 +17,15 @@ from domain.enums import (
     ContactWay,
     DeadlineKind,
     DeadlineStatus,
+    KeyStatus,
     Period,
     ReplyStatus,
     ResultClass,
     Role,
+    Rung,
+    RungStatus,
     Stage,
+    SupervisionActionKind,
     UnitRole,
     Verdict,
     WarningLevel,
@@ -156,6 +160,22 @@ class Feedback(Model):
     at: datetime
 
 
+class LadderStep(Model):
+    """One rung of a clock's reminder ladder, a durable timer of its own."""
+
+    rung: Rung
+    at: datetime
+    status: RungStatus = RungStatus.pending
+
+
+class Pause(Model):
+    """A stretch in which a clock stood still (the unit waited on the deputy)."""
+
+    paused_at: datetime
+    resumed_at: datetime | None = None
+    reason: str = ""
+
+
 class Deadline(Model):
     """A clock of the item: computed once when it starts, recorded with its basis."""
 
@@ -169,6 +189,31 @@ class Deadline(Model):
     status: DeadlineStatus = DeadlineStatus.pending
     closed_at: datetime | None = None
     replaces: str | None = None  # key of the deadline this one superseded
+    ladder: list[LadderStep] = []
+    level: WarningLevel = WarningLevel.none  # the highest rung reached
+    pauses: list[Pause] = []
+    reschedule: str | None = None  # why its instants must be computed again (pause ended, calendar revised)
+
+    @property
+    def paused(self) -> bool:
+        return bool(self.pauses) and self.pauses[-1].resumed_at is None
+
+    @property
+    def running(self) -> bool:
+        """Its timers run: pending (or missed with an escalation still to come) and not paused."""
+        return not self.paused and (
+            self.status == DeadlineStatus.pending
+            or (self.status == DeadlineStatus.missed and any(s.status == RungStatus.pending for s in self.ladder))
+        )
+
+    def next_instant(self) -> datetime | None:
+        """When this clock next needs the workflow's attention."""
+        if not self.running or self.due_at is None:
+            return None
+        times = [s.at for s in self.ladder if s.status == RungStatus.pending]
+        if self.status == DeadlineStatus.pending:
+            times.append(self.due_at)
+        return min(times) if times else None
 
 
 class Assignment(Model):
@@ -193,6 +238,52 @@ class Assignment(Model):
     @property
     def replies_to_deputy(self) -> bool:
         return self.role in (UnitRole.lead, UnitRole.separate)
+
+
+class SupervisionAction(Model):
+    """督办活动: field inspection, meeting, interview, consultation."""
+
+    kind: SupervisionActionKind
+    when: datetime
+    summary: str
+    participants: str = ""
+    recorded_by: str
+    recorded_at: datetime
+
+
+class SupervisionOpinion(Model):
+    """督办意见 of a supervisor."""
+
+    text: str
+    by: str
+    at: datetime
+
+
+class KeyReport(Model):
+    """Monthly progress report of a key item."""
+
+    unit: str
+    text: str
+    by: str
+    at: datetime
+    late: bool = False
+
+
+class KeySupervision(Model):
+    """重点督办: proposed by escalation or designated by the chairperson's council."""
+
+    status: KeyStatus
+    source: str  # "council", "overdue", "second_unsatisfied"
+    proposed_at: datetime | None = None
+    decided_at: datetime | None = None
+    decided_by: str | None = None
+    reason: str = ""
+    council_member: str = ""  # 领衔督办的主任会议成员
+    government_leader: str = ""  # 领办的政府领导
+    theme: str = ""  # groups several items
+    actions: list[SupervisionAction] = []
+    opinions: list[SupervisionOpinion] = []
+    reports: list[KeyReport] = []
 
 
 class Event(Model):
@@ -250,8 +341,9 @@ class SuggestionState(Model):
     replies: list[Reply] = []
     feedback: list[Feedback] = []
     overdue: bool = False
-    key_supervision: bool = False
-    key_supervision_reason: str = ""
+    key_supervision: bool = False  # designated (重点督办)
+    key: KeySupervision | None = None
+    interview_due: bool = False  # 约谈 of the unit head, after escalation from overdue
     consultation_due: bool = False  # 约见/面商 required after a second "unsatisfied"
     warning_level: WarningLevel = WarningLevel.none
     events: list[Event] = []
@@ -301,8 +393,14 @@ class SuggestionState(Model):
         return accepted[-1].result_class if accepted else None
 
     def next_due_at(self) -> datetime | None:
-        due = [d.due_at for d in self.deadlines if d.status == DeadlineStatus.pending and d.due_at]
+        """The next deadline itself (for the ledger)."""
+        due = [d.due_at for d in self.deadlines if d.status == DeadlineStatus.pending and d.due_at and not d.paused]
         return min(due) if due else None
+
+    def next_wake_at(self) -> datetime | None:
+        """The next instant a clock or a reminder rung needs the workflow."""
+        times = [t for d in self.deadlines if (t := d.next_instant())]
+        return min(times) if times else None
 
     def reply_due_at(self) -> datetime | None:
         due = [
@@ -321,3 +419,9 @@ class ItemChanges(Model):
 
     state: SuggestionState
     events: list[Event]
+
+
+class CalendarRevision(Model):
+    """Signal to running items: the official holidays of a year were loaded or corrected."""
+
+    year: int

@@ -89,6 +89,7 @@ class Clocks(BaseModel):
     feedback: Duration
     rehandling_order: Duration
     second_reply: Duration
+    key_report: Duration = Duration(amount=1, unit="months")  # key items report monthly (重点督办)
 
     @model_validator(mode="after")
     def _extension_is_longer(self) -> Clocks:
@@ -97,6 +98,32 @@ class Clocks(BaseModel):
                 f"reply_extended ({self.reply_extended}) must be longer than reply ({self.reply})"
             )
         return self
+
+
+class Ladder(BaseModel):
+    """Reminder ladder of one clock: blue and orange notices before it runs out, red when it
+    does (overdue), and an escalation to key supervision some time after."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    blue: Duration | None = None  # before the deadline
+    orange: Duration | None = None  # before the deadline
+    escalate_after: Duration | None = None  # after the deadline, still not done
+
+
+LADDER_CLOCKS = (
+    "assignment", "adjustment_window", "co_opinion", "reply", "feedback",
+    "rehandling_order", "second_reply", "key_report", "follow_up_report",
+)
+
+
+class DrillScale(BaseModel):
+    """Compressed time for rehearsals (演练): every clock runs in seconds, not on the calendar."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    month_seconds: int = Field(ge=1)
+    day_seconds: int = Field(ge=1)  # a day or a working day
 
 
 class PolicyProfile(BaseModel):
@@ -111,6 +138,16 @@ class PolicyProfile(BaseModel):
     result_classes: list[str] = Field(default_factory=lambda: ["A", "B", "C"])
     no_feedback_deemed_satisfied: bool = False
     clocks: Clocks
+    ladders: dict[str, Ladder] = {}
+    drill: DrillScale | None = None
+
+    @field_validator("ladders")
+    @classmethod
+    def _known_clocks(cls, ladders: dict[str, Ladder]) -> dict[str, Ladder]:
+        unknown = sorted(set(ladders) - set(LADDER_CLOCKS))
+        if unknown:
+            raise ValueError(f"ladders for unknown clocks {unknown}; known: {', '.join(LADDER_CLOCKS)}")
+        return ladders
 
     @field_validator("name")
     @classmethod

@@ -16,7 +16,6 @@ from domain import commands as c
 from domain.calendar import SHANGHAI, local_date
 from domain.enums import (
     TRACK_ORDER,
-    UNIT_ROLES,
     AssignmentStatus,
     DeadlineKind,
     DeadlineStatus,
@@ -24,6 +23,8 @@ from domain.enums import (
     ReplyStatus,
     ResultClass,
     Role,
+    Rung,
+    RungStatus,
     Stage,
     UnitRole,
     Verdict,
@@ -31,12 +32,10 @@ from domain.enums import (
 )
 from domain.models import (
     SYSTEM,
-    Actor,
     Assignment,
     Contact,
     CoOpinion,
     Deadline,
-    Event,
     Feedback,
     NewSuggestion,
     RehandlingOrder,
@@ -45,148 +44,24 @@ from domain.models import (
     SuggestionState,
 )
 from domain.policy import Duration
-
-
-class Refusal(Exception):
-    """An action the state or the actor does not allow; `kind` tells the API which 4xx."""
-
-    kind = "conflict"
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-class Conflict(Refusal):
-    """The state does not allow it now (409)."""
-
-    kind = "conflict"
-
-
-class Forbidden(Refusal):
-    """This actor may not do it (403)."""
-
-    kind = "forbidden"
-
-
-class Invalid(Refusal):
-    """The input itself is wrong (422)."""
-
-    kind = "invalid"
-
-
-# --- helpers --------------------------------------------------------------------------
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
-
-
-def _beijing(value: datetime | None) -> str:
-    """A deadline as staff read it: Beijing time."""
-    return value.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if value else "(not yet computed)"
-
-
-def record(
-    state: SuggestionState,
-    now: datetime,
-    actor: Actor,
-    action: str,
-    unit: str | None = None,
-    **detail: Any,
-) -> None:
-    state.last_event_seq += 1
-    state.events.append(
-        Event(seq=state.last_event_seq, at=now, action=action, actor=actor, unit=unit, detail=detail)
-    )
-
-
-def start_clock(
-    state: SuggestionState,
-    kind: DeadlineKind,
-    unit: str | None,
-    start: datetime,
-    rule: Duration,
-    replaces: str | None = None,
-) -> Deadline:
-    number = 1 + sum(1 for d in state.deadlines if d.kind == kind and d.unit == unit)
-    deadline = Deadline(
-        key=f"{kind}:{unit or '-'}:{number}",
-        kind=kind,
-        unit=unit,
-        start=start,
-        rule=str(rule),
-        policy=state.policy.ref,
-        replaces=replaces,
-    )
-    state.deadlines.append(deadline)
-    return deadline
-
-
-def close_clock(
-    state: SuggestionState,
-    kind: DeadlineKind,
-    unit: str | None,
-    now: datetime,
-    status: DeadlineStatus = DeadlineStatus.met,
-) -> Deadline | None:
-    deadline = state.pending_deadline(kind, unit)
-    if deadline:
-        deadline.status = status
-        deadline.closed_at = now
-    return deadline
-
-
-def _met_late(deadline: Deadline | None, now: datetime) -> bool:
-    """Whether a duty closed by close_clock was done after its deadline."""
-    return deadline is None or (deadline.due_at is not None and now > deadline.due_at)
-
-
-def _last_deadline(state: SuggestionState, kind: DeadlineKind, unit: str | None) -> Deadline | None:
-    return next((d for d in reversed(state.deadlines) if d.kind == kind and d.unit == unit), None)
-
-
-def _require_role(actor: Actor, action: str, *roles: Role) -> None:
-    if actor.role not in roles:
-        allowed = " or ".join(r.value for r in roles)
-        raise Forbidden(f"{action} is done by the {allowed}, not by a {actor.role.value}")
-
-
-def _own_assignment(state: SuggestionState, actor: Actor, action: str) -> Assignment:
-    """The actor's unit's part in this item; another unit's item is not theirs to touch."""
-    _require_role(actor, action, *UNIT_ROLES)
-    assignment = state.assignment(actor.unit)
-    if assignment is None:
-        raise Forbidden(f"suggestion {state.number} is not assigned to unit {actor.unit}")
-    return assignment
-
-
-def _require_open(state: SuggestionState, action: str) -> None:
-    if state.ended:
-        raise Conflict(f"{action}: suggestion {state.number} has ended ({state.stage.value})")
-
-
-def _require_assigned(state: SuggestionState, action: str) -> None:
-    _require_open(state, action)
-    if state.stage in (Stage.registered, Stage.returned_for_revision):
-        raise Conflict(f"{action}: suggestion {state.number} has not been assigned yet")
-
-
-def _pick_track(
-    state: SuggestionState,
-    candidates: list[Assignment],
-    unit: str | None,
-    nothing: str,
-) -> Assignment:
-    """Choose the unit a coordinator's or deputy's action is about."""
-    if unit is not None:
-        candidates = [a for a in candidates if a.unit == unit]
-    if not candidates:
-        raise Conflict(nothing + (f" for unit {unit}" if unit else ""))
-    if len(candidates) > 1:
-        units = ", ".join(a.unit for a in candidates)
-        raise Invalid(f"several units qualify ({units}): name the unit")
-    return candidates[0]
+from domain import supervision
+from domain.clocks import (
+    beijing,
+    cancel_clocks,
+    clock_recipients,
+    due_now,
+    end_clock,
+    finish_duty,
+    iso,
+    last_deadline,
+    notify,
+    reach_rung,
+    record,
+    reopen,
+    start_clock,
+    warning_level,
+)
+from domain.guards import Conflict, Forbidden, Invalid, own_assignment, pick_track, require_assigned, require_open, require_role
 
 
 # --- registration and review (stages 1–2) ------------------------------------------------
@@ -223,7 +98,7 @@ def register(new: NewSuggestion, workflow_id: str, now: datetime) -> SuggestionS
 
 
 def accept(state: SuggestionState, cmd: c.Accept, now: datetime) -> None:
-    _require_role(cmd.actor, "accepting a suggestion", Role.coordinator)
+    require_role(cmd.actor, "accepting a suggestion", Role.coordinator)
     if state.stage != Stage.registered:
         raise Conflict(f"only a registered suggestion can be accepted; it is {state.stage.value}")
     if state.accepted_at:
@@ -233,19 +108,19 @@ def accept(state: SuggestionState, cmd: c.Accept, now: datetime) -> None:
 
 
 def return_for_revision(state: SuggestionState, cmd: c.ReturnForRevision, now: datetime) -> None:
-    _require_role(cmd.actor, "returning a suggestion for revision", Role.coordinator)
+    require_role(cmd.actor, "returning a suggestion for revision", Role.coordinator)
     if state.stage != Stage.registered:
         raise Conflict(
             f"a suggestion can be returned for revision only before assignment; it is {state.stage.value}"
         )
     state.stage = Stage.returned_for_revision
     state.accepted_at = None
-    close_clock(state, DeadlineKind.assignment, None, now, DeadlineStatus.cancelled)
+    cancel_clocks(state, now)
     record(state, now, cmd.actor, "returned_for_revision", reason=cmd.reason)
 
 
 def resubmit(state: SuggestionState, cmd: c.Resubmit, now: datetime) -> None:
-    _require_role(cmd.actor, "resubmitting a suggestion", Role.deputy)
+    require_role(cmd.actor, "resubmitting a suggestion", Role.deputy)
     if cmd.actor.deputy != state.lead_deputy:
         raise Forbidden("only the lead deputy of this suggestion can resubmit it")
     if state.stage != Stage.returned_for_revision:
@@ -263,7 +138,7 @@ def resubmit(state: SuggestionState, cmd: c.Resubmit, now: datetime) -> None:
 
 
 def convert(state: SuggestionState, cmd: c.Convert, now: datetime) -> None:
-    _require_role(cmd.actor, "converting a suggestion", Role.coordinator)
+    require_role(cmd.actor, "converting a suggestion", Role.coordinator)
     if state.stage not in (Stage.registered, Stage.returned_for_revision):
         raise Conflict(
             f"a suggestion can be converted to a reference letter only before assignment; it is {state.stage.value}"
@@ -297,7 +172,7 @@ def _add_assignment(state: SuggestionState, unit: str, role: UnitRole, now: date
 
 
 def assign(state: SuggestionState, cmd: c.Assign, now: datetime) -> None:
-    _require_role(cmd.actor, "assigning a suggestion", Role.coordinator)
+    require_role(cmd.actor, "assigning a suggestion", Role.coordinator)
     if state.stage == Stage.returned_for_revision:
         raise Conflict("the deputy must resubmit the suggestion before it can be assigned")
     if state.stage != Stage.registered:
@@ -324,7 +199,7 @@ def assign(state: SuggestionState, cmd: c.Assign, now: datetime) -> None:
     else:
         for unit in cmd.separate_units:
             _add_assignment(state, unit, UnitRole.separate, now)
-    close_clock(state, DeadlineKind.assignment, None, now)
+    finish_duty(state, DeadlineKind.assignment, None, now)
     record(
         state,
         now,
@@ -333,12 +208,13 @@ def assign(state: SuggestionState, cmd: c.Assign, now: datetime) -> None:
         lead_unit=cmd.lead_unit,
         co_units=cmd.co_units,
         separate_units=cmd.separate_units,
+        notify=notify(state, units=units),
     )
 
 
 def sign_for_receipt(state: SuggestionState, cmd: c.SignForReceipt, now: datetime) -> None:
-    _require_open(state, "signing for receipt")
-    assignment = _own_assignment(state, cmd.actor, "signing for receipt")
+    require_open(state, "signing for receipt")
+    assignment = own_assignment(state, cmd.actor, "signing for receipt")
     if assignment.signed_at:
         raise Conflict(f"unit {assignment.unit} already signed for this suggestion")
     assignment.signed_by, assignment.signed_at = cmd.actor.user, now
@@ -346,11 +222,11 @@ def sign_for_receipt(state: SuggestionState, cmd: c.SignForReceipt, now: datetim
 
 
 def request_adjustment(state: SuggestionState, cmd: c.RequestAdjustment, now: datetime) -> None:
-    _require_open(state, "requesting an adjustment")
-    assignment = _own_assignment(state, cmd.actor, "requesting an adjustment")
+    require_open(state, "requesting an adjustment")
+    assignment = own_assignment(state, cmd.actor, "requesting an adjustment")
     if state.pending_deadline(DeadlineKind.adjustment_window, assignment.unit) is None:
-        window = _last_deadline(state, DeadlineKind.adjustment_window, assignment.unit)
-        closed = _beijing(window.due_at) if window else "already"
+        window = last_deadline(state, DeadlineKind.adjustment_window, assignment.unit)
+        closed = beijing(window.due_at) if window else "already"
         raise Conflict(
             f"the adjustment window closed at {closed} (Beijing time); unit {assignment.unit} must handle the item"
         )
@@ -361,8 +237,8 @@ def request_adjustment(state: SuggestionState, cmd: c.RequestAdjustment, now: da
 
 
 def decide_adjustment(state: SuggestionState, cmd: c.DecideAdjustment, now: datetime) -> None:
-    _require_role(cmd.actor, "deciding an adjustment request", Role.coordinator)
-    _require_open(state, "deciding an adjustment request")
+    require_role(cmd.actor, "deciding an adjustment request", Role.coordinator)
+    require_open(state, "deciding an adjustment request")
     assignment = state.assignment(cmd.unit)
     request = assignment.adjustment if assignment else None
     if request is None or request.approved is not None:
@@ -380,9 +256,7 @@ def decide_adjustment(state: SuggestionState, cmd: c.DecideAdjustment, now: date
         record(state, now, cmd.actor, "adjustment_refused", cmd.unit, reason=cmd.reason)
         return
     assignment.status = AssignmentStatus.withdrawn
-    for deadline in state.deadlines:
-        if deadline.unit == cmd.unit and deadline.status == DeadlineStatus.pending:
-            deadline.status, deadline.closed_at = DeadlineStatus.cancelled, now
+    cancel_clocks(state, now, cmd.unit)
     _add_assignment(state, cmd.new_unit, assignment.role, now)
     record(
         state,
@@ -393,6 +267,7 @@ def decide_adjustment(state: SuggestionState, cmd: c.DecideAdjustment, now: date
         new_unit=cmd.new_unit,
         role=assignment.role.value,
         reason=cmd.reason,
+        notify=notify(state, units=[cmd.unit, cmd.new_unit]),
     )
 
 
@@ -400,8 +275,8 @@ def decide_adjustment(state: SuggestionState, cmd: c.DecideAdjustment, now: date
 
 
 def log_contact(state: SuggestionState, cmd: c.LogContact, now: datetime) -> None:
-    _require_open(state, "logging a contact")
-    assignment = _own_assignment(state, cmd.actor, "logging a contact")
+    require_open(state, "logging a contact")
+    assignment = own_assignment(state, cmd.actor, "logging a contact")
     if cmd.when.tzinfo is None:
         raise Invalid("give the contact time with its time zone, e.g. 2026-03-05T10:00:00+08:00")
     if cmd.when > now:
@@ -417,13 +292,13 @@ def log_contact(state: SuggestionState, cmd: c.LogContact, now: datetime) -> Non
         )
     )
     record(
-        state, now, cmd.actor, "contact_logged", assignment.unit, way=cmd.way.value, when=_iso(cmd.when)
+        state, now, cmd.actor, "contact_logged", assignment.unit, way=cmd.way.value, when=iso(cmd.when)
     )
 
 
 def submit_co_opinion(state: SuggestionState, cmd: c.SubmitCoOpinion, now: datetime) -> None:
-    _require_assigned(state, "submitting a co-opinion")
-    assignment = _own_assignment(state, cmd.actor, "submitting a co-opinion")
+    require_assigned(state, "submitting a co-opinion")
+    assignment = own_assignment(state, cmd.actor, "submitting a co-opinion")
     if assignment.role != UnitRole.co_handling:
         raise Conflict(f"unit {assignment.unit} is a {assignment.role.value} unit; only co-handling units send co-opinions")
     if assignment.co_opinion:
@@ -431,7 +306,7 @@ def submit_co_opinion(state: SuggestionState, cmd: c.SubmitCoOpinion, now: datet
     lead = next(t for t in state.tracks() if t.role == UnitRole.lead)
     if lead.stage != Stage.handling or lead.round != 1:
         raise Conflict("the lead unit's reply has already been drafted; the co-opinion comes too late to be included")
-    late = _met_late(close_clock(state, DeadlineKind.co_opinion, assignment.unit, now), now)
+    late = finish_duty(state, DeadlineKind.co_opinion, assignment.unit, now)
     assignment.co_opinion = CoOpinion(
         unit=assignment.unit, text=cmd.text, submitted_by=cmd.actor.user, submitted_at=now, late=late
     )
@@ -439,8 +314,8 @@ def submit_co_opinion(state: SuggestionState, cmd: c.SubmitCoOpinion, now: datet
 
 
 def request_extension(state: SuggestionState, cmd: c.RequestExtension, now: datetime) -> None:
-    _require_assigned(state, "requesting an extension")
-    assignment = _own_assignment(state, cmd.actor, "requesting an extension")
+    require_assigned(state, "requesting an extension")
+    assignment = own_assignment(state, cmd.actor, "requesting an extension")
     if not assignment.replies_to_deputy:
         raise Conflict("a co-handling unit has no reply deadline to extend")
     if assignment.stage != Stage.handling or assignment.round != 1:
@@ -455,21 +330,25 @@ def request_extension(state: SuggestionState, cmd: c.RequestExtension, now: date
 
 
 def decide_extension(state: SuggestionState, cmd: c.DecideExtension, now: datetime) -> None:
-    _require_role(cmd.actor, "deciding an extension request", Role.coordinator)
-    _require_assigned(state, "deciding an extension request")
+    require_role(cmd.actor, "deciding an extension request", Role.coordinator)
+    require_assigned(state, "deciding an extension request")
     waiting = [a for a in state.tracks() if a.extension and a.extension.approved is None]
-    assignment = _pick_track(state, waiting, cmd.unit, "no extension request awaits a decision")
+    assignment = pick_track(state, waiting, cmd.unit, "no extension request awaits a decision")
     if not cmd.approve and not cmd.reason:
         raise Invalid("refusing an extension needs a reason")
     request = assignment.extension
     request.approved, request.decided_by, request.decided_at = cmd.approve, cmd.actor.user, now
     request.decision_reason = cmd.reason
     if not cmd.approve:
-        record(state, now, cmd.actor, "extension_refused", assignment.unit, reason=cmd.reason, deputy_informed=True)
+        record(
+            state, now, cmd.actor, "extension_refused", assignment.unit, reason=cmd.reason, deputy_informed=True,
+            notify=notify(state, units=[assignment.unit], deputies=True),
+        )
         return
     # The long limit counts from assignment, like the short one (代表法第五十一条).
-    old = _last_deadline(state, DeadlineKind.reply, assignment.unit)
-    old.status, old.closed_at = DeadlineStatus.superseded, now
+    old = last_deadline(state, DeadlineKind.reply, assignment.unit)
+    end_clock(old, DeadlineStatus.superseded, now)
+    old.status = DeadlineStatus.superseded  # also when it had already run out
     assignment.overdue = False
     start_clock(
         state,
@@ -479,7 +358,10 @@ def decide_extension(state: SuggestionState, cmd: c.DecideExtension, now: dateti
         state.policy.clocks.reply_extended,
         replaces=old.key,
     )
-    record(state, now, cmd.actor, "extension_approved", assignment.unit, reason=cmd.reason, deputy_informed=True)
+    record(
+        state, now, cmd.actor, "extension_approved", assignment.unit, reason=cmd.reason, deputy_informed=True,
+        notify=notify(state, units=[assignment.unit], deputies=True),
+    )
 
 
 # --- reply (stage 6) ---------------------------------------------------------------------------
@@ -490,9 +372,9 @@ def _reply_deadline_kind(assignment: Assignment) -> DeadlineKind:
 
 
 def draft_reply(state: SuggestionState, cmd: c.DraftReply, now: datetime) -> None:
-    _require_assigned(state, "drafting a reply")
-    _require_role(cmd.actor, "drafting a reply", Role.unit_handler)
-    assignment = _own_assignment(state, cmd.actor, "drafting a reply")
+    require_assigned(state, "drafting a reply")
+    require_role(cmd.actor, "drafting a reply", Role.unit_handler)
+    assignment = own_assignment(state, cmd.actor, "drafting a reply")
     unit = assignment.unit
     if not assignment.replies_to_deputy:
         raise Conflict(f"unit {unit} co-handles this item: it sends a co-opinion to the lead unit, not a reply")
@@ -509,7 +391,7 @@ def draft_reply(state: SuggestionState, cmd: c.DraftReply, now: datetime) -> Non
             if co.role == UnitRole.co_handling and not co.co_opinion and state.pending_deadline(DeadlineKind.co_opinion, co.unit):
                 due = state.pending_deadline(DeadlineKind.co_opinion, co.unit).due_at
                 raise Conflict(
-                    f"the reply must state the co-handling units' views: unit {co.unit}'s opinion is due by {_beijing(due)}"
+                    f"the reply must state the co-handling units' views: unit {co.unit}'s opinion is due by {beijing(due)}"
                 )
     if cmd.result_class.value not in state.policy.result_classes:
         allowed = ", ".join(state.policy.result_classes)
@@ -547,22 +429,22 @@ def draft_reply(state: SuggestionState, cmd: c.DraftReply, now: datetime) -> Non
 
 
 def sign_off_reply(state: SuggestionState, cmd: c.SignOffReply, now: datetime) -> None:
-    _require_assigned(state, "signing off a reply")
-    _require_role(cmd.actor, "signing off a reply", Role.unit_head)
-    assignment = _own_assignment(state, cmd.actor, "signing off a reply")
+    require_assigned(state, "signing off a reply")
+    require_role(cmd.actor, "signing off a reply", Role.unit_head)
+    assignment = own_assignment(state, cmd.actor, "signing off a reply")
     reply = state.current_reply(assignment.unit)
     if reply is None or reply.status != ReplyStatus.draft:
         raise Conflict(f"no drafted reply of unit {assignment.unit} awaits sign-off")
     reply.status, reply.signed_off_by, reply.signed_off_at = ReplyStatus.signed_off, cmd.actor.user, now
     kind = _reply_deadline_kind(assignment)
-    reply.late = _met_late(close_clock(state, kind, assignment.unit, now), now)
+    reply.late = finish_duty(state, kind, assignment.unit, now)
     assignment.overdue = False
     record(state, now, cmd.actor, "reply_signed_off", assignment.unit, round=reply.round, late=reply.late)
 
 
 def check_reply(state: SuggestionState, cmd: c.CheckReply, now: datetime) -> None:
-    _require_role(cmd.actor, "checking a reply", Role.coordinator)
-    _require_assigned(state, "checking a reply")
+    require_role(cmd.actor, "checking a reply", Role.coordinator)
+    require_assigned(state, "checking a reply")
     signed = [
         a for a in state.tracks()
         if (r := state.current_reply(a.unit)) and r.status == ReplyStatus.signed_off
@@ -571,7 +453,7 @@ def check_reply(state: SuggestionState, cmd: c.CheckReply, now: datetime) -> Non
     nothing = "no signed-off reply awaits your check"
     if drafts and not signed:
         nothing += f" (unit {', '.join(drafts)}'s reply is not signed off by its head yet)"
-    assignment = _pick_track(state, signed, cmd.unit, nothing)
+    assignment = pick_track(state, signed, cmd.unit, nothing)
     reply = state.current_reply(assignment.unit)
     if not cmd.accept and not cmd.reason:
         raise Invalid("sending a reply back needs a reason")
@@ -580,14 +462,18 @@ def check_reply(state: SuggestionState, cmd: c.CheckReply, now: datetime) -> Non
         reply.status = ReplyStatus.accepted
         assignment.stage = Stage.awaiting_feedback
         start_clock(state, DeadlineKind.feedback, assignment.unit, now, state.policy.clocks.feedback)
-        record(state, now, cmd.actor, "reply_accepted", assignment.unit, round=reply.round, result_class=reply.result_class.value)
+        record(
+            state, now, cmd.actor, "reply_accepted", assignment.unit, round=reply.round,
+            result_class=reply.result_class.value, notify=notify(state, deputies=True),
+        )
         return
     reply.status = ReplyStatus.sent_back
     assignment.stage = Stage.handling if assignment.round == 1 else Stage.rehandling
     # The reply is not given until it passes the check: its clock runs again.
-    deadline = _last_deadline(state, _reply_deadline_kind(assignment), assignment.unit)
-    if deadline and deadline.status == DeadlineStatus.met:
-        deadline.status, deadline.closed_at = DeadlineStatus.pending, None
+    deadline = last_deadline(state, _reply_deadline_kind(assignment), assignment.unit)
+    if deadline:
+        reopen(deadline, now)
+        assignment.overdue = deadline.status == DeadlineStatus.missed
     record(state, now, cmd.actor, "reply_sent_back", assignment.unit, round=reply.round, reason=cmd.reason)
 
 
@@ -595,13 +481,13 @@ def check_reply(state: SuggestionState, cmd: c.CheckReply, now: datetime) -> Non
 
 
 def give_feedback(state: SuggestionState, cmd: c.GiveFeedback, now: datetime) -> None:
-    _require_role(cmd.actor, "rating a reply", Role.deputy)
+    require_role(cmd.actor, "rating a reply", Role.deputy)
     deputy = cmd.actor.deputy
     if deputy != state.lead_deputy and deputy not in state.co_signers:
         raise Forbidden("only the deputies who signed this suggestion rate its replies")
-    _require_assigned(state, "rating a reply")
+    require_assigned(state, "rating a reply")
     waiting = [a for a in state.tracks() if a.stage == Stage.awaiting_feedback]
-    assignment = _pick_track(state, waiting, cmd.unit, "no reply awaits your feedback")
+    assignment = pick_track(state, waiting, cmd.unit, "no reply awaits your feedback")
     if cmd.verdict == Verdict.unsatisfied and not cmd.reasons.strip():
         raise Invalid("an 'unsatisfied' rating needs reasons")
     if any(
@@ -621,7 +507,7 @@ def give_feedback(state: SuggestionState, cmd: c.GiveFeedback, now: datetime) ->
     record(state, now, cmd.actor, "feedback_given", assignment.unit, round=assignment.round, verdict=cmd.verdict.value)
     # The lead deputy's rating moves the item on; co-signers' ratings are recorded beside it.
     if deputy == state.lead_deputy:
-        close_clock(state, DeadlineKind.feedback, assignment.unit, now)
+        finish_duty(state, DeadlineKind.feedback, assignment.unit, now)
         _settle(state, assignment, cmd.verdict, now)
 
 
@@ -634,13 +520,15 @@ def _settle(state: SuggestionState, assignment: Assignment, verdict: Verdict | N
             assignment.stage = Stage.rehandling
             start_clock(state, DeadlineKind.rehandling_order, assignment.unit, now, state.policy.clocks.rehandling_order)
             return
-        # A second "unsatisfied": key supervision and a face-to-face consultation (约见/面商).
-        state.key_supervision = True
-        state.key_supervision_reason = "second_unsatisfied"
+        # A second "unsatisfied": a face-to-face consultation (约见/面商) and a key-supervision proposal.
         state.consultation_due = True
         assignment.stage = Stage.follow_up
         assignment.outcome = "unsatisfied_twice"
-        record(state, now, SYSTEM, "key_supervision_marked", assignment.unit, reason="second_unsatisfied", consultation_due=True)
+        record(
+            state, now, SYSTEM, "consultation_due", assignment.unit,
+            notify=notify(state, units=[assignment.unit], heads_only=True, coordinator=True),
+        )
+        supervision.propose(state, "second_unsatisfied", assignment.unit, now)
         return
     assignment.outcome = verdict.value if verdict else ("deemed_satisfied" if deemed else "no_feedback")
     if reply.result_class == ResultClass.A:
@@ -650,11 +538,11 @@ def _settle(state: SuggestionState, assignment: Assignment, verdict: Verdict | N
 
 
 def order_rehandling(state: SuggestionState, cmd: c.OrderRehandling, now: datetime) -> None:
-    _require_role(cmd.actor, "ordering re-handling", Role.coordinator)
-    _require_assigned(state, "ordering re-handling")
+    require_role(cmd.actor, "ordering re-handling", Role.coordinator)
+    require_assigned(state, "ordering re-handling")
     waiting = [a for a in state.tracks() if a.stage == Stage.rehandling and a.rehandling is None]
-    assignment = _pick_track(state, waiting, cmd.unit, "no unsatisfied reply awaits a re-handling order")
-    late = _met_late(close_clock(state, DeadlineKind.rehandling_order, assignment.unit, now), now)
+    assignment = pick_track(state, waiting, cmd.unit, "no unsatisfied reply awaits a re-handling order")
+    late = finish_duty(state, DeadlineKind.rehandling_order, assignment.unit, now)
     assignment.rehandling = RehandlingOrder(
         reason=cmd.reason, leader_in_charge=cmd.leader_in_charge, ordered_by=cmd.actor.user, ordered_at=now
     )
@@ -668,47 +556,55 @@ def order_rehandling(state: SuggestionState, cmd: c.OrderRehandling, now: dateti
 
 # --- clocks running out -------------------------------------------------------------------------
 
+MISSED_ACTION = {
+    DeadlineKind.assignment: "assignment_overdue",
+    DeadlineKind.co_opinion: "co_opinion_late",
+    DeadlineKind.reply: "reply_overdue",
+    DeadlineKind.second_reply: "reply_overdue",
+    DeadlineKind.rehandling_order: "rehandling_order_late",
+    DeadlineKind.key_report: "key_report_missed",
+}
+
 
 def _deadline_passed(state: SuggestionState, deadline: Deadline, now: datetime) -> None:
-    """What happens when one clock runs out: recorded, and the item moves on as DOMAIN.md says."""
-    unit = deadline.unit
-    detail = {"deadline": deadline.key, "due_at": _iso(deadline.due_at)}
+    """What happens when one clock runs out: recorded, people told, and the item moves on as DOMAIN.md says."""
+    unit, kind = deadline.unit, deadline.kind
+    detail = {"deadline": deadline.key, "kind": kind.value, "due_at": iso(deadline.due_at)}
     deadline.closed_at = now
-    kind = deadline.kind
     if kind == DeadlineKind.adjustment_window:
         deadline.status = DeadlineStatus.expired
         record(state, now, SYSTEM, "adjustment_window_closed", unit, **detail)
     elif kind == DeadlineKind.feedback:
         deadline.status = DeadlineStatus.expired
         assignment = state.assignment(unit)
-        state.feedback.append(
-            Feedback(unit=unit, round=assignment.round, deputy=None, verdict=None, at=now)
-        )
-        record(state, now, SYSTEM, "no_feedback", unit, **detail)
+        state.feedback.append(Feedback(unit=unit, round=assignment.round, deputy=None, verdict=None, at=now))
+        record(state, now, SYSTEM, "no_feedback", unit, **detail, notify=notify(state, coordinator=True))
         _settle(state, assignment, None, now)
     else:
-        deadline.status = DeadlineStatus.missed
+        # A duty not done in time: red until it is done.
+        deadline.status, deadline.level = DeadlineStatus.missed, WarningLevel.red
         if kind in (DeadlineKind.reply, DeadlineKind.second_reply):
             state.assignment(unit).overdue = True
-        action = {
-            DeadlineKind.assignment: "assignment_overdue",
-            DeadlineKind.co_opinion: "co_opinion_late",
-            DeadlineKind.reply: "reply_overdue",
-            DeadlineKind.second_reply: "reply_overdue",
-            DeadlineKind.rehandling_order: "rehandling_order_late",
-        }[kind]
-        record(state, now, SYSTEM, action, unit, **detail)
+        record(
+            state, now, SYSTEM, MISSED_ACTION[kind], unit, **detail, level="red",
+            notify=clock_recipients(state, deadline, WarningLevel.red),
+        )
+        if kind == DeadlineKind.key_report:
+            supervision.key_report_missed(state, deadline, now)
 
 
 def on_time_passed(state: SuggestionState, now: datetime) -> None:
-    """Handle every pending clock that has run out by `now`, earliest first."""
-    due = sorted(
-        (d for d in state.deadlines if d.status == DeadlineStatus.pending and d.due_at and d.due_at <= now),
-        key=lambda d: d.due_at,
-    )
-    for deadline in due:
-        if deadline.status == DeadlineStatus.pending:  # an earlier one may have settled it
-            _deadline_passed(state, deadline, now)
+    """Handle every clock and reminder rung whose time has come by `now`, earliest first."""
+    for _, deadline, step in due_now(state, now):
+        if step is None:
+            if deadline.status == DeadlineStatus.pending:  # an earlier one may have settled it
+                _deadline_passed(state, deadline, now)
+        elif step.status == RungStatus.pending and deadline.running:
+            step.status = RungStatus.fired
+            if step.rung == Rung.escalation:
+                supervision.escalate(state, deadline, now)
+            else:
+                reach_rung(state, deadline, step.rung, now)
     refresh(state, now)
 
 
@@ -721,11 +617,9 @@ def refresh(state: SuggestionState, now: datetime) -> None:
     if tracks:  # only assigned items have tracks
         state.stage = min((t.stage for t in tracks), key=TRACK_ORDER.index)
     state.overdue = any(t.overdue for t in tracks)
-    state.warning_level = WarningLevel.red if state.overdue else WarningLevel.none
     if state.ended:
-        for deadline in state.deadlines:
-            if deadline.status == DeadlineStatus.pending:
-                deadline.status, deadline.closed_at = DeadlineStatus.cancelled, now
+        cancel_clocks(state, now)
+    state.warning_level = warning_level(state)
 
 
 ACTIONS: dict[type[c.Command], Callable[[SuggestionState, Any, datetime], None]] = {
@@ -746,6 +640,13 @@ ACTIONS: dict[type[c.Command], Callable[[SuggestionState, Any, datetime], None]]
     c.CheckReply: check_reply,
     c.GiveFeedback: give_feedback,
     c.OrderRehandling: order_rehandling,
+    c.DesignateKeySupervision: supervision.designate_key_supervision,
+    c.DeclineKeySupervision: supervision.decline_key_supervision,
+    c.ReportKeyProgress: supervision.report_key_progress,
+    c.RecordSupervisionAction: supervision.record_supervision_action,
+    c.AddSupervisionOpinion: supervision.add_supervision_opinion,
+    c.PauseClock: supervision.pause_clock,
+    c.ResumeClock: supervision.resume_clock,
 }
 
 

@@ -16,7 +16,7 @@ from domain.calendar import CalendarError, WorkingCalendar, parse_holiday_overri
 from domain.policy import NAME_PATTERN, PolicyError, PolicyProfile, parse_policy
 from huiyin.settings import get_settings
 
-_calendar_cache: dict[Path, WorkingCalendar] = {}
+_calendar_cache: dict[Path, tuple[tuple, WorkingCalendar]] = {}
 _calendar_lock = threading.Lock()
 
 
@@ -47,13 +47,22 @@ def load_policy(name: str, config_dir: Path | None = None) -> PolicyProfile:
 def load_calendar(config_dir: Path | None = None, *, reload: bool = False) -> WorkingCalendar:
     """The working calendar with every ``holidays/*.toml`` override applied.
 
-    Cached per config dir; pass ``reload=True`` after an override file changes.
+    Cached per config dir and re-read when a file there is added, removed or changed,
+    so a worker picks up a newly loaded holiday year without a restart.
     """
     folder = _config_dir(config_dir).resolve() / "holidays"
     with _calendar_lock:
-        if reload or folder not in _calendar_cache:
-            _calendar_cache[folder] = _read_calendar(folder)
-        return _calendar_cache[folder]
+        fingerprint = _fingerprint(folder)
+        cached = _calendar_cache.get(folder)
+        if reload or cached is None or cached[0] != fingerprint:
+            cached = _calendar_cache[folder] = (fingerprint, _read_calendar(folder))
+        return cached[1]
+
+
+def _fingerprint(folder: Path) -> tuple:
+    if not folder.is_dir():
+        return ()
+    return tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.glob("*.toml")))
 
 
 def _read_calendar(folder: Path) -> WorkingCalendar:

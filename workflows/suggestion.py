@@ -10,17 +10,19 @@ action or the next clock.
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from temporalio import workflow
 from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from activities.deadlines import DueRequest, compute_due_instants
+    from activities.deadlines import DueRequest, compute_schedules
     from domain import commands as c
-    from domain import process
-    from domain.models import ItemChanges, NewSuggestion, SuggestionState
+    from domain import process, supervision
+    from domain.clocks import set_schedule
+    from domain.guards import Refusal
+    from domain.models import CalendarRevision, ItemChanges, NewSuggestion, SuggestionState
     from workflows import search_attributes as sa
 
 LOCAL_ACTIVITY_TIMEOUT = timedelta(seconds=30)
@@ -71,7 +73,7 @@ class SuggestionWorkflow:
 
     async def _wait_for_change_or_deadline(self) -> None:
         seen = self.revision
-        due = self.state.next_due_at()
+        due = self.state.next_wake_at()
         if due is None:
             await workflow.wait_condition(lambda: self.revision != seen)
             return
@@ -90,6 +92,13 @@ class SuggestionWorkflow:
     def get_state(self) -> SuggestionState:
         return self.state
 
+    @workflow.signal
+    async def calendar_revised(self, revision: CalendarRevision) -> None:
+        """Official holidays were loaded or corrected: compute every running clock again."""
+        async with self.lock:
+            supervision.calendar_revised(self.state, revision.year, workflow.now())
+            await self._publish()
+
     @workflow.update
     async def current_state(self) -> SuggestionState:
         """The state once every change in hand is recorded in the ledger (callers that just started an item wait on this)."""
@@ -102,7 +111,7 @@ class SuggestionWorkflow:
     def _check(self, cmd: c.Command) -> None:
         try:
             process.apply(self.state.model_copy(deep=True), cmd, workflow.now())
-        except process.Refusal as refusal:
+        except Refusal as refusal:
             raise ApplicationError(refusal.message, type=refusal.kind, non_retryable=True) from None
 
     async def _act(self, cmd: c.Command) -> SuggestionState:
@@ -111,7 +120,7 @@ class SuggestionWorkflow:
             changed = self.state.model_copy(deep=True)
             try:
                 process.apply(changed, cmd, workflow.now())
-            except process.Refusal as refusal:
+            except Refusal as refusal:
                 raise ApplicationError(refusal.message, type=refusal.kind, non_retryable=True) from None
             self.state = changed
             await self._publish()
@@ -119,7 +128,7 @@ class SuggestionWorkflow:
 
     async def _publish(self) -> None:
         """Compute new clocks, write the ledger, show the change in the Temporal UI."""
-        await self._compute_new_deadlines()
+        await self._schedule_clocks()
         new_events = [e for e in self.state.events if e.seq > self.recorded_seq]
         if new_events:
             await workflow.execute_local_activity(
@@ -131,32 +140,22 @@ class SuggestionWorkflow:
         self._show_search_attributes()
         self.revision += 1
 
-    async def _compute_new_deadlines(self) -> None:
-        waiting = [d for d in self.state.deadlines if d.due_at is None]
-        if not waiting:
+    async def _schedule_clocks(self) -> None:
+        """Compute the instants of new clocks, and of clocks whose basis changed, with the item's policy."""
+        todo = [d for d in self.state.deadlines if d.due_at is None or d.reschedule]
+        if not todo:
             return
-        due = await workflow.execute_local_activity(
-            compute_due_instants,
-            [DueRequest(start=d.start, rule=d.rule) for d in waiting],
+        policy = self.state.policy
+        schedules = await workflow.execute_local_activity(
+            compute_schedules,
+            [
+                DueRequest(start=d.start, rule=d.rule, ladder=policy.ladders.get(d.kind), pauses=d.pauses, drill=policy.drill)
+                for d in todo
+            ],
             start_to_close_timeout=LOCAL_ACTIVITY_TIMEOUT,
         )
-        now = workflow.now()
-        for deadline, due_at in zip(waiting, due):
-            deadline.due_at = due_at
-            process.record(
-                self.state,
-                now,
-                process.SYSTEM,
-                "deadline_set",
-                deadline.unit,
-                deadline=deadline.key,
-                kind=deadline.kind.value,
-                start=deadline.start.isoformat(),
-                rule=deadline.rule,
-                policy=deadline.policy,
-                due_at=deadline.due_at.isoformat(),
-                replaces=deadline.replaces,
-            )
+        for deadline, schedule in zip(todo, schedules):
+            set_schedule(self.state, deadline, schedule.due_at, schedule.ladder, workflow.now())
 
     def _show_search_attributes(self) -> None:
         wanted = search_attributes_of(self.state)
@@ -303,4 +302,60 @@ class SuggestionWorkflow:
 
     @order_rehandling.validator
     def _validate_order_rehandling(self, cmd: c.OrderRehandling) -> None:
+        self._check(cmd)
+
+    @workflow.update
+    async def designate_key_supervision(self, cmd: c.DesignateKeySupervision) -> SuggestionState:
+        return await self._act(cmd)
+
+    @designate_key_supervision.validator
+    def _validate_designate_key_supervision(self, cmd: c.DesignateKeySupervision) -> None:
+        self._check(cmd)
+
+    @workflow.update
+    async def decline_key_supervision(self, cmd: c.DeclineKeySupervision) -> SuggestionState:
+        return await self._act(cmd)
+
+    @decline_key_supervision.validator
+    def _validate_decline_key_supervision(self, cmd: c.DeclineKeySupervision) -> None:
+        self._check(cmd)
+
+    @workflow.update
+    async def report_key_progress(self, cmd: c.ReportKeyProgress) -> SuggestionState:
+        return await self._act(cmd)
+
+    @report_key_progress.validator
+    def _validate_report_key_progress(self, cmd: c.ReportKeyProgress) -> None:
+        self._check(cmd)
+
+    @workflow.update
+    async def record_supervision_action(self, cmd: c.RecordSupervisionAction) -> SuggestionState:
+        return await self._act(cmd)
+
+    @record_supervision_action.validator
+    def _validate_record_supervision_action(self, cmd: c.RecordSupervisionAction) -> None:
+        self._check(cmd)
+
+    @workflow.update
+    async def add_supervision_opinion(self, cmd: c.AddSupervisionOpinion) -> SuggestionState:
+        return await self._act(cmd)
+
+    @add_supervision_opinion.validator
+    def _validate_add_supervision_opinion(self, cmd: c.AddSupervisionOpinion) -> None:
+        self._check(cmd)
+
+    @workflow.update
+    async def pause_clock(self, cmd: c.PauseClock) -> SuggestionState:
+        return await self._act(cmd)
+
+    @pause_clock.validator
+    def _validate_pause_clock(self, cmd: c.PauseClock) -> None:
+        self._check(cmd)
+
+    @workflow.update
+    async def resume_clock(self, cmd: c.ResumeClock) -> SuggestionState:
+        return await self._act(cmd)
+
+    @resume_clock.validator
+    def _validate_resume_clock(self, cmd: c.ResumeClock) -> None:
         self._check(cmd)

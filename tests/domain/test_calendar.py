@@ -209,13 +209,17 @@ def test_override_file_must_match_its_year(tmp_path):
         load_calendar(tmp_path, reload=True)
 
 
-def test_load_calendar_reload_picks_up_a_new_file(tmp_path):
+def test_load_calendar_picks_up_new_and_changed_files_without_restart(tmp_path):
     holidays = tmp_path / "holidays"
     holidays.mkdir()
-    assert load_calendar(tmp_path, reload=True).source(2032) == "weekday_fallback"
+    first = load_calendar(tmp_path)
+    assert first.source(2032) == "weekday_fallback"
+    assert load_calendar(tmp_path) is first  # unchanged files: the cached calendar
     (holidays / "2032.toml").write_text('year = 2032\nholidays = ["2032-01-01"]\n', "utf-8")
-    assert load_calendar(tmp_path).source(2032) == "weekday_fallback"  # still cached
-    assert load_calendar(tmp_path, reload=True).source(2032) == "2032.toml"
+    assert load_calendar(tmp_path).source(2032) == "2032.toml"
+    assert not load_calendar(tmp_path).is_working_day(date(2032, 1, 1))
+    (holidays / "2032.toml").write_text('year = 2032\nholidays = ["2032-01-01", "2032-01-02"]\n', "utf-8")
+    assert not load_calendar(tmp_path).is_working_day(date(2032, 1, 2))
 
 
 # --- months and instants ------------------------------------------------------

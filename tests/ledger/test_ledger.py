@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from temporalio import activity
 from temporalio.worker import Worker
 
-from activities.deadlines import compute_due_instants
+from activities.deadlines import compute_schedules
 from activities.ledger import LedgerActivities
 from domain.enums import ResultClass, Verdict
 from domain.models import ItemChanges
@@ -44,7 +44,7 @@ async def test_retried_ledger_activity_never_writes_twice(time_env, sessions, nu
     with ThreadPoolExecutor(4) as executor:
         async with Worker(
             time_env.client, task_queue=task_queue, workflows=[SuggestionWorkflow],
-            activities=[compute_due_instants, flaky.record_changes], activity_executor=executor,
+            activities=[compute_schedules, flaky.record_changes], activity_executor=executor,
         ):
             item = await Item.start(time_env, task_queue, new_suggestion(number))
             state = await item.accept_and_assign(lead="U01")

@@ -250,7 +250,7 @@ async def test_unsatisfied_second_handling_then_satisfied(time_env, worker, sett
     assert state.stage == Stage.closed and not state.key_supervision
 
 
-async def test_unsatisfied_twice_marks_key_supervision(time_env, worker, settings, number):
+async def test_unsatisfied_twice_proposes_key_supervision(time_env, worker, settings, number):
     item = await Item.start(time_env, settings.temporal_task_queue, new_suggestion(number))
     await item.accept_and_assign(lead="U01")
     await item.prepare_reply("U01")
@@ -264,9 +264,15 @@ async def test_unsatisfied_twice_marks_key_supervision(time_env, worker, setting
     assert any(e.action == "rehandling_ordered" and e.detail["late"] for e in state.events)
     await item.reply("U01", ResultClass.C)
     state = await item.rate(Verdict.unsatisfied, reasons="仍未解决")
-    assert state.key_supervision and state.consultation_due
-    assert state.stage == Stage.follow_up
-    assert "key_supervision_marked" in [e.action for e in state.events]
+    assert state.consultation_due and state.stage == Stage.follow_up
+    assert state.key.status == "proposed" and state.key.source == "second_unsatisfied"
+    assert not state.key_supervision  # a proposal until the coordinator confirms it
+    assert {"consultation_due", "key_supervision_proposed"} <= {e.action for e in state.events}
+    state = await item.do(
+        SuggestionWorkflow.designate_key_supervision,
+        c.DesignateKeySupervision(actor=COORDINATOR, council_member="副主任 陈某", government_leader="副市长 李某"),
+    )
+    assert state.key_supervision and state.key.status == "designated" and state.key.source == "second_unsatisfied"
 
 
 async def test_separate_handling_one_reply_and_feedback_per_unit(time_env, worker, settings, number):

@@ -14,7 +14,7 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
-from activities.deadlines import compute_schedules
+from activities.deadlines import DeadlineActivities
 from activities.ledger import LedgerActivities
 from huiyin.logs import configure_logging
 from huiyin.observability import ItemLogInterceptor, worker_runtime
@@ -34,7 +34,7 @@ def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecuto
         client,
         task_queue=settings.temporal_task_queue,
         workflows=[SuggestionWorkflow],
-        activities=[compute_schedules, ledger.record_changes],
+        activities=[DeadlineActivities(settings.huiyin_config_dir).compute_schedules, ledger.record_changes],
         activity_executor=executor,
         workflow_runner=SandboxedWorkflowRunner(
             restrictions=SandboxRestrictions.default.with_passthrough_modules(*PASSTHROUGH)

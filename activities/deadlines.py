@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 from pydantic import BaseModel
 from temporalio import activity
@@ -21,7 +22,11 @@ class DueRequest(BaseModel):
     drill: DrillScale | None = None
 
 
-@activity.defn
-async def compute_schedules(requests: list[DueRequest]) -> list[Schedule]:
-    calendar = load_calendar()
-    return [schedule(r.start, r.rule, r.ladder, r.pauses, r.drill, calendar) for r in requests]
+class DeadlineActivities:
+    def __init__(self, config_dir: Path):
+        self.config_dir = config_dir
+
+    @activity.defn(name="compute_schedules")
+    async def compute_schedules(self, requests: list[DueRequest]) -> list[Schedule]:
+        calendar = load_calendar(self.config_dir)  # re-read when an operator loads a holiday year
+        return [schedule(r.start, r.rule, r.ladder, r.pauses, r.drill, calendar) for r in requests]

@@ -17,7 +17,7 @@ from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from activities.deadlines import DueRequest, compute_schedules
+    from activities.deadlines import DeadlineActivities, DueRequest
     from domain import commands as c
     from domain import process, supervision
     from domain.clocks import set_schedule
@@ -146,8 +146,8 @@ class SuggestionWorkflow:
         if not todo:
             return
         policy = self.state.policy
-        schedules = await workflow.execute_local_activity(
-            compute_schedules,
+        schedules = await workflow.execute_local_activity_method(
+            DeadlineActivities.compute_schedules,
             [
                 DueRequest(start=d.start, rule=d.rule, ladder=policy.ladders.get(d.kind), pauses=d.pauses, drill=policy.drill)
                 for d in todo

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from temporalio import activity
 from temporalio.worker import Worker
 
-from activities.deadlines import compute_schedules
+from activities.deadlines import DeadlineActivities
 from activities.ledger import LedgerActivities
 from domain.enums import ResultClass, Verdict
 from domain.models import ItemChanges
@@ -38,13 +38,13 @@ class CrashAfterCommit(LedgerActivities):
         return written
 
 
-async def test_retried_ledger_activity_never_writes_twice(time_env, sessions, number):
+async def test_retried_ledger_activity_never_writes_twice(time_env, sessions, settings, number):
     task_queue = f"crash-{uuid.uuid4().hex[:6]}"
     flaky = CrashAfterCommit(sessions)
     with ThreadPoolExecutor(4) as executor:
         async with Worker(
             time_env.client, task_queue=task_queue, workflows=[SuggestionWorkflow],
-            activities=[compute_schedules, flaky.record_changes], activity_executor=executor,
+            activities=[DeadlineActivities(settings.huiyin_config_dir).compute_schedules, flaky.record_changes], activity_executor=executor,
         ):
             item = await Item.start(time_env, task_queue, new_suggestion(number))
             state = await item.accept_and_assign(lead="U01")

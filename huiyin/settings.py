@@ -3,6 +3,7 @@
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -25,6 +26,19 @@ class Settings(BaseSettings):
     huiyin_admin_password: str | None = None
     huiyin_policy: str = "national"
     huiyin_config_dir: Path = CONFIG_DIR
+
+    # Operations (README "Operations"): logs, metrics, payload encryption.
+    huiyin_log_level: str = "INFO"
+    huiyin_log_format: str = "json"  # "json" (one object per line) or "text"
+    huiyin_metrics_host: str = "127.0.0.1"  # where the metrics endpoints listen ("0.0.0.0" in containers)
+    huiyin_worker_metrics_port: int = 9464  # worker: Temporal SDK metrics for Prometheus; 0 = off
+    huiyin_api_metrics_port: int = 0  # API: 0 = GET /metrics on the API port itself, else its own port
+    huiyin_codec_keys: SecretStr | None = None  # "newest-id:base64key,older-id:base64key"; unset = plain payloads
+    huiyin_codec_cors_origins: str = "http://localhost:8233,http://127.0.0.1:8233"  # Temporal UI origins
+    # Worker tuning (README "Scaling out").
+    huiyin_worker_max_cached_workflows: int = 1000  # sticky cache; ≈ 200 KB of memory each
+    huiyin_worker_workflow_task_polls: int = 0  # concurrent workflow task polls; 0 = SDK default
+    huiyin_worker_activity_threads: int = 8  # threads for the (sync) ledger writes
 
 
 @lru_cache

@@ -11,8 +11,10 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from temporalio.client import Client
 
+from api.operations import install_operations
 from api.problems import install_problem_handlers
 from api.routers import admin, auth, suggestions
+from huiyin.logs import configure_logging
 from huiyin.settings import Settings, get_settings
 from huiyin.temporal import connect
 from ledger.db import session_factory
@@ -24,6 +26,7 @@ log = logging.getLogger("huiyin.api")
 def create_app(settings: Settings | None = None, temporal: Client | None = None) -> FastAPI:
     """The app; tests pass their own settings and Temporal client."""
     settings = settings or get_settings()
+    configure_logging(settings.huiyin_log_level, settings.huiyin_log_format)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -48,5 +51,7 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
+
+    install_operations(app, settings)  # /readyz, metrics, request logs, codec endpoint (api/operations.py)
 
     return app

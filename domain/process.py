@@ -572,10 +572,10 @@ def _deadline_passed(state: SuggestionState, deadline: Deadline, now: datetime) 
     detail = {"deadline": deadline.key, "kind": kind.value, "due_at": iso(deadline.due_at)}
     deadline.closed_at = now
     if kind == DeadlineKind.adjustment_window:
-        deadline.status = DeadlineStatus.expired
+        deadline.status, deadline.level = DeadlineStatus.expired, WarningLevel.none
         record(state, now, SYSTEM, "adjustment_window_closed", unit, **detail)
     elif kind == DeadlineKind.feedback:
-        deadline.status = DeadlineStatus.expired
+        deadline.status, deadline.level = DeadlineStatus.expired, WarningLevel.none
         assignment = state.assignment(unit)
         state.feedback.append(Feedback(unit=unit, round=assignment.round, deputy=None, verdict=None, at=now))
         record(state, now, SYSTEM, "no_feedback", unit, **detail, notify=notify(state, coordinator=True))

@@ -86,6 +86,11 @@ class Item:
         await self.env.sleep(timedelta(days=days))
         return await self.state()
 
+    async def pass_until(self, instant: datetime, after: timedelta = timedelta(minutes=1)) -> SuggestionState:
+        """Let time run until just after `instant`."""
+        await self.env.sleep(instant + after - await self.now())
+        return await self.state()
+
     # --- common stretches of the process -------------------------------------------------
 
     async def accept_and_assign(self, lead: str | None = "U01", co: list[str] = (), separate: list[str] = ()) -> SuggestionState:

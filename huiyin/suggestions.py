@@ -20,6 +20,7 @@ from domain import commands as c
 from domain.enums import Period
 from domain.fields import FIELDS, field_code
 from domain.models import Actor, Model, NewSuggestion, SuggestionState, suggestion_workflow_id
+from domain.policy import PolicyError
 from huiyin.config_files import load_policy
 from huiyin.problems import Problem, conflict, invalid, not_found
 from huiyin.settings import Settings
@@ -45,6 +46,13 @@ ACTIONS = {
     "check-reply": (W.check_reply, c.CheckReply),
     "give-feedback": (W.give_feedback, c.GiveFeedback),
     "order-rehandling": (W.order_rehandling, c.OrderRehandling),
+    "designate-key-supervision": (W.designate_key_supervision, c.DesignateKeySupervision),
+    "decline-key-supervision": (W.decline_key_supervision, c.DeclineKeySupervision),
+    "report-key-progress": (W.report_key_progress, c.ReportKeyProgress),
+    "record-supervision-action": (W.record_supervision_action, c.RecordSupervisionAction),
+    "add-supervision-opinion": (W.add_supervision_opinion, c.AddSupervisionOpinion),
+    "pause-clock": (W.pause_clock, c.PauseClock),
+    "resume-clock": (W.resume_clock, c.ResumeClock),
 }
 
 REFUSAL_STATUS = {"conflict": (409, "Conflict"), "forbidden": (403, "Forbidden"), "invalid": (422, "Invalid input")}
@@ -63,6 +71,7 @@ class SuggestionInput(Model):
     received_on: date
     number: str | None = None
     delegation: str = ""
+    policy: str | None = None  # a policy profile other than the deployment's, e.g. "drill" for rehearsals
 
 
 def input_errors(session: Session, data: SuggestionInput) -> list[str]:
@@ -85,11 +94,15 @@ async def register(
     errors = input_errors(session, data)
     if errors:
         raise invalid("; ".join(errors))
+    try:
+        policy = load_policy(data.policy or settings.huiyin_policy)
+    except PolicyError as error:
+        raise invalid(str(error)) from None
     new = NewSuggestion(
-        **data.model_dump(exclude={"number", "field"}),
+        **data.model_dump(exclude={"number", "field", "policy"}),
         number=data.number or next_number(session, data.year),
         field=field_code(data.field),
-        policy=load_policy(settings.huiyin_policy),
+        policy=policy,
         registered_by=actor,
     )
     return await start_suggestion(client, settings.temporal_task_queue, new)

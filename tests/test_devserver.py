@@ -4,12 +4,7 @@ custom search attributes registered, and a restart on the same db file keeps the
 
 from __future__ import annotations
 
-import contextlib
-import signal
-import socket
-import subprocess
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,29 +18,8 @@ from huiyin.devserver import (
     find_temporal_binary,
     wait_for_port,
 )
+from tests.devserver import dev_server, free_port
 from workflows.search_attributes import ALL
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
-def _dev_server(db: Path, port: int) -> Iterator[subprocess.Popen]:
-    cmd = devserver_command(db, port=port, headless=True)
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, start_new_session=True)
-    try:
-        yield proc
-    finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGINT)
-            try:
-                proc.wait(15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
 
 
 async def _custom_search_attributes(client: Client) -> dict[str, int]:
@@ -79,12 +53,12 @@ async def test_dev_server_registers_search_attributes_and_survives_restart(tmp_p
     except RuntimeError as e:  # pragma: no cover - environment problem, not a code one
         pytest.fail(str(e))
     db = tmp_path / "temporal.db"
-    port = _free_port()
+    port = free_port()
     expected = {k.name: int(k.indexed_value_type) for k in ALL}
     workflow_id = f"devserver-test-{uuid.uuid4()}"
 
     # First start: fresh db file.
-    with _dev_server(db, port) as proc:
+    with dev_server(db, port) as proc:
         await wait_for_port("127.0.0.1", port, timeout=30, process=proc)
         client = await Client.connect(f"127.0.0.1:{port}", namespace="default")
         attrs = await _custom_search_attributes(client)
@@ -100,7 +74,7 @@ async def test_dev_server_registers_search_attributes_and_survives_restart(tmp_p
     assert db.exists()
 
     # Restart on the same file: registering the same search attributes again is accepted.
-    with _dev_server(db, port) as proc:
+    with dev_server(db, port) as proc:
         await wait_for_port("127.0.0.1", port, timeout=30, process=proc)
         client = await Client.connect(f"127.0.0.1:{port}", namespace="default")
         attrs = await _custom_search_attributes(client)
@@ -124,13 +98,13 @@ async def test_suggestion_and_its_timers_survive_a_server_restart(tmp_path: Path
     from worker import build_worker
     from workflows.suggestion import SuggestionWorkflow
 
-    db, port = tmp_path / "temporal.db", _free_port()
+    db, port = tmp_path / "temporal.db", free_port()
     number = f"R{uuid.uuid4().hex[:8]}"
 
     async def connect() -> Client:
         return await Client.connect(f"127.0.0.1:{port}", data_converter=pydantic_data_converter)
 
-    with _dev_server(db, port) as proc, ThreadPoolExecutor(4) as executor:
+    with dev_server(db, port) as proc, ThreadPoolExecutor(4) as executor:
         await wait_for_port("127.0.0.1", port, timeout=30, process=proc)
         client = await connect()
         async with build_worker(client, settings, executor):
@@ -142,7 +116,7 @@ async def test_suggestion_and_its_timers_survive_a_server_restart(tmp_path: Path
             before = await item.accept_and_assign(lead="U01")
     reply_due = before.pending_deadline(DeadlineKind.reply, "U01").due_at
 
-    with _dev_server(db, port) as proc, ThreadPoolExecutor(4) as executor:
+    with dev_server(db, port) as proc, ThreadPoolExecutor(4) as executor:
         await wait_for_port("127.0.0.1", port, timeout=30, process=proc)
         client = await connect()
         handle = client.get_workflow_handle(f"suggestion-2026-{number}")

@@ -50,7 +50,7 @@ async def main() -> None:
     configure_logging(settings.huiyin_log_level, settings.huiyin_log_format)
     upgrade_database(settings.huiyin_database_url)
     runtime = worker_runtime(settings)
-    if runtime is not None:
+    if settings.huiyin_worker_metrics_port:
         logging.info("worker metrics on %s:%s/metrics", settings.huiyin_metrics_host, settings.huiyin_worker_metrics_port)
     client = await connect(settings, runtime=runtime)
     stop = asyncio.Event()

@@ -157,6 +157,7 @@ def configure_logging(level: str | int | None = None, fmt: str | None = None) ->
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level.upper() if isinstance(level, str) else level)
+    logging.captureWarnings(True)  # Python warnings become log lines too
     for name in ("uvicorn", "uvicorn.error"):
         logger = logging.getLogger(name)
         logger.handlers.clear()

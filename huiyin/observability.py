@@ -2,7 +2,7 @@
 
 - ``worker_runtime(settings)``: a temporalio Runtime whose metrics (task latencies,
   slots, sticky cache, poll results, activity/workflow failures…) Prometheus scrapes at
-  ``http://HUIYIN_METRICS_HOST:HUIYIN_WORKER_METRICS_PORT/metrics``; None when the port is 0.
+  ``http://HUIYIN_METRICS_HOST:HUIYIN_WORKER_METRICS_PORT/metrics`` (none when the port is 0).
 - ``ItemLogInterceptor``: runs every activity (local ones too, e.g. the ledger write)
   inside huiyin.logs.item_context(workflow id, actor of the events it records).
 """
@@ -13,7 +13,14 @@ import logging
 from typing import Any
 
 from temporalio import activity
-from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
+from temporalio.runtime import (
+    LogForwardingConfig,
+    LoggingConfig,
+    PrometheusConfig,
+    Runtime,
+    TelemetryConfig,
+    TelemetryFilter,
+)
 from temporalio.worker import (
     ActivityInboundInterceptor,
     ExecuteActivityInput,
@@ -26,17 +33,29 @@ from huiyin.settings import Settings
 log = logging.getLogger("huiyin.worker")
 
 
-def worker_runtime(settings: Settings) -> Runtime | None:
-    """A Runtime exporting SDK metrics for Prometheus, or None (metrics off: HUIYIN_WORKER_METRICS_PORT=0)."""
-    if not settings.huiyin_worker_metrics_port:
-        return None
-    address = f"{settings.huiyin_metrics_host}:{settings.huiyin_worker_metrics_port}"
-    return Runtime(
-        telemetry=TelemetryConfig(
-            metrics=PrometheusConfig(bind_address=address, durations_as_seconds=True),
-            global_tags={"service": "huiyin-worker"},
+def worker_runtime(settings: Settings) -> Runtime:
+    """The worker's Runtime: SDK metrics for Prometheus (unless HUIYIN_WORKER_METRICS_PORT=0), and the SDK core's
+    own warnings forwarded into Python logging (logger ``temporalio.core``), so they are JSON lines too."""
+    def runtime(metrics: PrometheusConfig | None) -> Runtime:
+        return Runtime(
+            telemetry=TelemetryConfig(
+                logging=LoggingConfig(
+                    filter=TelemetryFilter(core_level="WARN", other_level="ERROR"),
+                    forwarding=LogForwardingConfig(logger=logging.getLogger("temporalio.core")),
+                ),
+                metrics=metrics,
+                global_tags={"service": "huiyin-worker"},
+            )
         )
-    )
+
+    if not settings.huiyin_worker_metrics_port:
+        return runtime(None)
+    address = f"{settings.huiyin_metrics_host}:{settings.huiyin_worker_metrics_port}"
+    try:
+        return runtime(PrometheusConfig(bind_address=address, durations_as_seconds=True))
+    except Exception as error:  # e.g. the port is taken: run without metrics rather than not at all
+        log.error("worker metrics cannot listen on %s (%s); running without metrics", address, error)
+        return runtime(None)
 
 
 def _actor_of(args: Any) -> Any:

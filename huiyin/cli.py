@@ -24,6 +24,7 @@ from domain.enums import Period, Role
 from domain.models import Actor
 from huiyin import demo
 from huiyin.importing import import_suggestions, read_rows
+from huiyin.operations import ExportFormat
 from huiyin.problems import Problem, conflict, forbidden, invalid
 from huiyin.settings import Settings
 from huiyin.temporal import connect
@@ -171,3 +172,80 @@ def add_user(session: Session, body: UserIn) -> None:
 def _message(error: dict) -> str:
     where = ".".join(str(part) for part in error["loc"])
     return f"{where}: {error['msg']}" if where else error["msg"]
+
+
+# --- operations: holidays, replay check, ledger export ---------------------------------------
+
+
+@app.command("load-holidays")
+def load_holidays(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True, help="one year's holiday override (TOML)"),
+    announce: bool = typer.Option(False, "--announce", help="also tell every running item now (calendar_revised)"),
+) -> None:
+    """Check a year's official holidays (节假日安排) and install them into the config's holidays/ folder."""
+    from huiyin.operations import install_holidays
+
+    settings = Settings()
+    with reported():
+        installed = install_holidays(file, settings.huiyin_config_dir)
+    override = installed.override
+    typer.echo(f"{'replaced' if installed.replaced else 'installed'} {installed.path}: {override.year}, "
+               f"{len(override.holidays)} holidays, {len(override.workdays)} weekend workdays"
+               f"{' (provisional)' if override.provisional else ''}")
+    if not announce:
+        typer.echo("running items keep their deadlines until told: run again with --announce "
+                   "(workers read the new file on their next deadline computation)")
+        return
+    from huiyin.calendar_revision import announce_calendar_revision
+
+    async def tell() -> int:
+        return await announce_calendar_revision(await connect_temporal(settings), override.year)
+
+    with reported():
+        told = asyncio.run(tell())
+    typer.echo(f"told {told} running items to recompute their {override.year} deadlines")
+
+
+@app.command("replay-check")
+def replay_check(
+    query: str | None = typer.Option(None, help="visibility query (default: every running SuggestionWorkflow)"),
+    workflow_id: list[str] = typer.Option([], "--id", help="replay only these workflow ids (repeatable)"),
+    save: Path | None = typer.Option(None, help="also write each history as JSON into this folder (e.g. tests/histories)"),
+    limit: int | None = typer.Option(None, min=1, help="at most this many executions"),
+) -> None:
+    """Replay live workflow histories against this code; exit 1 if any no longer replays (non-determinism)."""
+    from huiyin import operations
+
+    settings = Settings()
+
+    async def run() -> operations.ReplayReport:
+        client = await connect_temporal(settings)
+        return await operations.replay_check(
+            client, query=query or operations.LIVE_SUGGESTIONS, workflow_ids=workflow_id, save_dir=save, limit=limit,
+        )
+
+    with reported():
+        report = asyncio.run(run())
+    for failed, why in report.failures.items():
+        typer.secho(f"FAILED {failed}: {why}", err=True, fg=typer.colors.RED)
+    typer.echo(f"replayed {len(report.checked)} histories: {len(report.failures)} failed")
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@app.command("export-ledger")
+def export_ledger(
+    fmt: ExportFormat = typer.Option(..., "--format", help="csv (a folder of two files) or xlsx (one workbook)"),
+    out: Path | None = typer.Option(None, help="where to write (default: ledger-export-<date>[.xlsx])"),
+    year: int | None = typer.Option(None, min=2000, max=2100, help="only this year's suggestions"),
+) -> None:
+    """Export the ledger (台账): the suggestions projection and every event."""
+    from datetime import date
+
+    from huiyin.operations import export_ledger as write
+
+    target = out or Path(f"ledger-export-{date.today():%Y%m%d}{'.xlsx' if fmt == ExportFormat.xlsx else ''}")
+    with reported():
+        with open_ledger(Settings()) as session:
+            counts = write(session, fmt, target, year)
+    typer.echo(f"wrote {counts['suggestions']} suggestions and {counts['events']} events to {target}")

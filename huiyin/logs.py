@@ -26,7 +26,7 @@ _workflow_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("huiyi
 _actor: contextvars.ContextVar[str | None] = contextvars.ContextVar("huiyin_actor", default=None)
 
 # LogRecord attributes that are not "extra" fields.
-_STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime", "taskName"}
+_STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime", "taskName", "color_message"}
 _HANDLER_MARK = "_huiyin_handler"
 
 

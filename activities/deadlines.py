@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -16,7 +16,8 @@ from huiyin.config_files import load_calendar
 
 class DueRequest(BaseModel):
     start: datetime
-    rule: Duration
+    rule: Duration | None = None
+    on: date | None = None  # a fixed last day instead of a rule
     ladder: Ladder | None = None
     pauses: list[Pause] = []
     drill: DrillScale | None = None
@@ -29,4 +30,4 @@ class DeadlineActivities:
     @activity.defn(name="compute_schedules")
     async def compute_schedules(self, requests: list[DueRequest]) -> list[Schedule]:
         calendar = load_calendar(self.config_dir)  # re-read when an operator loads a holiday year
-        return [schedule(r.start, r.rule, r.ladder, r.pauses, r.drill, calendar) for r in requests]
+        return [schedule(r.start, r.rule, r.ladder, r.pauses, r.drill, calendar, r.on) for r in requests]

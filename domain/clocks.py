@@ -3,11 +3,18 @@ and recording events (with whom to notify)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from domain.calendar import SHANGHAI
-from domain.enums import DeadlineKind, DeadlineStatus, Rung, RungStatus, WarningLevel
+from domain.enums import (
+    DeadlineKind,
+    DeadlineStatus,
+    Period,
+    Rung,
+    RungStatus,
+    WarningLevel,
+)
 from domain.models import SYSTEM, Actor, Deadline, Event, LadderStep, SuggestionState
 from domain.policy import Duration
 
@@ -42,6 +49,7 @@ def start_clock(
     start: datetime,
     rule: Duration,
     replaces: str | None = None,
+    on: date | None = None,
 ) -> Deadline:
     number = 1 + sum(1 for d in state.deadlines if d.kind == kind and d.unit == unit)
     deadline = Deadline(
@@ -49,12 +57,21 @@ def start_clock(
         kind=kind,
         unit=unit,
         start=start,
-        rule=str(rule),
+        rule=f"on {on}" if on else str(rule),
+        on=on,
         policy=state.policy.ref,
         replaces=replaces,
     )
     state.deadlines.append(deadline)
     return deadline
+
+
+def reply_rule(state: SuggestionState) -> Duration:
+    """The reply limit: 3 months (law), or a locality's shorter limit for items received between sessions."""
+    clocks = state.policy.clocks
+    if state.period == Period.closed and clocks.reply_between_sessions:
+        return clocks.reply_between_sessions
+    return clocks.reply
 
 
 def end_clock(deadline: Deadline, status: DeadlineStatus, now: datetime) -> None:
@@ -82,6 +99,9 @@ def reopen(deadline: Deadline, now: datetime) -> None:
 
 def finish_duty(state: SuggestionState, kind: DeadlineKind, unit: str | None, now: datetime) -> bool:
     """The duty behind a clock is done: stop the clock and its reminders. True if it was late."""
+    for earlier in state.deadlines:  # a periodic duty missed before is now done too: no longer red
+        if earlier.kind == kind and earlier.unit == unit and earlier.status == DeadlineStatus.missed:
+            earlier.level = WarningLevel.none
     deadline = last_deadline(state, kind, unit)
     if deadline is None or deadline.status in (DeadlineStatus.superseded, DeadlineStatus.cancelled):
         return False

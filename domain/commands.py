@@ -12,6 +12,7 @@ from pydantic import Field
 
 from domain.enums import ContactWay, ResultClass, SupervisionActionKind, Verdict
 from domain.models import Actor, Commitment, Model
+from domain.policy import PolicyProfile
 
 
 class Command(Model):
@@ -168,3 +169,18 @@ class PauseClock(Command):
 class ResumeClock(Command):
     reason: str = ""
     unit: str | None = None
+
+
+class ReportProgress(Command):
+    """A unit's follow-up report on a B or C item (跟踪落实); may re-classify it (e.g. B → A when done)."""
+
+    text: str = Field(min_length=1)
+    result_class: ResultClass | None = None
+    commitments: list[Commitment] = []  # new commitments when re-classified to B
+
+
+class MigratePolicy(Command):
+    """Move a running item to a newer policy version; its future deadlines are computed again."""
+
+    policy: PolicyProfile
+    reason: str = Field(min_length=1)

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
 
-from domain.calendar import SHANGHAI, WorkingCalendar, add_months, end_of_day, local_date
+from domain.calendar import (
+    SHANGHAI,
+    WorkingCalendar,
+    add_months,
+    end_of_day,
+    local_date,
+)
 from domain.enums import Rung
 from domain.models import LadderStep, Model, Pause
 from domain.policy import DrillScale, Duration, Ladder
@@ -50,16 +56,18 @@ def _morning(day: date) -> datetime:
 
 def schedule(
     start: datetime,
-    rule: Duration,
+    rule: Duration | None,
     ladder: Ladder | None,
     pauses: list[Pause],
     drill: DrillScale | None,
     calendar: WorkingCalendar,
+    on: date | None = None,
 ) -> Schedule:
-    """When a clock runs out, shifted by its finished pauses, and when each rung of its ladder fires."""
-    if drill:
+    """When a clock runs out, shifted by its finished pauses, and when each rung of its ladder fires.
+    A clock with a fixed last day (`on`, e.g. a commitment date) ignores the rule."""
+    if drill and not on:
         return _drill_schedule(start, rule, ladder, pauses, drill)
-    last_day = _after(local_date(start), rule, calendar)
+    last_day = calendar.roll_forward(on) if on else _after(local_date(start), rule, calendar)
     for pause in pauses:
         if pause.resumed_at:
             # The clock stood still for the working days it was paused.

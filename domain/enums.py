@@ -96,6 +96,7 @@ class DeadlineKind(StrEnum):
     rehandling_order = "rehandling_order"  # coordinator orders second handling
     second_reply = "second_reply"  # 二次答复
     key_report = "key_report"  # monthly progress report of a key item (重点督办)
+    follow_up_report = "follow_up_report"  # progress of a B or C item (跟踪落实)
 
 
 class DeadlineStatus(StrEnum):

@@ -32,7 +32,6 @@ from domain.enums import (
 )
 from domain.policy import PolicyProfile
 
-
 NUMBER_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,31}$")
 
 
@@ -158,6 +157,27 @@ class Feedback(Model):
     verdict: Verdict | None
     reasons: str = ""
     at: datetime
+    request: int = 1  # the nth time this unit's result was put to the deputies
+
+
+class ProgressReport(Model):
+    """A unit's follow-up report on a B or C item (跟踪落实 / 回头看)."""
+
+    unit: str
+    text: str
+    by: str
+    at: datetime
+    result_class: ResultClass  # the class after this report
+    late: bool = False
+
+
+class ClassChange(Model):
+    """A unit's result moving between classes (e.g. B → A when the work is done)."""
+
+    unit: str
+    at: datetime
+    from_class: ResultClass | None
+    to_class: ResultClass
 
 
 class LadderStep(Model):
@@ -184,6 +204,7 @@ class Deadline(Model):
     unit: str | None = None
     start: datetime
     rule: str  # e.g. "3 months"
+    on: date | None = None  # a fixed last day instead (a B reply's commitment date)
     policy: str  # policy profile and version, e.g. "national@2025.1"
     due_at: datetime | None = None  # None only until the deadline activity has computed it
     status: DeadlineStatus = DeadlineStatus.pending
@@ -234,6 +255,10 @@ class Assignment(Model):
     rehandling: RehandlingOrder | None = None
     overdue: bool = False
     outcome: str = ""  # how the track ended: satisfied, basically_satisfied, no_feedback, ...
+    result_class: ResultClass | None = None  # current class of this unit's result
+    commitments: list[Commitment] = []  # current commitments of a B result
+    feedback_requests: int = 0  # times the result was put to the deputies for rating
+    rerating: bool = False  # re-classified to A: the deputies rate again
 
     @property
     def replies_to_deputy(self) -> bool:
@@ -312,6 +337,8 @@ class NewSuggestion(Model):
     received_on: date
     policy: PolicyProfile
     registered_by: Actor
+    # Set only when a run continues as new (year end, long history): the item's whole state goes on.
+    carried: SuggestionState | None = None
 
 
 class SuggestionState(Model):
@@ -319,8 +346,10 @@ class SuggestionState(Model):
 
     workflow_id: str
     number: str
-    year: int
+    year: int  # year of registration: with the number, the item's identity
     origin_year: int
+    handling_year: int  # the handling year it is in now (跨年度结转 moves it on)
+    registered_at: datetime
     carry_over_count: int = 0
     period: Period
     title: str
@@ -340,6 +369,8 @@ class SuggestionState(Model):
     contacts: list[Contact] = []
     replies: list[Reply] = []
     feedback: list[Feedback] = []
+    progress: list[ProgressReport] = []
+    class_changes: list[ClassChange] = []
     overdue: bool = False
     key_supervision: bool = False  # designated (重点督办)
     key: KeySupervision | None = None
@@ -388,9 +419,9 @@ class SuggestionState(Model):
         )
 
     def result_class(self) -> ResultClass | None:
-        """Class of the latest reply delivered to the deputy, of any unit."""
-        accepted = [r for r in self.replies if r.status == ReplyStatus.accepted]
-        return accepted[-1].result_class if accepted else None
+        """The item's class now: its least solved unit's (A only when every replying unit is A)."""
+        classes = [t.result_class for t in self.tracks() if t.result_class]
+        return max(classes, key=list(ResultClass).index) if classes else None
 
     def next_due_at(self) -> datetime | None:
         """The next deadline itself (for the ledger)."""
@@ -425,3 +456,6 @@ class CalendarRevision(Model):
     """Signal to running items: the official holidays of a year were loaded or corrected."""
 
     year: int
+
+
+NewSuggestion.model_rebuild()

@@ -11,7 +11,14 @@ import re
 import tomllib
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 Unit = Literal["months", "days", "working_days"]
 
@@ -90,6 +97,8 @@ class Clocks(BaseModel):
     rehandling_order: Duration
     second_reply: Duration
     key_report: Duration = Duration(amount=1, unit="months")  # key items report monthly (重点督办)
+    follow_up_report: Duration = Duration(amount=3, unit="months")  # B items report at least quarterly (跟踪落实)
+    c_review: Duration = Duration(amount=12, unit="months")  # C items are reviewed yearly
 
     @model_validator(mode="after")
     def _extension_is_longer(self) -> Clocks:

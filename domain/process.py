@@ -13,7 +13,25 @@ from datetime import datetime, time
 from typing import Any, Callable
 
 from domain import commands as c
+from domain import follow_up, supervision
 from domain.calendar import SHANGHAI, local_date
+from domain.clocks import (
+    beijing,
+    cancel_clocks,
+    clock_recipients,
+    due_now,
+    end_clock,
+    finish_duty,
+    iso,
+    last_deadline,
+    notify,
+    reach_rung,
+    record,
+    reopen,
+    reply_rule,
+    start_clock,
+    warning_level,
+)
 from domain.enums import (
     TRACK_ORDER,
     AssignmentStatus,
@@ -30,6 +48,16 @@ from domain.enums import (
     Verdict,
     WarningLevel,
 )
+from domain.guards import (
+    Conflict,
+    Forbidden,
+    Invalid,
+    own_assignment,
+    pick_track,
+    require_assigned,
+    require_open,
+    require_role,
+)
 from domain.models import (
     SYSTEM,
     Assignment,
@@ -43,26 +71,6 @@ from domain.models import (
     Request,
     SuggestionState,
 )
-from domain.policy import Duration
-from domain import supervision
-from domain.clocks import (
-    beijing,
-    cancel_clocks,
-    clock_recipients,
-    due_now,
-    end_clock,
-    finish_duty,
-    iso,
-    last_deadline,
-    notify,
-    reach_rung,
-    record,
-    reopen,
-    start_clock,
-    warning_level,
-)
-from domain.guards import Conflict, Forbidden, Invalid, own_assignment, pick_track, require_assigned, require_open, require_role
-
 
 # --- registration and review (stages 1–2) ------------------------------------------------
 
@@ -72,7 +80,9 @@ def register(new: NewSuggestion, workflow_id: str, now: datetime) -> SuggestionS
     state = SuggestionState(
         workflow_id=workflow_id,
         origin_year=new.year,
-        **new.model_dump(exclude={"registered_by"}),
+        handling_year=new.year,
+        registered_at=now,
+        **new.model_dump(exclude={"registered_by", "carried"}),
     )
     record(
         state,
@@ -151,13 +161,6 @@ def convert(state: SuggestionState, cmd: c.Convert, now: datetime) -> None:
 # --- assignment and adjustment (stages 3–4) ------------------------------------------------
 
 
-def _reply_rule(state: SuggestionState) -> Duration:
-    clocks = state.policy.clocks
-    if state.period == Period.closed and clocks.reply_between_sessions:
-        return clocks.reply_between_sessions
-    return clocks.reply
-
-
 def _add_assignment(state: SuggestionState, unit: str, role: UnitRole, now: datetime) -> None:
     """A unit's part starts: its adjustment window and its own deadline (reply or co-opinion)."""
     assignment = Assignment(unit=unit, role=role, assigned_at=now)
@@ -165,7 +168,7 @@ def _add_assignment(state: SuggestionState, unit: str, role: UnitRole, now: date
     start_clock(state, DeadlineKind.adjustment_window, unit, now, clocks.adjustment_window)
     if assignment.replies_to_deputy:
         assignment.stage = Stage.handling
-        start_clock(state, DeadlineKind.reply, unit, now, _reply_rule(state))
+        start_clock(state, DeadlineKind.reply, unit, now, reply_rule(state))
     else:
         start_clock(state, DeadlineKind.co_opinion, unit, now, clocks.co_opinion)
     state.assignments.append(assignment)
@@ -460,8 +463,8 @@ def check_reply(state: SuggestionState, cmd: c.CheckReply, now: datetime) -> Non
     reply.checked_by, reply.checked_at, reply.check_reason = cmd.actor.user, now, cmd.reason
     if cmd.accept:
         reply.status = ReplyStatus.accepted
-        assignment.stage = Stage.awaiting_feedback
-        start_clock(state, DeadlineKind.feedback, assignment.unit, now, state.policy.clocks.feedback)
+        follow_up.set_class(state, assignment, reply.result_class, reply.commitments, now)
+        follow_up.ask_for_rating(state, assignment, now)
         record(
             state, now, cmd.actor, "reply_accepted", assignment.unit, round=reply.round,
             result_class=reply.result_class.value, notify=notify(state, deputies=True),
@@ -490,9 +493,8 @@ def give_feedback(state: SuggestionState, cmd: c.GiveFeedback, now: datetime) ->
     assignment = pick_track(state, waiting, cmd.unit, "no reply awaits your feedback")
     if cmd.verdict == Verdict.unsatisfied and not cmd.reasons.strip():
         raise Invalid("an 'unsatisfied' rating needs reasons")
-    if any(
-        f.deputy == deputy and f.unit == assignment.unit and f.round == assignment.round for f in state.feedback
-    ):
+    request = assignment.feedback_requests
+    if any(f.deputy == deputy and f.unit == assignment.unit and f.request == request for f in state.feedback):
         raise Conflict(f"you have already rated unit {assignment.unit}'s reply")
     state.feedback.append(
         Feedback(
@@ -502,6 +504,7 @@ def give_feedback(state: SuggestionState, cmd: c.GiveFeedback, now: datetime) ->
             verdict=cmd.verdict,
             reasons=cmd.reasons,
             at=now,
+            request=request,
         )
     )
     record(state, now, cmd.actor, "feedback_given", assignment.unit, round=assignment.round, verdict=cmd.verdict.value)
@@ -513,8 +516,10 @@ def give_feedback(state: SuggestionState, cmd: c.GiveFeedback, now: datetime) ->
 
 def _settle(state: SuggestionState, assignment: Assignment, verdict: Verdict | None, now: datetime) -> None:
     """What a rating (or its absence) means for the unit's track."""
-    reply = state.current_reply(assignment.unit)
     deemed = verdict is None and state.policy.no_feedback_deemed_satisfied
+    if assignment.rerating:
+        follow_up.rerated(state, assignment, verdict, now)
+        return
     if verdict == Verdict.unsatisfied:
         if assignment.round == 1:
             assignment.stage = Stage.rehandling
@@ -522,19 +527,19 @@ def _settle(state: SuggestionState, assignment: Assignment, verdict: Verdict | N
             return
         # A second "unsatisfied": a face-to-face consultation (约见/面商) and a key-supervision proposal.
         state.consultation_due = True
-        assignment.stage = Stage.follow_up
         assignment.outcome = "unsatisfied_twice"
         record(
             state, now, SYSTEM, "consultation_due", assignment.unit,
             notify=notify(state, units=[assignment.unit], heads_only=True, coordinator=True),
         )
         supervision.propose(state, "second_unsatisfied", assignment.unit, now)
+        follow_up.start(state, assignment, now)  # problems not solved, no letting go
         return
     assignment.outcome = verdict.value if verdict else ("deemed_satisfied" if deemed else "no_feedback")
-    if reply.result_class == ResultClass.A:
+    if assignment.result_class == ResultClass.A:
         assignment.stage = Stage.closed
     else:
-        assignment.stage = Stage.follow_up
+        follow_up.start(state, assignment, now)
 
 
 def order_rehandling(state: SuggestionState, cmd: c.OrderRehandling, now: datetime) -> None:
@@ -563,6 +568,7 @@ MISSED_ACTION = {
     DeadlineKind.second_reply: "reply_overdue",
     DeadlineKind.rehandling_order: "rehandling_order_late",
     DeadlineKind.key_report: "key_report_missed",
+    DeadlineKind.follow_up_report: "follow_up_report_missed",
 }
 
 
@@ -577,7 +583,9 @@ def _deadline_passed(state: SuggestionState, deadline: Deadline, now: datetime) 
     elif kind == DeadlineKind.feedback:
         deadline.status, deadline.level = DeadlineStatus.expired, WarningLevel.none
         assignment = state.assignment(unit)
-        state.feedback.append(Feedback(unit=unit, round=assignment.round, deputy=None, verdict=None, at=now))
+        state.feedback.append(
+            Feedback(unit=unit, round=assignment.round, deputy=None, verdict=None, at=now, request=assignment.feedback_requests)
+        )
         record(state, now, SYSTEM, "no_feedback", unit, **detail, notify=notify(state, coordinator=True))
         _settle(state, assignment, None, now)
     else:
@@ -591,6 +599,8 @@ def _deadline_passed(state: SuggestionState, deadline: Deadline, now: datetime) 
         )
         if kind == DeadlineKind.key_report:
             supervision.key_report_missed(state, deadline, now)
+        if kind == DeadlineKind.follow_up_report:
+            follow_up.report_missed(state, deadline, now)
 
 
 def on_time_passed(state: SuggestionState, now: datetime) -> None:
@@ -647,6 +657,8 @@ ACTIONS: dict[type[c.Command], Callable[[SuggestionState, Any, datetime], None]]
     c.AddSupervisionOpinion: supervision.add_supervision_opinion,
     c.PauseClock: supervision.pause_clock,
     c.ResumeClock: supervision.resume_clock,
+    c.ReportProgress: follow_up.report_progress,
+    c.MigratePolicy: follow_up.migrate_policy,
 }
 
 

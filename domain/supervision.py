@@ -7,9 +7,22 @@ from __future__ import annotations
 from datetime import datetime
 
 from domain import commands as c
-from domain.clocks import iso, notify, raise_level, record, start_clock
-from domain.enums import DeadlineKind, DeadlineStatus, KeyStatus, Role, SupervisionActionKind, WarningLevel
-from domain.guards import Conflict, Invalid, own_assignment, require_assigned, require_role
+from domain.clocks import finish_duty, iso, notify, raise_level, record, start_clock
+from domain.enums import (
+    DeadlineKind,
+    DeadlineStatus,
+    KeyStatus,
+    Role,
+    SupervisionActionKind,
+    WarningLevel,
+)
+from domain.guards import (
+    Conflict,
+    Invalid,
+    own_assignment,
+    require_assigned,
+    require_role,
+)
 from domain.models import (
     SYSTEM,
     Deadline,
@@ -20,7 +33,6 @@ from domain.models import (
     SupervisionAction,
     SupervisionOpinion,
 )
-from domain.clocks import finish_duty
 
 # Clocks of the units' work, which stand still while the unit waits on the deputy.
 PAUSABLE = (DeadlineKind.co_opinion, DeadlineKind.reply, DeadlineKind.second_reply)

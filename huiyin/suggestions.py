@@ -53,9 +53,15 @@ ACTIONS = {
     "add-supervision-opinion": (W.add_supervision_opinion, c.AddSupervisionOpinion),
     "pause-clock": (W.pause_clock, c.PauseClock),
     "resume-clock": (W.resume_clock, c.ResumeClock),
+    "report-progress": (W.report_progress, c.ReportProgress),
 }
 
-REFUSAL_STATUS = {"conflict": (409, "Conflict"), "forbidden": (403, "Forbidden"), "invalid": (422, "Invalid input")}
+REFUSAL_STATUS = {
+    "conflict": (409, "Conflict"),
+    "forbidden": (403, "Forbidden"),
+    "invalid": (422, "Invalid input"),
+    "retry": (503, "Try again"),  # the item is switching runs at year end; nothing was done
+}
 
 
 class SuggestionInput(Model):
@@ -137,7 +143,8 @@ async def perform(client: Client, workflow_id: str, action: str, cmd: c.Command)
         cause = failure.cause
         if isinstance(cause, ApplicationError) and cause.type in REFUSAL_STATUS:
             status, title = REFUSAL_STATUS[cause.type]
-            raise Problem(status, title, cause.message) from None
+            headers = {"Retry-After": "2"} if status == 503 else None
+            raise Problem(status, title, cause.message, headers=headers) from None
         raise
     except RPCError as error:
         if error.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.FAILED_PRECONDITION):

@@ -19,13 +19,22 @@ from temporalio.exceptions import ApplicationError
 with workflow.unsafe.imports_passed_through():
     from activities.deadlines import DeadlineActivities, DueRequest
     from domain import commands as c
-    from domain import process, supervision
+    from domain import follow_up, process, supervision
     from domain.clocks import set_schedule
     from domain.guards import Refusal
-    from domain.models import CalendarRevision, ItemChanges, NewSuggestion, SuggestionState
+    from domain.models import (
+        CalendarRevision,
+        ItemChanges,
+        NewSuggestion,
+        SuggestionState,
+    )
     from workflows import search_attributes as sa
 
 LOCAL_ACTIVITY_TIMEOUT = timedelta(seconds=30)
+# Start a fresh run long before Temporal's limits (51,200 events, 2,000 updates per run).
+HISTORY_EVENTS_PER_RUN = 10_000
+UPDATES_PER_RUN = 1_000
+EVENTS_CARRIED = 200  # the timeline's recent part goes on in the state; all of it is in the ledger
 # Named, not imported: the ledger activity's module pulls in SQLAlchemy, which stays out of workflows.
 RECORD_CHANGES = "record_changes"
 
@@ -33,7 +42,7 @@ RECORD_CHANGES = "record_changes"
 def search_attributes_of(state: SuggestionState) -> TypedSearchAttributes:
     """Oversight view of an item for the Temporal UI: no personal data."""
     pairs = [
-        SearchAttributePair(sa.SUGGESTION_YEAR, state.year),
+        SearchAttributePair(sa.SUGGESTION_YEAR, state.handling_year),
         SearchAttributePair(sa.ORIGIN_YEAR, state.origin_year),
         SearchAttributePair(sa.STAGE, state.stage.value),
         SearchAttributePair(sa.FIELD, state.field),
@@ -56,24 +65,51 @@ def search_attributes_of(state: SuggestionState) -> TypedSearchAttributes:
 class SuggestionWorkflow:
     @workflow.init
     def __init__(self, new: NewSuggestion) -> None:
-        self.state = process.register(new, workflow.info().workflow_id, workflow.now())
+        # A new item is registered; a carried one (continue-as-new) goes on with its whole state.
+        carried = new.carried
+        self.state = carried or process.register(new, workflow.info().workflow_id, workflow.now())
         self.lock = asyncio.Lock()  # one action or clock at a time, even across activity awaits
-        self.recorded_seq = 0  # events up to here are in the ledger
+        self.recorded_seq = self.state.last_event_seq if carried else 0  # events up to here are in the ledger
         self.revision = 0  # bumped on every change, so the main loop re-reads the clocks
         self.shown: dict[str, object] = {}  # search attributes as last upserted
+        self.switching = False  # moving to a new run: actions are refused with "try again"
+        self.updates = 0  # actions taken in this run
 
     @workflow.run
     async def run(self, new: NewSuggestion) -> SuggestionState:
         async with self.lock:
             await self._publish()
         while not self.state.ended:
+            if self._time_for_a_new_run():
+                await self._continue_as_new(new)
             await self._wait_for_change_or_deadline()
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self.state
 
+    def _time_for_a_new_run(self) -> bool:
+        info = workflow.info()
+        return (
+            workflow.now() >= follow_up.year_end(self.state)
+            or info.is_continue_as_new_suggested()
+            or info.get_current_history_length() > HISTORY_EVENTS_PER_RUN
+            or self.updates > UPDATES_PER_RUN
+        )
+
+    async def _continue_as_new(self, new: NewSuggestion) -> None:
+        """Into the next handling year (跨年度结转), or just a fresh history: same id, whole state."""
+        self.switching = True
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        async with self.lock:
+            if workflow.now() >= follow_up.year_end(self.state):
+                follow_up.carry_over(self.state, workflow.now())
+                await self._publish()
+        # The whole timeline is in the ledger; the state carries its recent part, so payloads stay small.
+        carried = self.state.model_copy(update={"events": self.state.events[-EVENTS_CARRIED:]})
+        workflow.continue_as_new(new.model_copy(update={"carried": carried}))
+
     async def _wait_for_change_or_deadline(self) -> None:
         seen = self.revision
-        due = self.state.next_wake_at()
+        due = min(filter(None, [self.state.next_wake_at(), follow_up.year_end(self.state)]))
         if due is None:
             await workflow.wait_condition(lambda: self.revision != seen)
             return
@@ -109,6 +145,11 @@ class SuggestionWorkflow:
     # --- one update per action; each validator runs the same rule on a copy ----------------
 
     def _check(self, cmd: c.Command) -> None:
+        if self.switching:
+            raise ApplicationError(
+                f"suggestion {self.state.number} is moving into a new run (year end); try again in a moment",
+                type="retry",
+            )
         try:
             process.apply(self.state.model_copy(deep=True), cmd, workflow.now())
         except Refusal as refusal:
@@ -123,6 +164,7 @@ class SuggestionWorkflow:
             except Refusal as refusal:
                 raise ApplicationError(refusal.message, type=refusal.kind, non_retryable=True) from None
             self.state = changed
+            self.updates += 1
             await self._publish()
             return self.state
 
@@ -149,7 +191,10 @@ class SuggestionWorkflow:
         schedules = await workflow.execute_local_activity_method(
             DeadlineActivities.compute_schedules,
             [
-                DueRequest(start=d.start, rule=d.rule, ladder=policy.ladders.get(d.kind), pauses=d.pauses, drill=policy.drill)
+                DueRequest(
+                    start=d.start, rule=None if d.on else d.rule, on=d.on, ladder=policy.ladders.get(d.kind),
+                    pauses=d.pauses, drill=policy.drill,
+                )
                 for d in todo
             ],
             start_to_close_timeout=LOCAL_ACTIVITY_TIMEOUT,
@@ -358,4 +403,20 @@ class SuggestionWorkflow:
 
     @resume_clock.validator
     def _validate_resume_clock(self, cmd: c.ResumeClock) -> None:
+        self._check(cmd)
+
+    @workflow.update
+    async def report_progress(self, cmd: c.ReportProgress) -> SuggestionState:
+        return await self._act(cmd)
+
+    @report_progress.validator
+    def _validate_report_progress(self, cmd: c.ReportProgress) -> None:
+        self._check(cmd)
+
+    @workflow.update
+    async def migrate_policy(self, cmd: c.MigratePolicy) -> SuggestionState:
+        return await self._act(cmd)
+
+    @migrate_policy.validator
+    def _validate_migrate_policy(self, cmd: c.MigratePolicy) -> None:
         self._check(cmd)

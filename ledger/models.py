@@ -209,3 +209,62 @@ class EventRow(Base):
     unit: Mapped[str | None] = mapped_column(String(32), default=None)
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     recorded_at: Mapped[datetime]
+
+
+class NotificationRow(Base):
+    """站内通知: one event told to one user; the in-app inbox and the source of outward deliveries.
+
+    Written in the same transaction as the event it comes from (ledger/notifications.py),
+    at most once per event and recipient.
+    """
+
+    __tablename__ = "notifications"
+    __table_args__ = (
+        UniqueConstraint("event_id", "recipient_id", name="uq_notifications_event_recipient"),
+        Index("ix_notifications_recipient_created", "recipient_id", "created_at"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    event_id: Mapped[str] = mapped_column(ForeignKey("events.id"))
+    workflow_id: Mapped[str] = mapped_column(String(80), index=True)
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(50))
+    kind: Mapped[str | None] = mapped_column(String(30), default=None)  # deadline kind concerned, if any
+    level: Mapped[str | None] = mapped_column(String(10), default=None)  # blue / orange / red, if any
+    year: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(500))
+    due_at: Mapped[datetime | None] = mapped_column(default=None)
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    read_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class DeliveryRow(Base):
+    """One notification sent out on one channel (email, sms webhook): the outbox the dispatcher drains.
+
+    status: pending → sending (claimed by a dispatcher) → sent, or back to pending with a
+    later next_attempt_at, or failed after too many attempts; undeliverable when there is
+    no address or no configured channel.
+    """
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        UniqueConstraint("notification_id", "channel", name="uq_deliveries_notification_channel"),
+        Index("ix_deliveries_status_next", "status", "next_attempt_at"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    notification_id: Mapped[int] = mapped_column(ForeignKey("notifications.id"))
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    channel: Mapped[str] = mapped_column(String(10))  # email | sms
+    address: Mapped[str] = mapped_column(String(200), default="")
+    digest_key: Mapped[str] = mapped_column(String(120))  # deliveries of one recipient with the same key go out together
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    next_attempt_at: Mapped[datetime]
+    claim_token: Mapped[str | None] = mapped_column(String(40), default=None, index=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(default=None)
+    message_id: Mapped[str | None] = mapped_column(String(200), default=None)
+    sent_at: Mapped[datetime | None] = mapped_column(default=None)
+    created_at: Mapped[datetime]

@@ -24,6 +24,7 @@ from ledger.models import (
     SignerRow,
     SuggestionRow,
 )
+from ledger.notifications import notifications_for_event
 
 PROJECTION_TABLES = (SignerRow, AssignmentRow, DeadlineRow, ContactRow, ReplyRow, FeedbackRow)
 
@@ -47,22 +48,22 @@ def _insert_missing_events(session: Session, changes: ItemChanges, now: datetime
     for event, event_id in zip(changes.events, ids):
         if event_id in existing:
             continue
-        session.add(
-            EventRow(
-                id=event_id,
-                workflow_id=wid,
-                seq=event.seq,
-                at=event.at,
-                action=event.action,
-                actor_user=event.actor.user,
-                actor_role=event.actor.role.value,
-                actor_unit=event.actor.unit,
-                actor_deputy=event.actor.deputy,
-                unit=event.unit,
-                payload=event.detail,
-                recorded_at=now,
-            )
+        row = EventRow(
+            id=event_id,
+            workflow_id=wid,
+            seq=event.seq,
+            at=event.at,
+            action=event.action,
+            actor_user=event.actor.user,
+            actor_role=event.actor.role.value,
+            actor_unit=event.actor.unit,
+            actor_deputy=event.actor.deputy,
+            unit=event.unit,
+            payload=event.detail,
+            recorded_at=now,
         )
+        session.add(row)
+        notifications_for_event(session, row, changes.state)  # the outbox commits with the event
     return len(ids) - len(existing)
 
 

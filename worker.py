@@ -17,6 +17,7 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 from activities.deadlines import DeadlineActivities
 from activities.ledger import LedgerActivities
 from huiyin.logs import configure_logging
+from huiyin.notify.dispatcher import Dispatcher
 from huiyin.observability import ItemLogInterceptor, worker_runtime
 from huiyin.settings import Settings, get_settings
 from huiyin.temporal import connect
@@ -57,12 +58,16 @@ async def main() -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    # Notifications go out from the outbox the ledger writes fill (huiyin/notify/dispatcher.py).
+    notifier = asyncio.create_task(Dispatcher.from_settings(settings).run(stop)) if settings.huiyin_notify_enabled else None
     with ThreadPoolExecutor(max_workers=settings.huiyin_worker_activity_threads) as executor:
         worker = build_worker(client, settings, executor)
         async with worker:
             logging.info("worker polling task queue %r on %s", settings.temporal_task_queue, settings.temporal_address)
             await stop.wait()
             logging.info("worker shutting down: finishing the tasks in hand")
+    if notifier is not None:
+        await notifier  # returns once `stop` is set and the pass in hand is done
 
 
 if __name__ == "__main__":

@@ -40,6 +40,24 @@ class Settings(BaseSettings):
     huiyin_worker_workflow_task_polls: int = 0  # concurrent workflow task polls; 0 = SDK default
     huiyin_worker_activity_threads: int = 8  # threads for the (sync) ledger writes
 
+    # Notifications (huiyin/notify): email over SMTP, SMS through a webhook, the outbox dispatcher.
+    huiyin_smtp_host: str = ""  # unset = email channel not configured (deliveries marked undeliverable)
+    huiyin_smtp_port: int = 25
+    huiyin_smtp_username: str = ""  # login only when set
+    huiyin_smtp_password: SecretStr | None = None
+    huiyin_smtp_from: str = "回音 <huiyin@localhost>"
+    huiyin_smtp_starttls: bool = False
+    huiyin_smtp_timeout: float = 30.0
+    huiyin_webhook_url: str = ""  # SMS gateway endpoint; unset = sms channel not configured
+    huiyin_webhook_token: SecretStr | None = None  # sent as "Authorization: Bearer <token>" when set
+    huiyin_webhook_timeout: float = 10.0
+    huiyin_notify_enabled: bool = True  # the worker runs the dispatcher beside the Temporal worker
+    huiyin_notify_interval: float = 5.0  # seconds between polls of the outbox
+    huiyin_notify_max_attempts: int = 8  # then the delivery is marked failed
+    huiyin_notify_backoff: float = 30.0  # seconds before the first retry; doubles each attempt (capped at 6 h)
+    huiyin_notify_lease: float = 600.0  # a claim older than this (a dispatcher died mid-send) is taken back
+    huiyin_notify_batch: int = 200  # deliveries claimed per poll
+
 
 @lru_cache
 def get_settings() -> Settings:

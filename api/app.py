@@ -13,7 +13,7 @@ from temporalio.client import Client
 
 from api.operations import install_operations
 from api.problems import install_problem_handlers
-from api.routers import admin, auth, suggestions
+from api.routers import admin, auth, notifications, suggestions
 from huiyin.logs import configure_logging
 from huiyin.settings import Settings, get_settings
 from huiyin.temporal import connect
@@ -47,6 +47,7 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
     install_problem_handlers(app)
     for router in (auth.router, admin.router, suggestions.router):
         app.include_router(router, prefix="/api/v1")
+    app.include_router(notifications.router, prefix="/api/v1")
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict[str, str]:

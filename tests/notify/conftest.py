@@ -6,6 +6,7 @@ from __future__ import annotations
 import email
 import email.policy
 import json
+import os
 import socket
 import threading
 import uuid
@@ -50,9 +51,34 @@ def free_port() -> int:
 
 @pytest.fixture
 def db_url(tmp_path) -> str:
-    url = f"sqlite:///{tmp_path / 'notify.db'}"
+    """A ledger of this test's own: a SQLite file, or with PostgreSQL (CI's second pass) a
+    database beside the shared one, emptied for each test."""
+    if os.environ.get("HUIYIN_TEST_POSTGRES_URL"):
+        url = _private_postgres(os.environ["HUIYIN_TEST_POSTGRES_URL"])
+    else:
+        url = f"sqlite:///{tmp_path / 'notify.db'}"
     upgrade_database(url)
     return url
+
+
+def _private_postgres(shared: str) -> str:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    base = make_url(shared)
+    url = base.set(database=f"{base.database}_notify")
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        if not connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :d"), {"d": url.database}).scalar():
+            connection.execute(text(f'CREATE DATABASE "{url.database}"'))
+    admin.dispose()
+    rendered = url.render_as_string(hide_password=False)
+    engine = create_engine(rendered)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    return rendered
 
 
 @pytest.fixture

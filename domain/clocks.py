@@ -99,13 +99,17 @@ def reopen(deadline: Deadline, now: datetime) -> None:
 
 def finish_duty(state: SuggestionState, kind: DeadlineKind, unit: str | None, now: datetime) -> bool:
     """The duty behind a clock is done: stop the clock and its reminders. True if it was late."""
+    overdue_before = False
     for earlier in state.deadlines:  # a periodic duty missed before is now done too: no longer red
         if earlier.kind == kind and earlier.unit == unit and earlier.status == DeadlineStatus.missed:
+            overdue_before = overdue_before or earlier.level == WarningLevel.red
             earlier.level = WarningLevel.none
     deadline = last_deadline(state, kind, unit)
     if deadline is None or deadline.status in (DeadlineStatus.superseded, DeadlineStatus.cancelled):
-        return False
-    late = deadline.status == DeadlineStatus.missed or (deadline.due_at is not None and now > deadline.due_at)
+        return overdue_before
+    late = overdue_before or deadline.status == DeadlineStatus.missed or (
+        deadline.due_at is not None and now > deadline.due_at
+    )
     end_clock(deadline, DeadlineStatus.met, now)
     return late
 

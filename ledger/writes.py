@@ -4,10 +4,18 @@ Events are keyed by workflow id + sequence and inserted only if absent; the
 projection rows are replaced by the state they describe, and never by an
 older state than the one already stored. So a retried activity writes nothing
 twice and a late retry cannot move the ledger backwards.
+
+One exception keeps the log true to the workflow's history: the write runs as a
+local activity inside a workflow task, and when the server rejects that task (an
+update or signal arrived meanwhile, e.g. during the year-end switch) the task runs
+again and may number its events differently. Events so written that never became
+history ("phantoms") are replaced by the ones that did, and dropped when their
+sequence is beyond the item's own.
 """
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timezone
 
 from sqlalchemy import delete, select
@@ -16,6 +24,8 @@ from sqlalchemy.orm import Session
 from domain.models import ItemChanges, SuggestionState
 from ledger.models import (
     AssignmentRow,
+    DeliveryRow,
+    NotificationRow,
     ContactRow,
     DeadlineRow,
     EventRow,
@@ -26,6 +36,7 @@ from ledger.models import (
 )
 from ledger.notifications import notifications_for_event
 
+log = logging.getLogger("huiyin.ledger")
 PROJECTION_TABLES = (SignerRow, AssignmentRow, DeadlineRow, ContactRow, ReplyRow, FeedbackRow)
 
 
@@ -34,17 +45,44 @@ def record_changes(session: Session, changes: ItemChanges) -> int:
     state = changes.state
     now = datetime.now(timezone.utc)
     stored = session.get(SuggestionRow, state.workflow_id)
-    if stored is None or stored.last_event_seq <= state.last_event_seq:
+    new_events, rewound = _insert_missing_events(session, changes, now)
+    rewound = _drop_phantoms_after(session, state.workflow_id, state.last_event_seq) or rewound
+    if stored is None or stored.last_event_seq <= state.last_event_seq or rewound:
         _write_projection(session, state, stored, now)
-    new_events = _insert_missing_events(session, changes, now)
     session.commit()
     return new_events
 
 
-def _insert_missing_events(session: Session, changes: ItemChanges, now: datetime) -> int:
+def _drop_events(session: Session, event_ids: list[str]) -> None:
+    """Remove events that never became history, with their notifications."""
+    notifications = select(NotificationRow.id).where(NotificationRow.event_id.in_(event_ids))
+    session.execute(delete(DeliveryRow).where(DeliveryRow.notification_id.in_(notifications)))
+    session.execute(delete(NotificationRow).where(NotificationRow.event_id.in_(event_ids)))
+    session.execute(delete(EventRow).where(EventRow.id.in_(event_ids)))
+
+
+def _drop_phantoms_after(session: Session, workflow_id: str, last_seq: int) -> bool:
+    ghosts = list(session.scalars(select(EventRow.id).where(EventRow.workflow_id == workflow_id, EventRow.seq > last_seq)))
+    if ghosts:
+        log.warning("dropping %d ledger events of %s that never became workflow history", len(ghosts), workflow_id)
+        _drop_events(session, ghosts)
+    return bool(ghosts)
+
+
+def _insert_missing_events(session: Session, changes: ItemChanges, now: datetime) -> tuple[int, bool]:
+    """Insert the events not yet stored; returns how many, and whether phantoms were replaced."""
     wid = changes.state.workflow_id
     ids = [f"{wid}:{e.seq}" for e in changes.events]
-    existing = set(session.scalars(select(EventRow.id).where(EventRow.id.in_(ids)))) if ids else set()
+    stored = {r.id: r for r in session.scalars(select(EventRow).where(EventRow.id.in_(ids)))} if ids else {}
+    phantoms = [
+        event_id for event, event_id in zip(changes.events, ids)
+        if event_id in stored and (stored[event_id].action, stored[event_id].at) != (event.action, event.at)
+    ]
+    if phantoms:
+        log.warning("replacing ledger events %s of %s that never became workflow history", phantoms, wid)
+        _drop_events(session, phantoms)
+        session.flush()
+    existing = set(stored) - set(phantoms)
     for event, event_id in zip(changes.events, ids):
         if event_id in existing:
             continue
@@ -64,7 +102,7 @@ def _insert_missing_events(session: Session, changes: ItemChanges, now: datetime
         )
         session.add(row)
         notifications_for_event(session, row, changes.state)  # the outbox commits with the event
-    return len(ids) - len(existing)
+    return len(ids) - len(existing), bool(phantoms)
 
 
 def _write_projection(session: Session, state: SuggestionState, row: SuggestionRow | None, now: datetime) -> None:

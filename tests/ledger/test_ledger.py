@@ -90,3 +90,30 @@ async def test_event_log_has_every_action_and_timer_outcome_once_in_order(time_e
     with sessions() as session:
         projection = session.get(SuggestionRow, item.handle.id)
         assert projection.stage == "rehandling" and projection.last_event_seq == state.last_event_seq
+
+
+def test_events_that_never_became_history_are_replaced_and_dropped(sessions, number):
+    """A workflow task the server rejected ran its ledger write; the retried task numbers differently."""
+    from datetime import datetime, timedelta, timezone
+
+    from domain import process
+    from domain.models import SYSTEM
+
+    now = datetime.now(timezone.utc)
+    base = process.register(new_suggestion(number), f"suggestion-2026-{number}", now)
+    ledger = LedgerActivities(sessions)
+    ledger.record_changes(ItemChanges(state=base.model_copy(update={"events": []}), events=base.events))
+
+    rejected = base.model_copy(deep=True)  # the rejected attempt: a carry-over as seq 2 and 3
+    process.record(rejected, now, SYSTEM, "carried_over")
+    process.record(rejected, now, SYSTEM, "deadline_set")
+    ledger.record_changes(ItemChanges(state=rejected.model_copy(update={"events": []}), events=rejected.events[1:]))
+
+    history = base.model_copy(deep=True)  # what the retried task made history: an acceptance as seq 2
+    process.record(history, now + timedelta(seconds=1), SYSTEM, "accepted")
+    ledger.record_changes(ItemChanges(state=history.model_copy(update={"events": []}), events=history.events[1:]))
+
+    rows = _event_rows(sessions, history.workflow_id)
+    assert [(r.seq, r.action) for r in rows] == [(1, "registered"), (2, "accepted")]
+    with sessions() as session:
+        assert session.get(SuggestionRow, history.workflow_id).last_event_seq == 2

@@ -251,7 +251,7 @@ def _reassigned(ctx: _Context) -> tuple[str, str, str]:
         return "调整交办通知", "经审查调整交由贵单位办理", f"请及时签收，并{by}答复代表"
     if ctx.audience == "unit" and ctx.recipient_unit and ctx.recipient_unit == ctx.unit:
         return "调整交办通知", f"经审查已调整由{new_unit or '其他单位'}办理，贵单位不再承办", "请做好相关材料移交"
-    return "调整交办", f"经审查已调整交办单位" + (f"（改由{new_unit}办理）" if new_unit else ""), ctx.watch()
+    return "调整交办", "经审查已调整交办单位" + (f"（改由{new_unit}办理）" if new_unit else ""), ctx.watch()
 
 
 def _reply_accepted(ctx: _Context) -> tuple[str, str, str]:

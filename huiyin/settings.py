@@ -57,6 +57,7 @@ class Settings(BaseSettings):
     huiyin_notify_backoff: float = 30.0  # seconds before the first retry; doubles each attempt (capped at 6 h)
     huiyin_notify_lease: float = 600.0  # a claim older than this (a dispatcher died mid-send) is taken back
     huiyin_notify_batch: int = 200  # deliveries claimed per poll
+    huiyin_notify_digest_window: float = 60.0  # a new delivery waits this long, so items reaching a rung together share one digest
 
 
 @lru_cache

@@ -6,7 +6,8 @@ Every HUIYIN_NOTIFY_INTERVAL seconds it
 
 1. takes back claims older than HUIYIN_NOTIFY_LEASE (a dispatcher that died mid-send);
 2. claims due deliveries atomically: UPDATE … SET status='sending', claim_token=<new token>
-   WHERE status='pending' AND next_attempt_at <= now (on at most HUIYIN_NOTIFY_BATCH rows),
+   WHERE status='pending' AND next_attempt_at <= now − HUIYIN_NOTIFY_DIGEST_WINDOW (on at most
+   HUIYIN_NOTIFY_BATCH rows; the window lets items that reach a rung together be gathered),
    then reads them back by token — on SQLite and PostgreSQL alike, so several dispatchers
    never take the same row;
 3. groups them per recipient, channel, address and digest key: many items at the same rung
@@ -121,6 +122,9 @@ class Dispatcher:
 
     def _claim(self, session: Session, now: datetime) -> str:
         token = uuid.uuid4().hex
+        # Deliveries wait out the digest window: the workflows of many items reaching the same
+        # rung write within moments of each other, and their notices should share one message.
+        now = now - timedelta(seconds=self.settings.huiyin_notify_digest_window)
         due = (
             select(DeliveryRow.id)
             .where(DeliveryRow.status == "pending", DeliveryRow.next_attempt_at <= now)

@@ -129,7 +129,9 @@ def notify_units(*units: str, roles=("unit_handler", "unit_head")) -> dict:
 
 
 def settings_for(db_url: str, **extra) -> Settings:
-    return Settings(huiyin_database_url=db_url, huiyin_notify_backoff=30, huiyin_notify_max_attempts=3, **extra)
+    values = dict(huiyin_database_url=db_url, huiyin_notify_backoff=30, huiyin_notify_max_attempts=3,
+                  huiyin_notify_digest_window=0)
+    return Settings(**{**values, **extra})
 
 
 DUE = datetime(2026, 6, 5, 15, 59, 59, tzinfo=timezone.utc)  # 2026-06-05 23:59:59 in Beijing

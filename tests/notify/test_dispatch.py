@@ -70,6 +70,19 @@ def test_email_digest_and_single_over_real_smtp(nsessions, db_url, smtp_server):
     assert len(smtp_server.messages) == 3 and len(smtp_server.to("head01@units.example")) == 1
 
 
+def test_deliveries_wait_out_the_digest_window_then_go_as_one(nsessions, db_url):
+    first = _blue(nsessions, "N02")
+    recorder = Recorder()
+    dispatcher = Dispatcher(nsessions, settings_for(db_url, huiyin_notify_digest_window=60), {"email": recorder})
+    now = datetime.now(timezone.utc)
+    assert dispatcher.run_once(now).claimed == 0  # the first one waits: more may come
+    second = _blue(nsessions, "N02")  # another item reaches the same rung a little later
+    assert dispatcher.run_once(now + timedelta(seconds=61)).claimed == 2
+    [subject] = recorder.subjects
+    assert subject == "【回音】2件建议答复期限提醒"
+    assert len(first + second) == 2
+
+
 def test_smtp_down_is_retried_with_backoff_then_failed(nsessions, db_url, smtp_server):
     _blue(nsessions, "N02")
     down = settings_for(db_url, huiyin_smtp_host="127.0.0.1", huiyin_smtp_port=free_port(), huiyin_smtp_timeout=2)
@@ -134,6 +147,7 @@ class Recorder:
 
     def __init__(self):
         self.sent: list[str] = []
+        self.subjects: list[str] = []
         self.lock = threading.Lock()
 
     def not_configured(self):
@@ -143,6 +157,7 @@ class Recorder:
         threading.Event().wait(0.01)
         with self.lock:
             self.sent.append(message.to)
+            self.subjects.append(message.subject)
 
 
 def test_concurrent_dispatchers_never_send_a_delivery_twice(nsessions, db_url):

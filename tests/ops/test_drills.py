@@ -24,10 +24,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
+from temporalio.client import Client
 
+from huiyin.operations import replay_check
 from ledger.db import session_factory
 from ledger.models import EventRow
-from huiyin.operations import replay_check
 from ledger.schema import upgrade_database
 from tests.ops.conftest import CODEC_KEYS
 from tests.ops.drills import Drill, Run, check_ledger, drive, json_lines, new_runs
@@ -151,6 +152,12 @@ async def test_temporal_server_stopped_and_restarted(drill: Drill):
     await drill.server.start()  # same file, same port
     await _finish(drill, runs, tasks)
     assert worker.proc.poll() is None, f"the worker died with the server:\n{worker.tail()}"
+
+    # What the server stored on its file is ciphertext: a client without keys finds no text in it.
+    plain = await Client.connect(drill.server.address)
+    history = await plain.get_workflow_handle(runs[0].workflow_id).fetch_history()
+    raw = history.to_json().encode()
+    assert "关于加强老旧小区加装电梯的建议".encode() not in raw and "城区代表团".encode() not in raw
 
 
 async def test_ledger_database_unavailable_for_a_while(drill: Drill, drill_database):

@@ -13,7 +13,7 @@ from temporalio.client import Client
 
 from api.operations import install_operations
 from api.problems import install_problem_handlers
-from api.routers import admin, auth, notifications, suggestions
+from api.routers import admin, auth, ledger, notifications, suggestions
 from huiyin.logs import configure_logging
 from huiyin.settings import Settings, get_settings
 from huiyin.temporal import connect
@@ -45,7 +45,7 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
                   description="Every deputy's suggestion gets an echo (件件有回音).")
     app.state.settings = settings
     install_problem_handlers(app)
-    for router in (auth.router, admin.router, suggestions.router):
+    for router in (auth.router, admin.router, suggestions.router, ledger.router):
         app.include_router(router, prefix="/api/v1")
     app.include_router(notifications.router, prefix="/api/v1")
 

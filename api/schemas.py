@@ -102,7 +102,10 @@ class SuggestionSummary(BaseModel):
     next_due_at: datetime | None
     reply_due_at: datetime | None
     origin_year: int
+    handling_year: int
     carry_over_count: int
+    key_status: str | None
+    key_theme: str
 
 
 class EventOut(BaseModel):

@@ -445,11 +445,32 @@ class SuggestionState(Model):
 
 
 class ItemChanges(Model):
-    """What the workflow hands the ledger after each change: its state (without the
-    event list) and the events not yet recorded."""
+    """What the workflow hands the ledger after each change: its state (without the event
+    list), the events not yet recorded and — as they only grow — just the new contacts."""
 
     state: SuggestionState
     events: list[Event]
+    new_contacts: list[Contact] | None = None  # None: state.contacts holds them all
+    contact_count: int | None = None  # with new_contacts: how many there are in all
+
+    @classmethod
+    def since(cls, state: "SuggestionState", event_seq: int, contacts: int) -> "ItemChanges":
+        return cls(
+            state=state.model_copy(update={"events": [], "contacts": []}),
+            events=[e for e in state.events if e.seq > event_seq],
+            new_contacts=state.contacts[contacts:],
+            contact_count=len(state.contacts),
+        )
+
+
+class Outcome(Model):
+    """What an action returns: kept small, because update results stay in the workflow's history.
+    The whole state comes from the query (or the ledger)."""
+
+    workflow_id: str
+    stage: Stage
+    last_event_seq: int
+    events: list[Event]  # the events this action produced
 
 
 class CalendarRevision(Model):

@@ -130,7 +130,8 @@ async def start_suggestion(client: Client, task_queue: str, new: NewSuggestion) 
         )
     except WorkflowAlreadyStartedError:
         raise conflict(f"suggestion number {new.number} already exists for {new.year}") from None
-    return await handle.execute_update(W.current_state)
+    await handle.execute_update(W.current_state)
+    return await handle.query(W.get_state)
 
 
 async def perform(client: Client, workflow_id: str, action: str, cmd: c.Command) -> SuggestionState:
@@ -138,7 +139,8 @@ async def perform(client: Client, workflow_id: str, action: str, cmd: c.Command)
     update, _ = ACTIONS[action]
     handle = client.get_workflow_handle(workflow_id)
     try:
-        return await handle.execute_update(update, cmd)
+        await handle.execute_update(update, cmd)  # small result: the history keeps it
+        return await handle.query(W.get_state)
     except WorkflowUpdateFailedError as failure:
         cause = failure.cause
         if isinstance(cause, ApplicationError) and cause.type in REFUSAL_STATUS:
@@ -149,6 +151,9 @@ async def perform(client: Client, workflow_id: str, action: str, cmd: c.Command)
     except RPCError as error:
         if error.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.FAILED_PRECONDITION):
             raise await _why_not_running(client, workflow_id) from None
+        if error.status == RPCStatusCode.RESOURCE_EXHAUSTED:  # e.g. too many actions in flight on one item
+            raise Problem(503, "Try again", f"suggestion {workflow_id} is busy: {error.message}",
+                          headers={"Retry-After": "1"}) from None
         raise
 
 

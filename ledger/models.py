@@ -104,7 +104,10 @@ class SuggestionRow(Base):
     next_due_at: Mapped[datetime | None] = mapped_column(default=None)
     reply_due_at: Mapped[datetime | None] = mapped_column(default=None)
     origin_year: Mapped[int] = mapped_column(Integer)
+    handling_year: Mapped[int] = mapped_column(Integer, index=True)
     carry_over_count: Mapped[int] = mapped_column(Integer, default=0)
+    key_status: Mapped[str | None] = mapped_column(String(20), default=None, index=True)
+    key_theme: Mapped[str] = mapped_column(String(200), default="")
     last_event_seq: Mapped[int] = mapped_column(Integer, default=0)
     state: Mapped[dict[str, Any]] = mapped_column(default=dict)  # the workflow's whole state (no events)
     updated_at: Mapped[datetime]

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from domain.enums import Role
 from domain.models import Actor
-from ledger.models import AssignmentRow, DeputyRow, EventRow, SignerRow, SuggestionRow, UnitRow
+from ledger.models import AssignmentRow, ContactRow, DeputyRow, EventRow, SignerRow, SuggestionRow, UnitRow
 
 SEES_ALL = (Role.coordinator, Role.supervisor, Role.admin)
 
@@ -84,6 +84,10 @@ def visible_suggestion(session: Session, actor: Actor, workflow_id: str) -> Sugg
 
 def events_of(session: Session, workflow_id: str) -> list[EventRow]:
     return list(session.scalars(select(EventRow).where(EventRow.workflow_id == workflow_id).order_by(EventRow.seq)))
+
+
+def contacts_of(session: Session, workflow_id: str) -> list[ContactRow]:
+    return list(session.scalars(select(ContactRow).where(ContactRow.workflow_id == workflow_id).order_by(ContactRow.id)))
 
 
 def number_taken(session: Session, year: int, number: str) -> bool:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timezone
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from domain.models import ItemChanges, SuggestionState
@@ -37,7 +37,8 @@ from ledger.models import (
 from ledger.notifications import notifications_for_event
 
 log = logging.getLogger("huiyin.ledger")
-PROJECTION_TABLES = (SignerRow, AssignmentRow, DeadlineRow, ContactRow, ReplyRow, FeedbackRow)
+# Rewritten from the state on every change (they are small); contacts only grow, so only new ones are added.
+PROJECTION_TABLES = (SignerRow, AssignmentRow, DeadlineRow, ReplyRow, FeedbackRow)
 
 
 def record_changes(session: Session, changes: ItemChanges) -> int:
@@ -49,6 +50,7 @@ def record_changes(session: Session, changes: ItemChanges) -> int:
     rewound = _drop_phantoms_after(session, state.workflow_id, state.last_event_seq) or rewound
     if stored is None or stored.last_event_seq <= state.last_event_seq or rewound:
         _write_projection(session, state, stored, now)
+    _add_contacts(session, changes)
     session.commit()
     return new_events
 
@@ -128,9 +130,12 @@ def _write_projection(session: Session, state: SuggestionState, row: SuggestionR
         next_due_at=state.next_due_at(),
         reply_due_at=state.reply_due_at(),
         origin_year=state.origin_year,
+        handling_year=state.handling_year,
         carry_over_count=state.carry_over_count,
+        key_status=state.key.status.value if state.key else None,
+        key_theme=state.key.theme if state.key else "",
         last_event_seq=state.last_event_seq,
-        state=state.model_dump(mode="json", exclude={"events"}),
+        state=state.model_dump(mode="json", exclude={"events", "contacts"}),  # contacts: their own table
         updated_at=now,
     )
     if row is None:
@@ -177,10 +182,6 @@ def _write_projection(session: Session, state: SuggestionState, row: SuggestionR
         for d in state.deadlines
     )
     session.add_all(
-        ContactRow(workflow_id=wid, unit=x.unit, when=x.when, way=x.way.value, summary=x.summary, logged_by=x.logged_by)
-        for x in state.contacts
-    )
-    session.add_all(
         ReplyRow(
             workflow_id=wid,
             unit=r.unit,
@@ -211,4 +212,24 @@ def _write_projection(session: Session, state: SuggestionState, row: SuggestionR
             at=f.at,
         )
         for f in state.feedback
+    )
+
+
+def _add_contacts(session: Session, changes: ItemChanges) -> None:
+    """Contacts only grow: add those beyond what is stored (all of state.contacts, or the new ones)."""
+    wid = changes.state.workflow_id
+    if changes.new_contacts is None:
+        contacts, total = changes.state.contacts, len(changes.state.contacts)
+    else:
+        contacts, total = changes.new_contacts, changes.contact_count
+    first = total - len(contacts)  # index of the first contact given
+    stored = session.scalar(select(func.count()).select_from(ContactRow).where(ContactRow.workflow_id == wid))
+    if stored > total:  # a rewound (phantom) write had added more: start again from what is given
+        session.execute(delete(ContactRow).where(ContactRow.workflow_id == wid, ContactRow.id.in_(
+            select(ContactRow.id).where(ContactRow.workflow_id == wid).order_by(ContactRow.id.desc()).limit(stored - total)
+        )))
+        stored = total
+    session.add_all(
+        ContactRow(workflow_id=wid, unit=x.unit, when=x.when, way=x.way.value, summary=x.summary, logged_by=x.logged_by)
+        for x in contacts[max(stored - first, 0):]
     )

@@ -32,3 +32,22 @@ def dev_server(db: Path, port: int) -> Iterator[subprocess.Popen]:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+
+
+async def connect_when_ready(port: int, timeout: float = 30.0, **options) -> "Client":
+    """A client, once the dev server answers (its port opens a little before its frontend is healthy)."""
+    import asyncio
+
+    from temporalio.client import Client
+    from temporalio.contrib.pydantic import pydantic_data_converter
+
+    options.setdefault("data_converter", pydantic_data_converter)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        try:
+            return await Client.connect(f"127.0.0.1:{port}", **options)
+        except RuntimeError:
+            if loop.time() > deadline:
+                raise
+            await asyncio.sleep(0.3)

@@ -70,7 +70,9 @@ class Item:
         return cls(env, handle)
 
     async def do(self, update, cmd: c.Command) -> SuggestionState:
-        return await self.handle.execute_update(update, cmd)
+        """Act, then read the whole state (updates return only a small outcome)."""
+        await self.handle.execute_update(update, cmd)
+        return await self.state()
 
     async def refused(self, update, cmd: c.Command, kind: str, text: str) -> None:
         with pytest.raises(WorkflowUpdateFailedError) as failure:

@@ -10,7 +10,6 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 
 from domain.calendar import local_date
 from domain.enums import DeadlineKind
@@ -18,7 +17,7 @@ from domain.policy import DrillScale
 from huiyin.calendar_revision import announce_calendar_revision
 from huiyin.config_files import load_calendar, load_policy
 from huiyin.devserver import wait_for_port
-from tests.devserver import dev_server, free_port
+from tests.devserver import connect_when_ready, dev_server, free_port
 from tests.helpers import Item, new_suggestion
 from worker import build_worker
 from workflows.suggestion import SuggestionWorkflow
@@ -48,7 +47,7 @@ async def test_visibility_queries_and_calendar_fan_out(tmp_path, settings):
 
     with dev_server(tmp_path / "temporal.db", port) as proc, ThreadPoolExecutor(4) as executor:
         await wait_for_port("127.0.0.1", port, timeout=30, process=proc)
-        client = await Client.connect(f"127.0.0.1:{port}", data_converter=pydantic_data_converter)
+        client = await connect_when_ready(port)
         async with build_worker(client, own, executor):
             async def start(number: str, unit: str, policy=None) -> Item:
                 new = new_suggestion(number)
@@ -69,7 +68,7 @@ async def test_visibility_queries_and_calendar_fan_out(tmp_path, settings):
             assert await eventually(lambda: _equals(ids(client, red_u01), {late.handle.id}))
             assert await eventually(lambda: _equals(ids(client, "WarningLevel = 'red' AND Overdue = true"),
                                                     {late.handle.id, other_unit.handle.id}))
-            handling_u01 = f"Stage = 'handling' AND Units = 'U01' AND SuggestionYear = 2026"
+            handling_u01 = "Stage = 'handling' AND Units = 'U01' AND SuggestionYear = 2026"
             assert await eventually(lambda: _equals(ids(client, handling_u01), {late.handle.id, slow.handle.id}))
 
             # A correction of the year of C's reply deadline: its due day becomes a holiday.

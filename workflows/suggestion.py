@@ -26,6 +26,7 @@ with workflow.unsafe.imports_passed_through():
         CalendarRevision,
         ItemChanges,
         NewSuggestion,
+        Outcome,
         SuggestionState,
     )
     from workflows import search_attributes as sa
@@ -33,8 +34,9 @@ with workflow.unsafe.imports_passed_through():
 LOCAL_ACTIVITY_TIMEOUT = timedelta(seconds=30)
 # Start a fresh run long before Temporal's limits (51,200 events, 2,000 updates per run).
 HISTORY_EVENTS_PER_RUN = 10_000
-UPDATES_PER_RUN = 1_000
-EVENTS_CARRIED = 200  # the timeline's recent part goes on in the state; all of it is in the ledger
+UPDATES_PER_RUN = 500
+APPEND_ONLY = ("contacts", "feedback", "progress", "class_changes")
+EVENTS_KEPT = 200  # the timeline's recent part stays in the state; all of it is in the ledger
 # Named, not imported: the ledger activity's module pulls in SQLAlchemy, which stays out of workflows.
 RECORD_CHANGES = "record_changes"
 
@@ -70,6 +72,7 @@ class SuggestionWorkflow:
         self.state = carried or process.register(new, workflow.info().workflow_id, workflow.now())
         self.lock = asyncio.Lock()  # one action or clock at a time, even across activity awaits
         self.recorded_seq = self.state.last_event_seq if carried else 0  # events up to here are in the ledger
+        self.recorded_contacts = len(self.state.contacts) if carried else 0  # and contacts
         self.revision = 0  # bumped on every change, so the main loop re-reads the clocks
         self.shown: dict[str, object] = {}  # search attributes as last upserted
         self.switching = False  # moving to a new run: actions are refused with "try again"
@@ -103,9 +106,7 @@ class SuggestionWorkflow:
             if workflow.now() >= follow_up.year_end(self.state):
                 follow_up.carry_over(self.state, workflow.now())
                 await self._publish()
-        # The whole timeline is in the ledger; the state carries its recent part, so payloads stay small.
-        carried = self.state.model_copy(update={"events": self.state.events[-EVENTS_CARRIED:]})
-        workflow.continue_as_new(new.model_copy(update={"carried": carried}))
+        workflow.continue_as_new(new.model_copy(update={"carried": self.state}))
 
     async def _wait_for_change_or_deadline(self) -> None:
         seen = self.revision
@@ -136,13 +137,26 @@ class SuggestionWorkflow:
             await self._publish()
 
     @workflow.update
-    async def current_state(self) -> SuggestionState:
-        """The state once every change in hand is recorded in the ledger (callers that just started an item wait on this)."""
+    async def current_state(self) -> Outcome:
+        """Returns once every change in hand is recorded in the ledger (callers that just started an item wait on this)."""
         await workflow.wait_condition(lambda: self.revision > 0)
         async with self.lock:
-            return self.state
+            return self._outcome(since=0)
 
     # --- one update per action; each validator runs the same rule on a copy ----------------
+
+    def _trial(self, cmd: c.Command) -> SuggestionState:
+        """The action applied to a copy of the state. Records that are only ever appended (contacts,
+        ratings, reports) are shared, not copied: an item with thousands of them stays quick."""
+        shared = {name: getattr(self.state, name) for name in APPEND_ONLY}
+        trial = self.state.model_copy(update={"events": [], **{name: [] for name in APPEND_ONLY}}).model_copy(deep=True)
+        for name, records in shared.items():
+            setattr(trial, name, list(records))
+        try:
+            process.apply(trial, cmd, workflow.now())
+        except Refusal as refusal:
+            raise ApplicationError(refusal.message, type=refusal.kind, non_retryable=True) from None
+        return trial
 
     def _check(self, cmd: c.Command) -> None:
         if self.switching:
@@ -150,37 +164,37 @@ class SuggestionWorkflow:
                 f"suggestion {self.state.number} is moving into a new run (year end); try again in a moment",
                 type="retry",
             )
-        try:
-            process.apply(self.state.model_copy(deep=True), cmd, workflow.now())
-        except Refusal as refusal:
-            raise ApplicationError(refusal.message, type=refusal.kind, non_retryable=True) from None
+        self._trial(cmd)
 
-    async def _act(self, cmd: c.Command) -> SuggestionState:
+    async def _act(self, cmd: c.Command) -> Outcome:
         async with self.lock:
             # Applied to a copy and swapped in, so a refusal leaves nothing half done.
-            changed = self.state.model_copy(deep=True)
-            try:
-                process.apply(changed, cmd, workflow.now())
-            except Refusal as refusal:
-                raise ApplicationError(refusal.message, type=refusal.kind, non_retryable=True) from None
-            self.state = changed
+            before = self.state.last_event_seq
+            changed = self._trial(cmd)
+            self.state = changed.model_copy(update={"events": self.state.events + changed.events})
             self.updates += 1
             await self._publish()
-            return self.state
+            return self._outcome(since=before)
+
+    def _outcome(self, since: int) -> Outcome:
+        return Outcome(
+            workflow_id=self.state.workflow_id,
+            stage=self.state.stage,
+            last_event_seq=self.state.last_event_seq,
+            events=[e for e in self.state.events if e.seq > since],
+        )
 
     async def _publish(self) -> None:
         """Compute new clocks, write the ledger, show the change in the Temporal UI."""
         await self._schedule_clocks()
-        new_events = [e for e in self.state.events if e.seq > self.recorded_seq]
-        if new_events:
-            await workflow.execute_local_activity(
-                RECORD_CHANGES,
-                ItemChanges(state=self.state.model_copy(update={"events": []}), events=new_events),
-                start_to_close_timeout=LOCAL_ACTIVITY_TIMEOUT,
-            )
-            self.recorded_seq = new_events[-1].seq
+        changes = ItemChanges.since(self.state, self.recorded_seq, self.recorded_contacts)
+        if changes.events:
+            await workflow.execute_local_activity(RECORD_CHANGES, changes, start_to_close_timeout=LOCAL_ACTIVITY_TIMEOUT)
+            self.recorded_seq, self.recorded_contacts = changes.events[-1].seq, changes.contact_count
         self._show_search_attributes()
         self.revision += 1
+        # The whole timeline is in the ledger; the state keeps its recent part, so it stays small.
+        del self.state.events[:-EVENTS_KEPT]
 
     async def _schedule_clocks(self) -> None:
         """Compute the instants of new clocks, and of clocks whose basis changed, with the item's policy."""
@@ -214,7 +228,7 @@ class SuggestionWorkflow:
             self.shown.update({pair.key.name: pair.value for pair in wanted})
 
     @workflow.update
-    async def accept(self, cmd: c.Accept) -> SuggestionState:
+    async def accept(self, cmd: c.Accept) -> Outcome:
         return await self._act(cmd)
 
     @accept.validator
@@ -222,7 +236,7 @@ class SuggestionWorkflow:
         self._check(cmd)
 
     @workflow.update
-    async def return_for_revision(self, cmd: c.ReturnForRevision) -> SuggestionState:
+    async def return_for_revision(self, cmd: c.ReturnForRevision) -> Outcome:
         return await self._act(cmd)
 
     @return_for_revision.validator
@@ -230,7 +244,7 @@ class SuggestionWorkflow:
         self._check(cmd)
 
     @workflow.update
-    async def resubmit(self, cmd: c.Resubmit) -> SuggestionState:
+    async def resubmit(self, cmd: c.Resubmit) -> Outcome:
         return await self._act(cmd)
 
     @resubmit.validator
@@ -238,7 +252,7 @@ class SuggestionWorkflow:
         self._check(cmd)
 
     @workflow.update
-    async def convert(self, cmd: c.Convert) -> SuggestionState:
+    async def convert(self, cmd: c.Convert) -> Outcome:
         return await self._act(cmd)
 
     @convert.validator
@@ -246,7 +260,7 @@ class SuggestionWorkflow:
         self._check(cmd)
 
     @workflow.update
-    async def assign(self, cmd: c.Assign) -> SuggestionState:
+    async def assign(self, cmd: c.Assign) -> Outcome:
         return await self._act(cmd)
 
     @assign.validator
@@ -254,7 +268,7 @@ class SuggestionWorkflow:
         self._check(cmd)
 
     @workflow.update
-    async def sign_for_receipt(self, cmd: c.SignForReceipt) -> SuggestionState:
+    async def sign_for_receipt(self, cmd: c.SignForReceipt) -> Outcome:
         return await self._act(cmd)
 
     @sign_for_receipt.validator
@@ -262,7 +276,7 @@ class SuggestionWorkflow:
         self._check(cmd)
 
     @workflow.update
-    async def request_adjustment(self, cmd: c.RequestAdjustment) -> SuggestionState:
+    async def request_adjustment(self, cmd: c.RequestAdjustment) -> Outcome:
         return await self._act(cmd)
 
     @request_adjustment.validator
@@ -270,7 +284,7 @@ class SuggestionWorkflow:
         self._check(cmd)
 
     @workflow.update
-    async def decide_adjustment(self, cmd: c.DecideAdjustment) -> SuggestionState:
+    async def decide_adjustment(self, cmd: c.DecideAdjustment) -> Outcome:
         return await self._act(cmd)
 
     @decide_adjustment.validator
@@ -278,7 +292,7 @@ class SuggestionWorkflow:
         self._check(cmd)
 
     @workflow.update
-    async def log_contact(self, cmd: c.LogContact) -> SuggestionState:
+    async def log_contact(self, cmd: c.LogContact) -> Outcome:
         return await self._act(cmd)
 
     @log_contact.validator
@@ -286,7 +300,7 @@ class SuggestionWorkflow:
         self._check(cmd)
 
     @workflow.update
-    async def submit_co_opinion(self, cmd: c.SubmitCoOpinion) -> SuggestionState:
+    async def submit_co_opinion(self, cmd: c.SubmitCoOpinion) -> Outcome:
         return await self._act(cmd)
 
     @submit_co_opinion.validator
@@ -294,7 +308,7 @@ class SuggestionWorkflow:
         self._check(cmd)
 
     @workflow.update
-    async def request_extension(self, cmd: c.RequestExtension) -> SuggestionState:
+    async def request_extension(self, cmd: c.RequestExtension) -> Outcome:
         return await self._act(cmd)
 
     @request_extension.validator
@@ -302,7 +316,7 @@ class SuggestionWorkflow:
         self._check(cmd)
 
     @workflow.update
-    async def decide_extension(self, cmd: c.DecideExtension) -> SuggestionState:
+    async def decide_extension(self, cmd: c.DecideExtension) -> Outcome:
         return await self._act(cmd)
 
     @decide_extension.validator
@@ -310,7 +324,7 @@ class SuggestionWorkflow:
         self._check(cmd)
 
     @workflow.update
-    async def draft_reply(self, cmd: c.DraftReply) -> SuggestionState:
+    async def draft_reply(self, cmd: c.DraftReply) -> Outcome:
         return await self._act(cmd)
 
     @draft_reply.validator
@@ -318,7 +332,7 @@ class SuggestionWorkflow:
         self._check(cmd)
 
     @workflow.update
-    async def sign_off_reply(self, cmd: c.SignOffReply) -> SuggestionState:
+    async def sign_off_reply(self, cmd: c.SignOffReply) -> Outcome:
         return await self._act(cmd)
 
     @sign_off_reply.validator
@@ -326,7 +340,7 @@ class SuggestionWorkflow:
         self._check(cmd)
 
     @workflow.update
-    async def check_reply(self, cmd: c.CheckReply) -> SuggestionState:
+    async def check_reply(self, cmd: c.CheckReply) -> Outcome:
         return await self._act(cmd)
 
     @check_reply.validator
@@ -334,7 +348,7 @@ class SuggestionWorkflow:
         self._check(cmd)
 
     @workflow.update
-    async def give_feedback(self, cmd: c.GiveFeedback) -> SuggestionState:
+    async def give_feedback(self, cmd: c.GiveFeedback) -> Outcome:
         return await self._act(cmd)
 
     @give_feedback.validator
@@ -342,7 +356,7 @@ class SuggestionWorkflow:
         self._check(cmd)
 
     @workflow.update
-    async def order_rehandling(self, cmd: c.OrderRehandling) -> SuggestionState:
+    async def order_rehandling(self, cmd: c.OrderRehandling) -> Outcome:
         return await self._act(cmd)
 
     @order_rehandling.validator
@@ -350,7 +364,7 @@ class SuggestionWorkflow:
         self._check(cmd)
 
     @workflow.update
-    async def designate_key_supervision(self, cmd: c.DesignateKeySupervision) -> SuggestionState:
+    async def designate_key_supervision(self, cmd: c.DesignateKeySupervision) -> Outcome:
         return await self._act(cmd)
 
     @designate_key_supervision.validator
@@ -358,7 +372,7 @@ class SuggestionWorkflow:
         self._check(cmd)
 
     @workflow.update
-    async def decline_key_supervision(self, cmd: c.DeclineKeySupervision) -> SuggestionState:
+    async def decline_key_supervision(self, cmd: c.DeclineKeySupervision) -> Outcome:
         return await self._act(cmd)
 
     @decline_key_supervision.validator
@@ -366,7 +380,7 @@ class SuggestionWorkflow:
         self._check(cmd)
 
     @workflow.update
-    async def report_key_progress(self, cmd: c.ReportKeyProgress) -> SuggestionState:
+    async def report_key_progress(self, cmd: c.ReportKeyProgress) -> Outcome:
         return await self._act(cmd)
 
     @report_key_progress.validator
@@ -374,7 +388,7 @@ class SuggestionWorkflow:
         self._check(cmd)
 
     @workflow.update
-    async def record_supervision_action(self, cmd: c.RecordSupervisionAction) -> SuggestionState:
+    async def record_supervision_action(self, cmd: c.RecordSupervisionAction) -> Outcome:
         return await self._act(cmd)
 
     @record_supervision_action.validator
@@ -382,7 +396,7 @@ class SuggestionWorkflow:
         self._check(cmd)
 
     @workflow.update
-    async def add_supervision_opinion(self, cmd: c.AddSupervisionOpinion) -> SuggestionState:
+    async def add_supervision_opinion(self, cmd: c.AddSupervisionOpinion) -> Outcome:
         return await self._act(cmd)
 
     @add_supervision_opinion.validator
@@ -390,7 +404,7 @@ class SuggestionWorkflow:
         self._check(cmd)
 
     @workflow.update
-    async def pause_clock(self, cmd: c.PauseClock) -> SuggestionState:
+    async def pause_clock(self, cmd: c.PauseClock) -> Outcome:
         return await self._act(cmd)
 
     @pause_clock.validator
@@ -398,7 +412,7 @@ class SuggestionWorkflow:
         self._check(cmd)
 
     @workflow.update
-    async def resume_clock(self, cmd: c.ResumeClock) -> SuggestionState:
+    async def resume_clock(self, cmd: c.ResumeClock) -> Outcome:
         return await self._act(cmd)
 
     @resume_clock.validator
@@ -406,7 +420,7 @@ class SuggestionWorkflow:
         self._check(cmd)
 
     @workflow.update
-    async def report_progress(self, cmd: c.ReportProgress) -> SuggestionState:
+    async def report_progress(self, cmd: c.ReportProgress) -> Outcome:
         return await self._act(cmd)
 
     @report_progress.validator
@@ -414,7 +428,7 @@ class SuggestionWorkflow:
         self._check(cmd)
 
     @workflow.update
-    async def migrate_policy(self, cmd: c.MigratePolicy) -> SuggestionState:
+    async def migrate_policy(self, cmd: c.MigratePolicy) -> Outcome:
         return await self._act(cmd)
 
     @migrate_policy.validator

@@ -39,6 +39,10 @@ def _event_dict(row: EventRow) -> dict[str, Any]:
     return {"seq": row.seq, "at": row.at, "action": row.action, "actor": actor, "unit": row.unit, "detail": row.payload}
 
 
+def _contact_dict(row) -> dict[str, Any]:
+    return {"unit": row.unit, "when": row.when, "way": row.way, "summary": row.summary, "logged_by": row.logged_by}
+
+
 def _visible(session, user, workflow_id: str) -> SuggestionRow:
     row = queries.visible_suggestion(session, actor_of(user), workflow_id)
     if row is None:
@@ -102,7 +106,11 @@ def list_suggestions(
 def get_suggestion(suggestion_id: str, session: SessionDep, user: UserDep) -> dict[str, Any]:
     """The whole state, as the workflow's query gives it, with the timeline from the ledger."""
     row = _visible(session, user, suggestion_id)
-    state = {**row.state, "events": [_event_dict(e) for e in queries.events_of(session, suggestion_id)]}
+    state = {
+        **row.state,
+        "contacts": [_contact_dict(x) for x in queries.contacts_of(session, suggestion_id)],
+        "events": [_event_dict(e) for e in queries.events_of(session, suggestion_id)],
+    }
     return present(state, actor_of(user))
 
 

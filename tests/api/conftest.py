@@ -8,7 +8,7 @@ import pytest
 from api.app import create_app
 from api.security import new_user
 from domain.enums import Role
-from ledger.models import DeputyRow, UnitRow, UserRow
+from ledger.models import DeputyRow, UnitRow
 
 PASSWORD = "correct-horse-battery"
 UNITS = {"U01": "市住房和城乡建设局", "U02": "市财政局", "U03": "市教育局", "U04": "市交通运输局"}
@@ -64,3 +64,12 @@ async def tokens(api) -> dict[str, dict[str, str]]:
         assert response.status_code == 200, response.text
         headers[username] = {"Authorization": f"Bearer {response.json()['access_token']}"}
     return headers
+
+
+@pytest.fixture
+async def http(api, tokens, time_env):
+    """Requests as each user, registering items in the server clock's current year."""
+    from domain.calendar import local_date
+    from tests.api.flow import Http
+
+    return Http(api, tokens, local_date(await time_env.get_current_time()).year)

@@ -6,8 +6,9 @@ from datetime import datetime, timedelta, timezone
 
 
 class Http:
-    def __init__(self, api, tokens):
+    def __init__(self, api, tokens, year: int):
         self.api, self.tokens = api, tokens
+        self.year = year  # the handling year now, on the (time-skipping) server's clock
 
     async def post(self, user: str, path: str, body: dict | None = None, status: int = 200) -> dict:
         response = await self.api.post(f"/api/v1{path}", json=body, headers=self.tokens[user])
@@ -30,9 +31,9 @@ class Http:
 
     async def register(self, number: str, user: str = "coord", **extra) -> str:
         body = {
-            "year": 2026, "period": "session", "number": number,
+            "year": self.year, "period": "session", "number": number,
             "title": "关于规范校外培训机构收费的建议", "body": "建议建立预收费资金监管制度。",
-            "field": "education", "lead_deputy": "D001", "co_signers": ["D002"], "received_on": "2026-03-06",
+            "field": "education", "lead_deputy": "D001", "co_signers": ["D002"], "received_on": f"{self.year}-01-06",
             **extra,
         }
         return (await self.post(user, "/suggestions", body, status=201))["id"]

@@ -5,13 +5,11 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from ledger.models import EventRow
-from tests.api.flow import Http
 
 
-async def test_full_happy_path_through_http(api, tokens, sessions, number):
-    http = Http(api, tokens)
+async def test_full_happy_path_through_http(api, tokens, sessions, number, http):
     sid = await http.register(number)
-    assert sid == f"suggestion-2026-{number}"
+    assert sid == f"suggestion-{http.year}-{number}"
 
     listed = await http.get("coord", "/suggestions", q=number)
     assert listed["total"] == 1 and listed["items"][0]["stage"] == "registered"
@@ -47,8 +45,7 @@ async def test_full_happy_path_through_http(api, tokens, sessions, number):
     assert [i["id"] for i in closed["items"]] == [sid]
 
 
-async def test_list_filters_and_paging(api, tokens, number):
-    http = Http(api, tokens)
+async def test_list_filters_and_paging(api, tokens, number, http):
     ids = [await http.register(f"{number}-{i}", field="transport" if i % 2 else "health") for i in range(3)]
     page = await http.get("coord", "/suggestions", q=number, page_size=2)
     assert page["total"] == 3 and len(page["items"]) == 2 and page["page"] == 1 and page["page_size"] == 2

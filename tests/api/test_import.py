@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 CSV = """编号,标题,内容,领域,领衔代表,附议代表,收到日期
-{n}1,关于增设公交线路的建议,建议在新区增设两条公交线路。,交通,D001,D002,2026-03-06
-{n}2,关于改善学校午餐的建议,建议推行中央厨房配餐。,education,D002,,2026/03/07
+{n}1,关于增设公交线路的建议,建议在新区增设两条公交线路。,交通,D001,D002,2041-03-06
+{n}2,关于改善学校午餐的建议,建议推行中央厨房配餐。,education,D002,,2041/03/07
 {n}3,缺少日期的建议,内容,health,D001,,
-{n}4,未知代表的建议,内容,health,D404,,2026-03-08
+{n}4,未知代表的建议,内容,health,D404,,2041-03-08
 """
 
 
-async def test_import_csv_reports_bad_rows_and_is_idempotent(api, tokens, number):
+async def test_import_csv_reports_bad_rows_and_is_idempotent(api, tokens, number, http):
     n = number[-6:]
     content = CSV.format(n=n).encode("utf-8-sig")
     files = {"file": ("suggestions.csv", content, "text/csv")}

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from tests.api.flow import Http
 
 
-async def test_unauthenticated_and_bad_tokens_get_401(api):
+async def test_unauthenticated_and_bad_tokens_get_401(api, http):
     for headers in ({}, {"Authorization": "Bearer not-a-token"}):
         response = await api.get("/api/v1/suggestions", headers=headers)
         assert response.status_code == 401
@@ -15,8 +14,7 @@ async def test_unauthenticated_and_bad_tokens_get_401(api):
     assert response.status_code == 401 and response.json()["detail"] == "wrong username or password"
 
 
-async def test_state_refusals_map_to_409_403_422(api, tokens, number):
-    http = Http(api, tokens)
+async def test_state_refusals_map_to_409_403_422(api, tokens, number, http):
     sid = await http.register(number)
     path = f"/suggestions/{sid}"
     # 409: the state does not allow it (the workflow's own reason).
@@ -42,12 +40,11 @@ async def test_state_refusals_map_to_409_403_422(api, tokens, number):
     assert actions == ["registered", "accepted"]
 
 
-async def test_registration_refusals(api, tokens, number):
-    http = Http(api, tokens)
+async def test_registration_refusals(api, tokens, number, http):
     await http.register(number)
-    body = {"year": 2026, "period": "session", "number": number, "title": "t", "body": "b", "field": "health",
-            "lead_deputy": "D001", "received_on": "2026-03-06"}
-    await http.problem("coord", "/suggestions", body, 409, f"suggestion number {number} already exists for 2026")
+    body = {"year": http.year, "period": "session", "number": number, "title": "t", "body": "b", "field": "health",
+            "lead_deputy": "D001", "received_on": f"{http.year}-01-06"}
+    await http.problem("coord", "/suggestions", body, 409, f"suggestion number {number} already exists for {http.year}")
     await http.problem("coord", "/suggestions", {**body, "number": "X" + number, "lead_deputy": "D404"}, 422, "unknown deputies: D404")
     await http.problem("coord", "/suggestions", {**body, "number": "X" + number, "field": "astrology"}, 422, "unknown field")
     await http.problem("coord", "/suggestions", {**body, "number": "bad number!"}, 422, "letters, digits")
@@ -55,15 +52,13 @@ async def test_registration_refusals(api, tokens, number):
     await http.problem("h-u01", "/suggestions", {**body, "number": "Z" + number}, 403, "coordinator, deputy")
 
 
-async def test_actions_on_an_ended_item_are_409(api, tokens, number):
-    http = Http(api, tokens)
+async def test_actions_on_an_ended_item_are_409(api, tokens, number, http):
     sid = await http.register(number)
     await http.post("coord", f"/suggestions/{sid}/convert", {"reason": "转为来信"})
     await http.problem("coord", f"/suggestions/{sid}/accept", None, 409, "has ended (converted)")
 
 
-async def test_admin_registers_refusals(api, tokens):
-    http = Http(api, tokens)
+async def test_admin_registers_refusals(api, tokens, http):
     await http.problem("coord", "/units", {"code": "U90", "name": "x"}, 403, "admin")
     await http.problem("admin1", "/units", {"code": "U01", "name": "x"}, 409, "already exists")
     await http.problem("admin1", "/users", {"username": "h-new", "password": "long-enough-pw", "role": "unit_handler"}, 422, "unit_code")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api.flow import Http
 
 # Who can read an item assigned to U01 (lead) with U02 co-handling, led by D001 with co-signer D002.
 READERS = {
@@ -15,16 +14,14 @@ READERS = {
 
 
 @pytest.fixture
-async def assigned_item(api, tokens, number):
-    http = Http(api, tokens)
+async def assigned_item(http, number):
     sid = await http.register(number)
     await http.to_handling(sid, lead="U01", co=["U02"])
     return sid
 
 
 @pytest.mark.parametrize("user, sees", READERS.items())
-async def test_reading_matrix(api, tokens, assigned_item, number, user, sees):
-    http = Http(api, tokens)
+async def test_reading_matrix(api, tokens, assigned_item, number, user, sees, http):
     listed = await http.get(user, "/suggestions", q=number)
     assert [i["id"] for i in listed["items"]] == ([assigned_item] if sees else [])
     assert listed["total"] == (1 if sees else 0)  # invisible in lists, not only forbidden by id
@@ -49,8 +46,7 @@ ACTIONS = [
 
 
 @pytest.mark.parametrize("user, action, body, status, text", ACTIONS)
-async def test_action_matrix(api, tokens, assigned_item, user, action, body, status, text):
-    http = Http(api, tokens)
+async def test_action_matrix(api, tokens, assigned_item, user, action, body, status, text, http):
     path = f"/suggestions/{assigned_item}/{action}"
     if status == 200:
         state = await http.post(user, path, body)
@@ -59,8 +55,7 @@ async def test_action_matrix(api, tokens, assigned_item, user, action, body, sta
         await http.problem(user, path, body, status, text)
 
 
-async def test_deputies_see_only_their_own_ratings(api, tokens, assigned_item):
-    http = Http(api, tokens)
+async def test_deputies_see_only_their_own_ratings(api, tokens, assigned_item, http):
     sid = assigned_item
     await http.prepare(sid)
     await http.post("h-u02", f"/suggestions/{sid}/submit-co-opinion", {"text": "同意"})
@@ -78,8 +73,7 @@ async def test_deputies_see_only_their_own_ratings(api, tokens, assigned_item):
     assert {f["deputy"] for f in coordinator_view["feedback"]} == {"D001", "D002"}
 
 
-async def test_me_and_admin_registers(api, tokens, number):
-    http = Http(api, tokens)
+async def test_me_and_admin_registers(api, tokens, number, http):
     me = await http.get("h-u01", "/me")
     assert me["role"] == "unit_handler" and me["unit_code"] == "U01" and "password_hash" not in me
     code = "N" + number[-6:]

@@ -1,0 +1,54 @@
+"""Ledger views for oversight: the carry-over ledger and the key-supervision list."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+from sqlalchemy import select
+
+from api.deps import SessionDep, UserDep, actor_of, require_roles
+from domain.enums import Role
+from ledger.carry_over import CarryOverLedger, carry_over_ledger
+from ledger.models import SuggestionRow
+from ledger.queries import scoped
+
+router = APIRouter(tags=["ledger"])
+Overseers = Depends(require_roles(Role.coordinator, Role.supervisor, Role.admin, Role.unit_handler, Role.unit_head))
+
+
+@router.get("/ledger/carry-over", response_model=CarryOverLedger, dependencies=[Overseers])
+def carry_over(session: SessionDep, user: UserDep, year: Annotated[int, Query(ge=2000, le=2100)]):
+    """跨年度跟踪督办台账: items carried into `year`, their class then and now, and the conversion to A."""
+    return carry_over_ledger(session, actor_of(user), year)
+
+
+@router.get("/key-supervision", dependencies=[Overseers])
+def key_supervision(session: SessionDep, user: UserDep, year: int | None = None) -> dict:
+    """Key items (重点督办) grouped by theme with their status, and the escalation proposals awaiting a decision."""
+    stmt = scoped(select(SuggestionRow), actor_of(user)).where(SuggestionRow.key_status.in_(["designated", "proposed"]))
+    if year is not None:
+        stmt = stmt.where(SuggestionRow.handling_year == year)
+    themes: dict[str, list[dict]] = {}
+    proposals = []
+    for row in session.scalars(stmt.order_by(SuggestionRow.key_theme, SuggestionRow.number)):
+        key = row.state.get("key") or {}
+        item = {
+            "id": row.workflow_id, "number": row.number, "title": row.title, "lead_unit": row.lead_unit,
+            "stage": row.stage, "result_class": row.result_class, "overdue": row.overdue,
+            "warning_level": row.warning_level, "key_status": row.key_status, "source": key.get("source"),
+            "council_member": key.get("council_member", ""), "government_leader": key.get("government_leader", ""),
+            "reports": len(key.get("reports", [])), "last_report_at": (key.get("reports") or [{}])[-1].get("at"),
+            "supervision_actions": len(key.get("actions", [])), "opinions": len(key.get("opinions", [])),
+            "interview_due": row.state.get("interview_due", False),
+            "consultation_due": row.state.get("consultation_due", False),
+        }
+        if row.key_status == "proposed":
+            proposals.append(item)
+        else:
+            themes.setdefault(row.key_theme or "未分主题", []).append(item)
+    return {
+        "themes": [{"theme": theme, "items": items} for theme, items in themes.items()],
+        "proposals": proposals,
+        "total": sum(len(items) for items in themes.values()),
+    }

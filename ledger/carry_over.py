@@ -1,0 +1,86 @@
+"""The carry-over ledger (跨年度跟踪督办台账): items carried into a handling year, and how many
+carried B/C items became A during it — computed from the event log."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import datetime, timezone
+
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from domain.models import Actor
+from ledger.history import class_as_of, year_end
+from ledger.models import EventRow, SuggestionRow
+from ledger.queries import scoped
+
+
+class Rate(BaseModel):
+    numerator: int
+    denominator: int
+    value: float | None
+
+    @classmethod
+    def of(cls, numerator: int, denominator: int) -> "Rate":
+        return cls(numerator=numerator, denominator=denominator,
+                   value=round(numerator / denominator, 4) if denominator else None)
+
+
+class CarriedItem(BaseModel):
+    id: str
+    number: str
+    title: str
+    origin_year: int
+    unit: str | None
+    class_at_carry_over: str | None
+    class_now: str | None  # at the end of the year, or now if the year is still running
+    overdue_at_carry_over: bool
+    converted: bool  # a carried B/C item that became A during the year
+    stage: str
+
+
+class CarryOverLedger(BaseModel):
+    year: int
+    as_of: datetime
+    items: list[CarriedItem]
+    by_origin_year: dict[int, int]
+    by_unit: dict[str, int]
+    by_class_at_carry_over: dict[str, int]
+    conversion: Rate  # converted / carried B and C items
+
+
+def carry_over_ledger(session: Session, actor: Actor, year: int, now: datetime | None = None) -> CarryOverLedger:
+    now = now or datetime.now(timezone.utc)
+    as_of = min(now, year_end(year))
+    carried = session.scalars(
+        select(EventRow).where(EventRow.action == "carried_over").where(
+            EventRow.workflow_id.in_(scoped(select(SuggestionRow.workflow_id), actor))
+        )
+    ).all()
+    moves = {e.workflow_id: e for e in carried if e.payload.get("to_year") == year and e.payload.get("tracked")}
+    rows = {r.workflow_id: r for r in session.scalars(select(SuggestionRow).where(SuggestionRow.workflow_id.in_(moves)))}
+    events = defaultdict(list)
+    for event in session.scalars(
+        select(EventRow).where(EventRow.workflow_id.in_(moves), EventRow.at <= as_of).order_by(EventRow.workflow_id, EventRow.seq)
+    ):
+        events[event.workflow_id].append(event)
+    items = []
+    for wid, move in sorted(moves.items(), key=lambda m: (rows[m[0]].origin_year, rows[m[0]].number)):
+        row, before = rows[wid], move.payload.get("result_class")
+        now_class = class_as_of(events[wid], as_of)
+        items.append(CarriedItem(
+            id=wid, number=row.number, title=row.title, origin_year=row.origin_year, unit=move.unit,
+            class_at_carry_over=before, class_now=now_class, overdue_at_carry_over=bool(move.payload.get("overdue")),
+            converted=before in ("B", "C") and now_class == "A", stage=row.stage,
+        ))
+    open_bc = [i for i in items if i.class_at_carry_over in ("B", "C")]
+    return CarryOverLedger(
+        year=year,
+        as_of=as_of,
+        items=items,
+        by_origin_year=dict(Counter(i.origin_year for i in items)),
+        by_unit=dict(Counter(i.unit or "-" for i in items)),
+        by_class_at_carry_over=dict(Counter(i.class_at_carry_over or "none" for i in items)),
+        conversion=Rate.of(sum(i.converted for i in open_bc), len(open_bc)),
+    )

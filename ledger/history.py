@@ -1,0 +1,36 @@
+"""Reading the past from the event log: an item's result class at any instant.
+
+Figures are computed from events, never from hand-kept counters: the class a unit's
+result had at an instant is the one the last class-setting event before it gave.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta, timezone
+
+from domain.calendar import SHANGHAI
+
+# Events that set a unit's result class, and where the class is in their payload.
+CLASS_EVENTS = ("reply_accepted", "progress_reported", "reclassification_disputed")
+CLASS_ORDER = ["A", "B", "C", "D"]
+
+
+def year_start(year: int) -> datetime:
+    """00:00 Beijing time on 1 January, as a UTC instant."""
+    return datetime.combine(date(year, 1, 1), time(0), SHANGHAI).astimezone(timezone.utc)
+
+
+def year_end(year: int) -> datetime:
+    return year_start(year + 1) - timedelta(microseconds=1)
+
+
+def class_as_of(events: Iterable, instant: datetime) -> str | None:
+    """The item's class at `instant` (its least solved unit's), from its events in order."""
+    by_unit: dict[str | None, str] = {}
+    for event in events:
+        if event.at > instant:
+            break
+        if event.action in CLASS_EVENTS and event.payload.get("result_class"):
+            by_unit[event.unit] = event.payload["result_class"]
+    return max(by_unit.values(), key=CLASS_ORDER.index) if by_unit else None

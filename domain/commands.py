@@ -184,3 +184,10 @@ class MigratePolicy(Command):
 
     policy: PolicyProfile
     reason: str = Field(min_length=1)
+
+
+class WithdrawPublication(Command):
+    """Take a reply off the public pages, or stop it going there (e.g. it touches a personal matter)."""
+
+    reason: str = Field(min_length=1)
+    unit: str | None = None  # needed only when several units' replies are public

@@ -97,6 +97,7 @@ class DeadlineKind(StrEnum):
     second_reply = "second_reply"  # 二次答复
     key_report = "key_report"  # monthly progress report of a key item (重点督办)
     follow_up_report = "follow_up_report"  # progress of a B or C item (跟踪落实)
+    publication = "publication"  # a publishable reply goes public (答复公开)
 
 
 class DeadlineStatus(StrEnum):

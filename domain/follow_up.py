@@ -179,6 +179,7 @@ def _rule_for(state: SuggestionState, deadline: Deadline) -> Duration | None:
         DeadlineKind.rehandling_order: clocks.rehandling_order,
         DeadlineKind.second_reply: clocks.second_reply,
         DeadlineKind.key_report: clocks.key_report,
+        DeadlineKind.publication: clocks.publication,
     }[kind]
 
 

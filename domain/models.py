@@ -146,6 +146,8 @@ class Reply(Model):
     checked_at: datetime | None = None
     check_reason: str = ""
     late: bool = False
+    published_at: datetime | None = None  # 答复公开
+    withdrawn_at: datetime | None = None  # taken off the public pages
 
 
 class Feedback(Model):

@@ -99,6 +99,7 @@ class Clocks(BaseModel):
     key_report: Duration = Duration(amount=1, unit="months")  # key items report monthly (重点督办)
     follow_up_report: Duration = Duration(amount=3, unit="months")  # B items report at least quarterly (跟踪落实)
     c_review: Duration = Duration(amount=12, unit="months")  # C items are reviewed yearly
+    publication: Duration = Duration(amount=20, unit="working_days")  # replies are published within (答复公开)
 
     @model_validator(mode="after")
     def _extension_is_longer(self) -> Clocks:

@@ -13,7 +13,7 @@ from datetime import datetime, time
 from typing import Any, Callable
 
 from domain import commands as c
-from domain import follow_up, supervision
+from domain import disclosure, follow_up, supervision
 from domain.calendar import SHANGHAI, local_date
 from domain.clocks import (
     beijing,
@@ -469,6 +469,7 @@ def check_reply(state: SuggestionState, cmd: c.CheckReply, now: datetime) -> Non
             state, now, cmd.actor, "reply_accepted", assignment.unit, round=reply.round,
             result_class=reply.result_class.value, notify=notify(state, deputies=True),
         )
+        disclosure.schedule(state, assignment.unit, reply, now)
         return
     reply.status = ReplyStatus.sent_back
     assignment.stage = Stage.handling if assignment.round == 1 else Stage.rehandling
@@ -577,7 +578,9 @@ def _deadline_passed(state: SuggestionState, deadline: Deadline, now: datetime) 
     unit, kind = deadline.unit, deadline.kind
     detail = {"deadline": deadline.key, "kind": kind.value, "due_at": iso(deadline.due_at)}
     deadline.closed_at = now
-    if kind == DeadlineKind.adjustment_window:
+    if kind == DeadlineKind.publication:
+        disclosure.publish(state, deadline, now)
+    elif kind == DeadlineKind.adjustment_window:
         deadline.status, deadline.level = DeadlineStatus.expired, WarningLevel.none
         record(state, now, SYSTEM, "adjustment_window_closed", unit, **detail)
     elif kind == DeadlineKind.feedback:
@@ -628,6 +631,7 @@ def refresh(state: SuggestionState, now: datetime) -> None:
         state.stage = min((t.stage for t in tracks), key=TRACK_ORDER.index)
     state.overdue = any(t.overdue for t in tracks)
     if state.ended:
+        disclosure.publish_now(state, now)  # "within 20 working days": an ending item publishes at once
         cancel_clocks(state, now)
     state.warning_level = warning_level(state)
 
@@ -659,6 +663,7 @@ ACTIONS: dict[type[c.Command], Callable[[SuggestionState, Any, datetime], None]]
     c.ResumeClock: supervision.resume_clock,
     c.ReportProgress: follow_up.report_progress,
     c.MigratePolicy: follow_up.migrate_policy,
+    c.WithdrawPublication: disclosure.withdraw_publication,
 }
 
 

@@ -54,6 +54,7 @@ ACTIONS = {
     "pause-clock": (W.pause_clock, c.PauseClock),
     "resume-clock": (W.resume_clock, c.ResumeClock),
     "report-progress": (W.report_progress, c.ReportProgress),
+    "withdraw-publication": (W.withdraw_publication, c.WithdrawPublication),
 }
 
 REFUSAL_STATUS = {

@@ -434,3 +434,11 @@ class SuggestionWorkflow:
     @migrate_policy.validator
     def _validate_migrate_policy(self, cmd: c.MigratePolicy) -> None:
         self._check(cmd)
+
+    @workflow.update
+    async def withdraw_publication(self, cmd: c.WithdrawPublication) -> Outcome:
+        return await self._act(cmd)
+
+    @withdraw_publication.validator
+    def _validate_withdraw_publication(self, cmd: c.WithdrawPublication) -> None:
+        self._check(cmd)

@@ -291,3 +291,38 @@ async def test_separate_handling_one_reply_and_feedback_per_unit(time_env, worke
     state = await item.rate(Verdict.basically_satisfied, unit="U02")
     assert state.assignment("U02").stage == Stage.follow_up
     assert state.stage == Stage.follow_up
+
+
+async def test_publishable_reply_goes_public_on_its_timer_and_can_be_withdrawn(time_env, worker, settings, number):
+    item = await Item.start(time_env, settings.temporal_task_queue, new_suggestion(number))
+    await item.accept_and_assign(lead="U01")
+    await item.prepare_reply("U01")
+    state = await item.reply("U01", ResultClass.B)
+    clock = state.pending_deadline(DeadlineKind.publication, "U01")
+    assert clock.rule == "20 working_days"
+    await item.rate(Verdict.satisfied)
+    state = await item.pass_until(clock.due_at)
+    published = [e for e in state.events if e.action == "reply_published"]
+    assert len(published) == 1 and published[0].detail["public_text"] == "已纳入年度民生实事。"
+    assert state.replies[-1].published_at is not None
+    await item.refused(SuggestionWorkflow.withdraw_publication, c.WithdrawPublication(actor=handler("U01"), reason="x"),
+                       "forbidden", "coordinator")
+    state = await item.do(SuggestionWorkflow.withdraw_publication, c.WithdrawPublication(actor=COORDINATOR, reason="涉及个人隐私"))
+    assert state.replies[-1].withdrawn_at is not None and state.events[-1].action == "publication_withdrawn"
+    await item.refused(SuggestionWorkflow.withdraw_publication, c.WithdrawPublication(actor=COORDINATOR, reason="again"),
+                       "conflict", "no published or scheduled reply")
+
+
+async def test_reply_not_for_publication_records_why_and_an_ending_item_publishes_at_once(time_env, worker, settings, number):
+    item = await Item.start(time_env, settings.temporal_task_queue, new_suggestion(number))
+    await item.accept_and_assign(lead="U01", co=[])
+    await item.prepare_reply("U01")
+    state = await item.reply("U01", ResultClass.A, publish=False, public_text="", no_publish_reason="涉及个人事项")
+    assert state.pending_deadline(DeadlineKind.publication, "U01") is None
+    assert [e.detail["reason"] for e in state.events if e.action == "reply_not_published"] == ["涉及个人事项"]
+    other = await Item.start(time_env, settings.temporal_task_queue, new_suggestion(number + "P"))
+    await other.accept_and_assign(lead="U01")
+    await other.prepare_reply("U01")
+    await other.reply("U01", ResultClass.A)
+    state = await other.rate(Verdict.satisfied)  # closes long before the 20 working days
+    assert state.stage == Stage.closed and [e.action for e in state.events].count("reply_published") == 1

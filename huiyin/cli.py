@@ -29,7 +29,7 @@ from huiyin.problems import Problem, conflict, forbidden, invalid
 from huiyin.settings import Settings
 from huiyin.temporal import connect
 from ledger.db import session_factory
-from ledger.models import DeputyRow, UnitRow, UserRow
+from ledger.models import DeputyRow, SuggestionRow, UnitRow, UserRow
 from ledger.schema import upgrade_database
 
 app = typer.Typer(help="Huiyin (回音) operator commands.", no_args_is_help=True)
@@ -204,6 +204,41 @@ def load_holidays(
     with reported():
         told = asyncio.run(tell())
     typer.echo(f"told {told} running items to recompute their {override.year} deadlines")
+
+
+@app.command("migrate-policy")
+def migrate_policy(
+    from_ref: str = typer.Option(..., "--from", help="the version items run under now, e.g. national@2025.1"),
+    to: str = typer.Option(..., "--to", help="the profile whose current version they move to, e.g. national"),
+    reason: str = typer.Option(..., help="why (recorded on every item)"),
+) -> None:
+    """Move every running item of one policy version to another profile's current version (recorded per item)."""
+    from huiyin.suggestions import migrate_policy as migrate
+
+    settings = Settings()
+    operator = Actor(user="cli", role=Role.admin)
+
+    async def run() -> tuple[int, list[str]]:
+        client = await connect_temporal(settings)
+        with open_ledger(settings) as session:
+            ids = list(session.scalars(select(SuggestionRow.workflow_id).where(
+                SuggestionRow.policy == from_ref, SuggestionRow.stage.not_in(["closed", "converted"]))))
+        failed = []
+        with typer.progressbar(ids, label=f"{from_ref} -> {to}") as bar:
+            for workflow_id in bar:
+                try:
+                    await migrate(client, workflow_id, to, reason, operator)
+                except Problem as problem:
+                    failed.append(f"{workflow_id}: {problem.detail}")
+        return len(ids), failed
+
+    with reported():
+        total, failed = asyncio.run(run())
+    for line in failed:
+        typer.secho(f"not migrated {line}", err=True, fg=typer.colors.YELLOW)
+    typer.echo(f"migrated {total - len(failed)} of {total} running items from {from_ref} to {to}")
+    if failed:
+        raise typer.Exit(1)
 
 
 @app.command("replay-check")

@@ -55,6 +55,7 @@ ACTIONS = {
     "resume-clock": (W.resume_clock, c.ResumeClock),
     "report-progress": (W.report_progress, c.ReportProgress),
     "withdraw-publication": (W.withdraw_publication, c.WithdrawPublication),
+    "migrate-policy": (W.migrate_policy, c.MigratePolicy),  # its body names a profile: see migrate_policy below
 }
 
 REFUSAL_STATUS = {
@@ -170,3 +171,12 @@ async def _why_not_running(client: Client, workflow_id: str) -> Problem:
     return Problem(503, "Try again", f"suggestion {workflow_id} could not take the action just now; try again")
 
 
+
+
+async def migrate_policy(client: Client, workflow_id: str, profile: str, reason: str, actor: Actor) -> SuggestionState:
+    """Move a running item to the current version of a policy profile (an operator's decision, recorded)."""
+    try:
+        policy = load_policy(profile)
+    except PolicyError as error:
+        raise invalid(str(error)) from None
+    return await perform(client, workflow_id, "migrate-policy", c.MigratePolicy(actor=actor, policy=policy, reason=reason))

@@ -13,7 +13,7 @@ from domain.enums import Period, Role, Stage
 from domain.models import Actor, Model
 from huiyin.importing import import_suggestions
 from huiyin.problems import conflict, forbidden, invalid, not_found
-from huiyin.suggestions import ACTIONS, SuggestionInput, perform, register
+from huiyin.suggestions import ACTIONS, SuggestionInput, migrate_policy, perform, register
 from ledger import queries
 from ledger.models import EventRow, SuggestionRow
 
@@ -174,7 +174,26 @@ def _action_route(action: str, command: type[c.Command]):
     return act
 
 
+class MigratePolicyBody(Model):
+    policy: str  # profile name; its current version is loaded
+    reason: str
+
+
+@router.post("/{suggestion_id}/migrate-policy", dependencies=[Depends(require_roles(Role.admin))])
+async def migrate_policy_route(
+    suggestion_id: str, body: MigratePolicyBody, session: SessionDep, temporal: TemporalDep, user: UserDep
+) -> dict[str, Any]:
+    """Move a running item to another policy version with a recorded reason; its future deadlines are recomputed."""
+    row = _visible(session, user, suggestion_id)
+    if row.stage in ENDED:
+        raise conflict(f"suggestion {suggestion_id} has ended ({row.stage}); it takes no more actions")
+    state = await migrate_policy(temporal, suggestion_id, body.policy, body.reason, actor_of(user))
+    return present(state.model_dump(mode="json"), actor_of(user))
+
+
 for _action, (_update, _command) in ACTIONS.items():
+    if _action == "migrate-policy":
+        continue
     router.add_api_route(
         "/{suggestion_id}/" + _action, _action_route(_action, _command), methods=["POST"], name=_action,
         summary=_action.replace("-", " "),

@@ -1,0 +1,579 @@
+"""The annual handling report (办理工作报告): every figure computed from the event log at an
+instant (`as_of`), never from hand-kept counters, each with its numerator and denominator.
+
+What is counted (also in DEFINITIONS, which the report carries):
+
+- The year is the suggestions' year of registration. An item counts once it is registered
+  (by `as_of`) and unless it was converted to a reference letter (转为参阅件) by then.
+- A **track** is one replying unit's part in an item: the lead unit (主办) or a separately
+  replying unit (分办), active at `as_of` (a unit reassigned away no longer has one).
+  Co-handling units (协办) send an opinion, not a reply, and have no track.
+- Year totals and field lines count **items**; an item's figure combines its tracks (it is
+  replied when every track is, its class is its least solved track's). Unit lines count that
+  unit's tracks. A unit role sees only its own tracks, so its totals are its unit's.
+- Ratings count per track: the lead deputy's latest rating of that unit (feedback_given by the
+  lead deputy), or "none" when the latest thing that happened was a feedback window closing
+  without one (no_feedback). Co-signers' ratings are kept but not counted here.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from domain.calendar import SHANGHAI, local_date
+from domain.enums import STAGE_LABELS, Role
+from domain.fields import FIELDS
+from domain.models import Actor
+from ledger.carry_over import Rate, carry_over_ledger
+from ledger.history import CLASS_ORDER
+from ledger.models import EventRow, SuggestionRow, UnitRow
+from ledger.queries import scoped
+
+VERDICTS = ("satisfied", "basically_satisfied", "unsatisfied")
+UNIT_ROLES = (Role.unit_handler, Role.unit_head)
+HEAD_RULE_LIMIT = 3  # Laoshan: ≤ 3 items → the principal head replies to all face to face; more → at least 3
+
+DEFINITIONS: dict[str, str] = {
+    "year": "the suggestions' year of registration",
+    "as_of": "every figure is computed from the events recorded up to this instant",
+    "suggestions": "items registered by as_of, less those converted to a reference letter (转为参阅件) by then; "
+                   "per unit: the items in which the unit replies (lead or separate unit; co-handling units have no line)",
+    "replied": "an item whose every replying unit's reply passed the coordinator's check (reply_accepted, any round)",
+    "reply_rate": "replied / suggestions",
+    "on_time_rate": "items whose first-round replies were all signed off in time (reply_signed_off late=false, the "
+                    "sign-off of the reply that was accepted) / items due: replied, or still unreplied after their "
+                    "reply deadline passed (reply_overdue kind=reply)",
+    "face_to_face_rate": "replied items whose every replying unit gave an accepted reply face to face (面复) / replied",
+    "principal_head_rule": "a unit with ≤ 3 suggestions: its principal head replies to all of them face to face; "
+                           "more: to at least 3. A reply is by the principal head when it was face to face and its "
+                           "replied_by contains the unit's registered head_name (units.head_name, spaces ignored); "
+                           "a unit without a head_name cannot meet the rule",
+    "classes": "replied items by result class at as_of: the class of the least solved replying unit, from the last "
+               "reply_accepted / progress_reported / reclassification_disputed of each unit",
+    "feedback": "per replying unit: the lead deputy's latest rating (feedback_given) or 'none' when a feedback "
+                "window closed without one (no_feedback) after it; units not yet rated are not counted",
+    "satisfaction_rate": "(satisfied + basically_satisfied) / (satisfied + basically_satisfied + unsatisfied)",
+    "solved_rate": "replied items of class A / replied",
+    "overdue": "items: items with a reply deadline (first or second reply) that passed unreplied (reply_overdue); "
+               "open: of those, still unreplied at as_of; days: calendar days (Beijing dates) from each missed "
+               "deadline's day to the sign-off of the reply, or to as_of when none yet, summed; max_days: the longest",
+    "second_handling": "items: re-handling ordered (rehandling_ordered); replied: every re-handled unit's second reply "
+                       "accepted; satisfied/basically_satisfied/unsatisfied/none: the lead deputy's latest rating of "
+                       "each re-handled unit's second reply; pending: re-handled units not rated yet",
+    "key_supervision": "items by their key-supervision status at as_of (the last key_supervision_proposed / "
+                       "designated / declined); progress_reports: key_progress_reported events",
+    "carried_in": "items carried into this year's carry-over ledger (跨年度跟踪督办台账, ledger.carry_over)",
+    "carried_converted": "carried B/C items that became A during the year (up to as_of)",
+    "carry_over_conversion_rate": "carried_converted / carried B and C items",
+}
+
+
+# --- what happened to one item, up to an instant -------------------------------------------------
+
+
+@dataclass
+class Overdue:
+    round: int
+    due_at: datetime
+    closed_at: datetime | None = None  # the sign-off of the reply that ended it
+
+    def days(self, instant: datetime) -> int:
+        end = self.closed_at or instant
+        return max(0, (local_date(end) - local_date(self.due_at)).days)
+
+
+@dataclass
+class Track:
+    """One replying unit's part in an item."""
+
+    unit: str
+    role: str
+    replied: bool = False
+    first_late: bool | None = None  # the accepted first-round reply was signed off late
+    face_to_face: bool = False  # some accepted reply was face to face
+    by_head: bool = False  # ... and given by the unit's principal head
+    result_class: str | None = None
+    rating: str | None = None
+    overdue: list[Overdue] = field(default_factory=list)
+    rehandled: bool = False
+    second_replied: bool = False
+    second_rating: str | None = None
+    key_reports: int = 0
+
+
+@dataclass
+class ItemFacts:
+    id: str
+    number: str
+    title: str
+    field: str
+    stage: str  # the item's stage now (the projection's)
+    registered: bool = False
+    converted: bool = False
+    key_status: str | None = None
+    tracks: dict[str, Track] = field(default_factory=dict)
+
+    @property
+    def counted(self) -> bool:
+        return self.registered and not self.converted
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split())
+
+
+def item_facts(row: SuggestionRow, events: list[EventRow], instant: datetime, heads: dict[str, str]) -> ItemFacts:
+    """Walk an item's events (in sequence order) up to `instant`."""
+    facts = ItemFacts(id=row.workflow_id, number=row.number, title=row.title, field=row.field, stage=row.stage)
+    replies = row.state.get("replies", []) if row.state else []
+    roles: dict[str, str] = {}
+    rounds: dict[str, int] = defaultdict(lambda: 1)
+    drafts: dict[tuple[str, int], bool] = {}
+    signoffs: dict[tuple[str, int], bool] = {}
+    lead_deputy = row.lead_deputy
+
+    def add(unit: str | None, role: str) -> None:
+        if unit:
+            roles[unit] = role
+            if role in ("lead", "separate"):
+                facts.tracks[unit] = Track(unit=unit, role=role)
+
+    for e in events:
+        if e.at > instant:
+            break
+        p, unit, action = e.payload or {}, e.unit, e.action
+        track = facts.tracks.get(unit) if unit else None
+        if action == "registered":
+            facts.registered = True
+        elif action == "converted":
+            facts.converted = True
+        elif action == "assigned":
+            add(p.get("lead_unit"), "lead")
+            for u in p.get("co_units") or []:
+                add(u, "co_handling")
+            for u in p.get("separate_units") or []:
+                add(u, "separate")
+        elif action == "reassigned":
+            facts.tracks.pop(unit, None)
+            add(p.get("new_unit"), p.get("role") or roles.get(unit, "lead"))
+        elif action == "reply_drafted":
+            drafts[(unit, p.get("round", 1))] = bool(p.get("face_to_face"))
+        elif action == "reply_signed_off":
+            round_ = p.get("round", 1)
+            signoffs[(unit, round_)] = bool(p.get("late"))
+            if track:
+                for o in track.overdue:
+                    if o.round == round_ and o.closed_at is None:
+                        o.closed_at = e.at
+        elif action == "reply_accepted" and track:
+            round_ = p.get("round", 1)
+            if round_ == 1 or not track.replied:
+                track.first_late = signoffs.get((unit, round_), False)
+            track.replied = True
+            if round_ >= 2:
+                track.second_replied = True
+            track.result_class = p.get("result_class") or track.result_class
+            if drafts.get((unit, round_)):
+                track.face_to_face = True
+                head = _squash(heads.get(unit, ""))
+                replied_by = next(
+                    (r.get("replied_by", "") for r in replies
+                     if r.get("unit") == unit and r.get("round") == round_ and r.get("status") == "accepted"), "")
+                if head and head in _squash(replied_by or ""):
+                    track.by_head = True
+        elif action in ("progress_reported", "reclassification_disputed") and track:
+            track.result_class = p.get("result_class") or track.result_class
+        elif action == "feedback_given" and track and e.actor_deputy == lead_deputy:
+            track.rating = p.get("verdict")
+            if p.get("round", 1) >= 2:
+                track.second_rating = track.rating
+        elif action == "no_feedback" and track:
+            track.rating = "none"
+            if rounds[unit] >= 2:
+                track.second_rating = "none"
+        elif action == "reply_overdue" and track:
+            due = p.get("due_at")
+            due_at = datetime.fromisoformat(due) if due else e.at
+            track.overdue.append(Overdue(round=2 if p.get("kind") == "second_reply" else 1, due_at=due_at))
+        elif action == "rehandling_ordered" and track:
+            track.rehandled = True
+            rounds[unit] = 2
+        elif action == "key_supervision_proposed":
+            facts.key_status = "proposed"
+        elif action == "key_supervision_designated":
+            facts.key_status = "designated"
+        elif action == "key_supervision_declined":
+            facts.key_status = "declined"
+        elif action == "key_progress_reported" and track:
+            track.key_reports += 1
+    return facts
+
+
+# --- figures over a set of subjects ---------------------------------------------------------------
+
+
+@dataclass
+class Subject:
+    """What one line counts once: an item (all its tracks) or one unit's track of an item."""
+
+    item: ItemFacts
+    tracks: list[Track]
+
+    @property
+    def replied(self) -> bool:
+        return bool(self.tracks) and all(t.replied for t in self.tracks)
+
+    @property
+    def result_class(self) -> str | None:
+        if not self.replied:
+            return None
+        classes = [t.result_class for t in self.tracks if t.result_class]
+        return max(classes, key=_class_rank) if classes else None
+
+
+def _class_rank(value: str) -> int:
+    return CLASS_ORDER.index(value) if value in CLASS_ORDER else len(CLASS_ORDER)
+
+
+class Counts(BaseModel):
+    satisfied: int = 0
+    basically_satisfied: int = 0
+    unsatisfied: int = 0
+    none: int = 0
+
+
+class OverdueTotals(BaseModel):
+    items: int
+    open: int
+    days: int
+    max_days: int
+
+
+class SecondHandling(BaseModel):
+    items: int
+    replied: int
+    satisfied: int
+    basically_satisfied: int
+    unsatisfied: int
+    none: int
+    pending: int
+
+
+class KeySupervisionTotals(BaseModel):
+    designated: int
+    proposed: int
+    declined: int
+    progress_reports: int
+
+
+class Totals(BaseModel):
+    suggestions: int
+    replied: int
+    converted: int
+    classes: dict[str, int]
+    feedback: Counts
+    overdue: OverdueTotals
+    second_handling: SecondHandling
+    key_supervision: KeySupervisionTotals
+    carried_in: int
+    carried_converted: int
+
+
+class Rates(BaseModel):
+    reply_rate: Rate
+    on_time_rate: Rate
+    face_to_face_rate: Rate
+    satisfaction_rate: Rate
+    solved_rate: Rate
+    carry_over_conversion_rate: Rate
+
+
+class PrincipalHead(BaseModel):
+    """Laoshan's rule for one unit: how many face-to-face replies its principal head must give and gave."""
+
+    head_name: str
+    suggestions: int
+    required: int
+    actual: int
+    satisfied: bool
+
+
+class UnitLine(BaseModel):
+    unit: str
+    name: str
+    totals: Totals
+    rates: Rates
+    principal_head: PrincipalHead
+
+
+class FieldLine(BaseModel):
+    field: str
+    label: str
+    totals: Totals
+    rates: Rates
+
+
+class HeadRule(BaseModel):
+    rule: str
+    units_breaking: list[str]
+
+
+class ClassPoint(BaseModel):
+    at: datetime
+    date: date
+    classes: dict[str, int]
+
+
+class ItemLine(BaseModel):
+    """One item in the item sheet (its stage is the one it has now)."""
+
+    id: str
+    number: str
+    title: str
+    field: str
+    units: list[str]
+    stage: str
+    stage_label: str
+    result_class: str | None
+    replied: bool
+    on_time: bool | None
+    face_to_face: bool
+    ratings: dict[str, str | None]
+    overdue_days: int
+    second_handling: bool
+    key_status: str | None
+
+
+class AnnualReport(BaseModel):
+    year: int
+    as_of: datetime
+    scope: str  # "all", or the unit code a unit role's report is limited to
+    totals: Totals
+    rates: Rates
+    principal_head_rule: HeadRule
+    units: list[UnitLine]
+    fields: list[FieldLine]
+    classes_over_time: list[ClassPoint]
+    definitions: dict[str, str]
+    items: list[ItemLine] = []
+
+
+@dataclass
+class Carried:
+    """The carry-over ledger's lines that a group of subjects covers."""
+
+    items: int = 0
+    converted: int = 0
+    open_bc: int = 0
+
+
+def _totals_and_rates(subjects: list[Subject], instant: datetime, carried: Carried, converted: int) -> tuple[Totals, Rates]:
+    counted = [s for s in subjects if s.item.counted]
+    replied = [s for s in counted if s.replied]
+    classes: dict[str, int] = {"A": 0, "B": 0, "C": 0}
+    for s in replied:
+        if s.result_class:
+            classes[s.result_class] = classes.get(s.result_class, 0) + 1
+    on_time = sum(1 for s in replied if all(t.first_late is False for t in s.tracks))
+    due = len(replied) + sum(
+        1 for s in counted if not s.replied and any(o.round == 1 for t in s.tracks for o in t.overdue)
+    )
+    face = sum(1 for s in replied if all(t.face_to_face for t in s.tracks))
+    tracks = [t for s in counted for t in s.tracks]
+    feedback = Counts(**{v: sum(1 for t in tracks if t.rating == v) for v in (*VERDICTS, "none")})
+    overdue_entries = [o for t in tracks for o in t.overdue]
+    overdue = OverdueTotals(
+        items=sum(1 for s in counted if any(t.overdue for t in s.tracks)),
+        open=sum(1 for s in counted if any(o.closed_at is None for t in s.tracks for o in t.overdue)),
+        days=sum(o.days(instant) for o in overdue_entries),
+        max_days=max((o.days(instant) for o in overdue_entries), default=0),
+    )
+    rehandled = [t for t in tracks if t.rehandled]
+    second = SecondHandling(
+        items=sum(1 for s in counted if any(t.rehandled for t in s.tracks)),
+        replied=sum(
+            1 for s in counted
+            if any(t.rehandled for t in s.tracks) and all(t.second_replied for t in s.tracks if t.rehandled)
+        ),
+        **{v: sum(1 for t in rehandled if t.second_rating == v) for v in (*VERDICTS, "none")},
+        pending=sum(1 for t in rehandled if t.second_rating is None),
+    )
+    key = KeySupervisionTotals(
+        designated=sum(1 for s in counted if s.item.key_status == "designated"),
+        proposed=sum(1 for s in counted if s.item.key_status == "proposed"),
+        declined=sum(1 for s in counted if s.item.key_status == "declined"),
+        progress_reports=sum(t.key_reports for t in tracks),
+    )
+    totals = Totals(
+        suggestions=len(counted), replied=len(replied), converted=converted, classes=classes, feedback=feedback,
+        overdue=overdue, second_handling=second, key_supervision=key,
+        carried_in=carried.items, carried_converted=carried.converted,
+    )
+    rated = feedback.satisfied + feedback.basically_satisfied + feedback.unsatisfied
+    rates = Rates(
+        reply_rate=Rate.of(len(replied), len(counted)),
+        on_time_rate=Rate.of(on_time, due),
+        face_to_face_rate=Rate.of(face, len(replied)),
+        satisfaction_rate=Rate.of(feedback.satisfied + feedback.basically_satisfied, rated),
+        solved_rate=Rate.of(classes.get("A", 0), len(replied)),
+        carry_over_conversion_rate=Rate.of(carried.converted, carried.open_bc),
+    )
+    return totals, rates
+
+
+def _head_rule(unit: str, head_name: str, subjects: list[Subject]) -> PrincipalHead:
+    counted = [s for s in subjects if s.item.counted]
+    n = len(counted)
+    required = n if n <= HEAD_RULE_LIMIT else HEAD_RULE_LIMIT
+    actual = sum(1 for s in counted for t in s.tracks if t.unit == unit and t.by_head)
+    return PrincipalHead(head_name=head_name, suggestions=n, required=required, actual=actual, satisfied=actual >= required)
+
+
+# --- the report --------------------------------------------------------------------------------------
+
+
+def as_of_instant(value: date | datetime | None, year: int, now: datetime | None = None) -> datetime:
+    """A date means the end of that day, Beijing time; nothing means now."""
+    if value is None:
+        return now or datetime.now(timezone.utc)
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=SHANGHAI)
+    return datetime.combine(value + timedelta(days=1), time(0), SHANGHAI).astimezone(timezone.utc) - timedelta(microseconds=1)
+
+
+def month_ends(year: int, until: datetime) -> list[datetime]:
+    """The last instant of each month of `year` up to `until`, then `until` itself."""
+    points = []
+    for month in range(1, 13):
+        first_next = date(year + (month == 12), month % 12 + 1, 1)
+        end = as_of_instant(first_next - timedelta(days=1), year)
+        if end > until:
+            break
+        points.append(end)
+    if not points or points[-1] < until:
+        points.append(until)
+    return points
+
+
+def _load(session: Session, actor: Actor, year: int) -> tuple[list[SuggestionRow], dict[str, list[EventRow]]]:
+    rows = list(session.scalars(
+        scoped(select(SuggestionRow), actor).where(SuggestionRow.year == year).order_by(SuggestionRow.number)
+    ))
+    events: dict[str, list[EventRow]] = defaultdict(list)
+    ids = [r.workflow_id for r in rows]
+    for chunk in range(0, len(ids), 500):
+        for event in session.scalars(
+            select(EventRow).where(EventRow.workflow_id.in_(ids[chunk:chunk + 500])).order_by(EventRow.workflow_id, EventRow.seq)
+        ):
+            events[event.workflow_id].append(event)
+    return rows, events
+
+
+def _subjects(facts: list[ItemFacts], only_unit: str | None) -> list[Subject]:
+    if only_unit is None:
+        return [Subject(f, list(f.tracks.values())) for f in facts]
+    return [Subject(f, [f.tracks[only_unit]]) for f in facts if only_unit in f.tracks]
+
+
+def annual_report(
+    session: Session, actor: Actor, year: int, as_of: datetime | None = None, now: datetime | None = None,
+    with_items: bool = False,
+) -> AnnualReport:
+    """The year's report as `actor` may see it (a unit role: its own unit's tracks only)."""
+    instant = as_of or now or datetime.now(timezone.utc)
+    only_unit = actor.unit if actor.role in UNIT_ROLES else None
+    rows, events = _load(session, actor, year)
+    units = {u.code: u for u in session.scalars(select(UnitRow))}
+    heads = {code: u.head_name for code, u in units.items()}
+
+    def facts_at(moment: datetime) -> list[ItemFacts]:
+        return [item_facts(r, events[r.workflow_id], moment, heads) for r in rows]
+
+    facts = facts_at(instant)
+    subjects = _subjects(facts, only_unit)
+    converted = sum(1 for s in subjects if s.item.registered and s.item.converted)
+
+    ledger = carry_over_ledger(session, actor, year, now=instant)
+    carried_lines = [i for i in ledger.items if only_unit is None or i.unit == only_unit]
+    carried_fields = dict(session.execute(
+        select(SuggestionRow.workflow_id, SuggestionRow.field).where(SuggestionRow.workflow_id.in_([i.id for i in carried_lines]))
+    ).all()) if carried_lines else {}
+
+    def carried(keep) -> Carried:
+        chosen = [i for i in carried_lines if keep(i)]
+        bc = [i for i in chosen if i.class_at_carry_over in ("B", "C")]
+        return Carried(items=len(chosen), converted=sum(i.converted for i in bc), open_bc=len(bc))
+
+    totals, rates = _totals_and_rates(subjects, instant, carried(lambda i: True), converted)
+
+    unit_codes = sorted({t.unit for s in subjects for t in s.tracks} | {i.unit for i in carried_lines if i.unit})
+    if only_unit:
+        unit_codes = [only_unit]
+    unit_lines = []
+    for code in unit_codes:
+        mine = _subjects(facts, code)
+        t, r = _totals_and_rates(
+            mine, instant, carried(lambda i, code=code: i.unit == code),
+            sum(1 for s in mine if s.item.registered and s.item.converted),
+        )
+        unit = units.get(code)
+        head = unit.head_name if unit else ""
+        unit_lines.append(UnitLine(unit=code, name=unit.name if unit else code, totals=t, rates=r,
+                                   principal_head=_head_rule(code, head, mine)))
+
+    field_codes = sorted({s.item.field for s in subjects} | set(carried_fields.values()))
+    field_lines = []
+    for code in field_codes:
+        mine = [s for s in subjects if s.item.field == code]
+        t, r = _totals_and_rates(
+            mine, instant, carried(lambda i, code=code: carried_fields.get(i.id) == code),
+            sum(1 for s in mine if s.item.registered and s.item.converted),
+        )
+        field_lines.append(FieldLine(field=code, label=FIELDS.get(code, code), totals=t, rates=r))
+
+    over_time = []
+    for moment in month_ends(year, instant):
+        at_moment = facts if moment == instant else facts_at(moment)
+        counts: dict[str, int] = {"A": 0, "B": 0, "C": 0}
+        for s in _subjects(at_moment, only_unit):
+            if s.item.counted and s.replied and s.result_class:
+                counts[s.result_class] = counts.get(s.result_class, 0) + 1
+        over_time.append(ClassPoint(at=moment, date=local_date(moment), classes=counts))
+
+    items = []
+    if with_items:
+        for s in subjects:
+            late = [t.first_late for t in s.tracks]
+            items.append(ItemLine(
+                id=s.item.id, number=s.item.number, title=s.item.title, field=s.item.field,
+                units=[t.unit for t in s.tracks], stage=s.item.stage,
+                stage_label=STAGE_LABELS.get(s.item.stage, s.item.stage),
+                result_class=s.result_class, replied=s.replied,
+                on_time=(all(x is False for x in late) if s.replied else None),
+                face_to_face=s.replied and all(t.face_to_face for t in s.tracks),
+                ratings={t.unit: t.rating for t in s.tracks},
+                overdue_days=sum(o.days(instant) for t in s.tracks for o in t.overdue),
+                second_handling=any(t.rehandled for t in s.tracks), key_status=s.item.key_status,
+            ))
+
+    return AnnualReport(
+        year=year, as_of=instant, scope=only_unit or "all", totals=totals, rates=rates,
+        principal_head_rule=HeadRule(
+            rule=DEFINITIONS["principal_head_rule"],
+            units_breaking=[u.unit for u in unit_lines if not u.principal_head.satisfied],
+        ),
+        units=unit_lines, fields=field_lines, classes_over_time=over_time, definitions=DEFINITIONS, items=items,
+    )
+
+
+def report_json(report: AnnualReport) -> dict[str, Any]:
+    """The API's JSON: the report without the item list."""
+    return report.model_dump(mode="json", exclude={"items"})
+

@@ -136,6 +136,33 @@ class DrillScale(BaseModel):
     day_seconds: int = Field(ge=1)  # a day or a working day
 
 
+RATER_GROUPS = ("deputies", "supervisors")
+
+
+class EvaluationRule(BaseModel):
+    """How a unit's yearly grade (单位评议: 优秀/良好/一般) follows from its ratings, per rater
+    group and overall (DOMAIN.md "Evaluation and statistics"). Shares are of the ratings counted."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    excellent_min_excellent: float = Field(default=0.6, ge=0, le=1)  # 优秀: at least this share rated excellent
+    excellent_max_average: float = Field(default=0.1, ge=0, le=1)  # ... and at most this share rated average
+    good_min_good_or_better: float = Field(default=0.7, ge=0, le=1)  # 良好: excellent + good at least this; else 一般
+    min_ratings: int = Field(default=1, ge=1)  # a group with fewer ratings gives no grade
+    # Overall grade: each group's shares weighted (groups without enough ratings left out, the rest rescaled).
+    weights: dict[str, float] = Field(default_factory=lambda: {"deputies": 0.5, "supervisors": 0.5})
+
+    @field_validator("weights")
+    @classmethod
+    def _known_groups(cls, weights: dict[str, float]) -> dict[str, float]:
+        unknown = sorted(set(weights) - set(RATER_GROUPS))
+        if unknown:
+            raise ValueError(f"weights for unknown rater groups {unknown}; known: {', '.join(RATER_GROUPS)}")
+        if any(w < 0 for w in weights.values()) or not sum(weights.values()) > 0:
+            raise ValueError("weights must be ≥ 0 and add up to more than 0")
+        return weights
+
+
 class PolicyProfile(BaseModel):
     """One locality's handling rules, versioned so running items keep theirs."""
 
@@ -150,6 +177,7 @@ class PolicyProfile(BaseModel):
     clocks: Clocks
     ladders: dict[str, Ladder] = {}
     drill: DrillScale | None = None
+    evaluation: EvaluationRule = Field(default_factory=EvaluationRule)  # unit grades (单位评议)
 
     @field_validator("ladders")
     @classmethod

@@ -271,3 +271,27 @@ class DeliveryRow(Base):
     message_id: Mapped[str | None] = mapped_column(String(200), default=None)
     sent_at: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime]
+
+
+class EvaluationRow(Base):
+    """A rating of a unit's year (单位评议: 优秀/良好/一般) by one rater: a deputy, or a supervisor.
+
+    Every rating given is kept. The one that counts has `current_key` set (year:unit:rater, unique);
+    a second rating by the same rater replaces it: the old row keeps its values, loses its key and
+    records when and by which row it was replaced.
+    """
+
+    __tablename__ = "evaluations"
+    __table_args__ = (Index("ix_evaluations_year_unit", "year", "unit"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    year: Mapped[int] = mapped_column(Integer)
+    unit: Mapped[str] = mapped_column(ForeignKey("units.code"))
+    rater: Mapped[str] = mapped_column(String(140))  # "deputy:D001" or "user:sup"
+    rater_group: Mapped[str] = mapped_column(String(20))  # deputies | supervisors
+    rated_by: Mapped[str] = mapped_column(String(100))  # the username that gave it
+    grade: Mapped[str] = mapped_column(String(20))  # excellent | good | average
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]
+    current_key: Mapped[str | None] = mapped_column(String(200), unique=True, default=None)
+    replaced_at: Mapped[datetime | None] = mapped_column(default=None)
+    replaced_by: Mapped[int | None] = mapped_column(Integer, default=None)

@@ -14,6 +14,7 @@ from temporalio.client import Client
 from api.operations import install_operations
 from api.problems import install_problem_handlers
 from api.routers import admin, auth, ledger, notifications, suggestions
+from api.routers import public, reports
 from huiyin.logs import configure_logging
 from huiyin.settings import Settings, get_settings
 from huiyin.temporal import connect
@@ -48,6 +49,8 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
     for router in (auth.router, admin.router, suggestions.router, ledger.router):
         app.include_router(router, prefix="/api/v1")
     app.include_router(notifications.router, prefix="/api/v1")
+    app.include_router(reports.router, prefix="/api/v1")
+    app.include_router(public.router)  # no login: /public/v1/... and /public/replies
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict[str, str]:

@@ -20,3 +20,7 @@ def private_sessions(tmp_path_factory):
         session.add_all(UnitRow(code=code, name=name, head_name=head) for code, (name, head) in HEADS.items())
         session.commit()
     return sessions
+
+
+# The API in-process against the real worker and the shared test ledger (tests/api/conftest.py).
+from tests.api.conftest import api, api_settings, http, registers, tokens  # noqa: E402,F401

@@ -1,0 +1,149 @@
+"""Reports: the annual handling report (JSON, .xlsx, printable HTML) and unit evaluation.
+
+Who reads: coordinators, supervisors and admins see everything; a unit's staff see their own
+unit's figures only; deputies do not read these reports. Units are rated by deputies (the units
+that handled their own suggestions that year) and by supervisors (any unit).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, status
+from fastapi.responses import HTMLResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
+
+from api.deps import SessionDep, SettingsDep, UserDep, actor_of, require_roles
+from domain.calendar import SHANGHAI
+from domain.enums import UNIT_ROLES, Role
+from huiyin import charts
+from huiyin.config_files import load_policy
+from huiyin.problems import invalid
+from ledger import evaluations as ev
+from ledger.models import UnitRow
+from ledger.reports import RATE_LABELS, AnnualReport, annual_report, annual_xlsx, as_of_instant, report_json
+
+router = APIRouter(tags=["reports"])
+Readers = Depends(require_roles(Role.coordinator, Role.supervisor, Role.admin, Role.unit_handler, Role.unit_head))
+Raters = Depends(require_roles(*ev.RATERS))
+Year = Annotated[int, Query(ge=2000, le=2100, description="year of registration of the suggestions")]
+AsOf = Annotated[str | None, Query(
+    description="a date (figures at the end of that day, Beijing time) or an ISO 8601 instant; default: now")]
+
+TEMPLATES = Environment(
+    loader=FileSystemLoader(Path(__file__).resolve().parents[1] / "templates"),
+    autoescape=select_autoescape(["html"]),
+)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def parse_as_of(value: str | None, year: int) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return as_of_instant(date.fromisoformat(value), year)
+    except ValueError:
+        pass
+    try:
+        return as_of_instant(datetime.fromisoformat(value), year)
+    except ValueError:
+        raise invalid(f"as_of {value!r} is neither a date (2025-06-30) nor an ISO instant (2025-06-30T18:00:00+08:00)")
+
+
+def _report(session, user, year: int, as_of: str | None, with_items: bool = False) -> AnnualReport:
+    return annual_report(session, actor_of(user), year, as_of=parse_as_of(as_of, year), with_items=with_items)
+
+
+@router.get("/reports/annual", dependencies=[Readers])
+def annual(session: SessionDep, user: UserDep, year: Year, as_of: AsOf = None) -> dict[str, Any]:
+    """办理工作报告: the year's figures, per unit and per field, each rate with numerator and denominator.
+    `definitions` says exactly what each figure counts."""
+    return report_json(_report(session, user, year, as_of))
+
+
+@router.get("/reports/annual.xlsx", dependencies=[Readers], response_class=Response,
+            responses={200: {"content": {XLSX: {}}}})
+def annual_spreadsheet(session: SessionDep, user: UserDep, year: Year, as_of: AsOf = None) -> Response:
+    """The report as a spreadsheet: totals, fields, one sheet per unit, every item with its stage."""
+    report = _report(session, user, year, as_of, with_items=True)
+    name = f"annual-report-{year}" + (f"-{report.scope}" if report.scope != "all" else "") + ".xlsx"
+    return Response(annual_xlsx(report), media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def _pct(rate: dict) -> str:
+    return "—" if rate["value"] is None else f"{rate['value'] * 100:.1f}%"
+
+
+def _frac(rate: dict) -> str:
+    return "—" if rate["value"] is None else f"{rate['numerator']}/{rate['denominator']}"
+
+
+def render_annual_html(report: AnnualReport) -> str:
+    r = report.model_dump(mode="json", exclude={"items"})
+    class_keys = sorted({c for p in r["classes_over_time"] for c in p["classes"]} | {"A", "B", "C"})
+    pictures = {
+        "classes": charts.data_uri(charts.classes_over_time([(p["date"][5:], p["classes"]) for p in r["classes_over_time"]])),
+        "satisfaction": charts.data_uri(charts.satisfaction(r["totals"]["feedback"])),
+        "on_time": charts.data_uri(charts.on_time_by_unit(
+            [(u["unit"], u["name"], u["rates"]["on_time_rate"]["value"]) for u in r["units"]])),
+    }
+    return TEMPLATES.get_template("annual_report.html").render(
+        r=r, t=r["totals"], rates=r["rates"], rate_labels=RATE_LABELS, class_keys=class_keys, charts=pictures,
+        chart_language=charts.chart_language(), pct=_pct, frac=_frac,
+        as_of=report.as_of.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"),
+    )
+
+
+@router.get("/reports/annual.html", dependencies=[Readers], response_class=HTMLResponse)
+def annual_page(session: SessionDep, user: UserDep, year: Year, as_of: AsOf = None) -> HTMLResponse:
+    """The report as a printable page in Chinese, with charts (PNG data URIs)."""
+    return HTMLResponse(render_annual_html(_report(session, user, year, as_of)))
+
+
+# --- unit evaluation (单位评议) ------------------------------------------------------------------------
+
+
+class EvaluationIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    year: int = Field(ge=2000, le=2100)
+    grade: ev.Grade
+    comment: str = Field(default="", max_length=2000)
+
+
+@router.post("/units/{code}/evaluations", status_code=status.HTTP_201_CREATED, response_model=ev.EvaluationOut,
+             dependencies=[Raters])
+def rate_unit(code: str, body: EvaluationIn, session: SessionDep, user: UserDep) -> ev.EvaluationOut:
+    """Rate a unit's year: excellent / good / average (优秀/良好/一般) with a comment. Once per rater,
+    unit and year: a second rating replaces the first, which is kept (`replaces` names it)."""
+    return ev.rate_unit(session, actor_of(user), code, body.year, body.grade, body.comment)
+
+
+@router.get("/evaluations/rateable", dependencies=[Raters])
+def rateable(session: SessionDep, user: UserDep, year: Year) -> dict[str, Any]:
+    """The units you may rate for `year`, with the rating you gave each (if any)."""
+    actor = actor_of(user)
+    codes = ev.rateable_units(session, actor, year)
+    names = dict(session.execute(select(UnitRow.code, UnitRow.name).where(UnitRow.code.in_(codes))).all()) if codes else {}
+    mine = ev.my_ratings(session, actor, year)
+    return {
+        "year": year,
+        "units": [
+            {"code": code, "name": names.get(code, code), "my_grade": mine[code].grade if code in mine else None,
+             "my_comment": mine[code].comment if code in mine else None}
+            for code in codes
+        ],
+    }
+
+
+@router.get("/reports/evaluations", response_model=ev.EvaluationReport, dependencies=[Readers])
+def evaluations_report(session: SessionDep, user: UserDep, settings: SettingsDep, year: Year) -> ev.EvaluationReport:
+    """Ratings of each unit by rater group (deputies / supervisors), the group grades and the overall
+    grade by the policy profile's [evaluation] rule. A unit's staff see their own unit only."""
+    policy = load_policy(settings.huiyin_policy, settings.huiyin_config_dir)
+    only = user.unit_code if Role(user.role) in UNIT_ROLES else None
+    return ev.evaluation_report(session, year, policy.evaluation, policy.ref, only_unit=only)

@@ -1,0 +1,71 @@
+"""Public pages (答复公开), no login: published replies with contact details removed, and the
+year's aggregate statistics. Only what ledger.disclosure lets out is served here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy import select
+
+from api.deps import SessionDep
+from api.schemas import Page
+from domain.calendar import SHANGHAI
+from domain.fields import FIELDS
+from ledger.disclosure import PublicReply, public_replies, public_statistics
+from ledger.models import UnitRow
+
+router = APIRouter(tags=["public"])
+TEMPLATES = Environment(
+    loader=FileSystemLoader(Path(__file__).resolve().parents[1] / "templates"),
+    autoescape=select_autoescape(["html"]),
+)
+Year = Annotated[int | None, Query(ge=2000, le=2100)]
+PageNo = Annotated[int, Query(ge=1)]
+PageSize = Annotated[int, Query(ge=1, le=100)]
+Text = Annotated[str | None, Query(max_length=100)]
+
+
+@router.get("/public/v1/replies", response_model=Page[PublicReply])
+def replies(session: SessionDep, year: Year = None, unit: Text = None, field: Text = None, q: Text = None,
+            page: PageNo = 1, page_size: PageSize = 20) -> dict[str, Any]:
+    """Published replies, newest first; filters year, unit (code), field (code), q (words in the title
+    or the published text)."""
+    items, total = public_replies(session, year, unit, field, q, page, page_size)
+    return {"items": items, "total": total, "page": page, "page_size": page_size}
+
+
+@router.get("/public/v1/statistics")
+def statistics(session: SessionDep, year: Annotated[int, Query(ge=2000, le=2100)]) -> dict[str, Any]:
+    """The year's aggregate figures (counts and rates, per unit and field); no item, no person."""
+    return public_statistics(session, year)
+
+
+@router.get("/public/replies", response_class=HTMLResponse)
+def replies_page(session: SessionDep, year: Text = None, unit: Text = None, field: Text = None, q: Text = None,
+                 page: PageNo = 1) -> HTMLResponse:
+    """The published replies as a plain page (the same data as /public/v1/replies); the search form
+    sends empty fields, which mean "any"."""
+    page_size = 20
+    year = int(year) if year and year.strip().isdigit() else None
+    items, total = public_replies(session, year, unit or None, field or None, q or None, page, page_size)
+    query = {k: v for k, v in {"year": year, "unit": unit, "field": field, "q": q}.items() if v}
+
+    def link(n: int) -> str:
+        return "?" + urlencode({**query, "page": n})
+
+    shown = [
+        {**r.model_dump(), "published_on": r.published_at.astimezone(SHANGHAI).strftime("%Y-%m-%d")} for r in items
+    ]
+    html = TEMPLATES.get_template("public_replies.html").render(
+        items=shown, total=total, page=page, year=year, unit=unit, field=field, q=q,
+        units=session.execute(select(UnitRow.code, UnitRow.name).order_by(UnitRow.code)).all(),
+        fields=list(FIELDS.items()),
+        prev_url=link(page - 1) if page > 1 else None,
+        next_url=link(page + 1) if page * page_size < total else None,
+    )
+    return HTMLResponse(html)

@@ -1,0 +1,115 @@
+"""What the public may read (答复公开): published replies and aggregate statistics, nothing else.
+
+A reply is public from its `reply_published` event (the workflow's publication timer) until a
+later `publication_withdrawn` of the same item and unit; a reply marked not for publication never
+has such an event, and the item's state is checked as well (publish true, not withdrawn). Every
+text is passed through huiyin.masking first, and searching (q) looks only at the masked text, so
+a hidden number cannot be probed for. Only the fields in PUBLIC_REPLY_FIELDS and the aggregate
+figures in PUBLIC_STATISTICS leave this module.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import and_, exists, select
+from sqlalchemy.orm import Session, aliased
+
+from domain.enums import Role
+from domain.fields import FIELDS
+from domain.models import Actor
+from huiyin.masking import mask_contacts
+from ledger.models import EventRow, SuggestionRow, UnitRow
+from ledger.reports import annual_report
+
+CLASS_LABELS = {"A": "已解决或基本解决", "B": "正在解决或列入计划逐步解决", "C": "条件不具备、暂时无法办理",
+                "D": "留作参考"}
+PUBLIC = Actor(user="public", role=Role.coordinator)  # reads every item, for aggregates only
+
+
+class PublicReply(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    year: int
+    number: str
+    title: str
+    field: str
+    field_label: str
+    unit: str
+    unit_name: str
+    round: int
+    result_class: str | None
+    result_class_label: str
+    text: str
+    published_at: datetime
+
+
+PUBLIC_REPLY_FIELDS = frozenset(PublicReply.model_fields)
+
+
+def _withdrawn_later():
+    later = aliased(EventRow)
+    return exists().where(and_(
+        later.workflow_id == EventRow.workflow_id, later.unit == EventRow.unit,
+        later.action == "publication_withdrawn", later.seq > EventRow.seq,
+    ))
+
+
+def _still_publishable(state: dict[str, Any], unit: str | None, round_: int) -> bool:
+    replies = [r for r in (state or {}).get("replies", []) if r.get("unit") == unit and r.get("round") == round_]
+    if not replies:
+        return True  # nothing in the projection contradicts the event
+    return any(r.get("publish") and not r.get("withdrawn_at") for r in replies)
+
+
+def public_replies(
+    session: Session, year: int | None = None, unit: str | None = None, field: str | None = None,
+    q: str | None = None, page: int = 1, page_size: int = 20,
+) -> tuple[list[PublicReply], int]:
+    stmt = (
+        select(EventRow, SuggestionRow)
+        .join(SuggestionRow, SuggestionRow.workflow_id == EventRow.workflow_id)
+        .where(EventRow.action == "reply_published", ~_withdrawn_later())
+    )
+    if year is not None:
+        stmt = stmt.where(SuggestionRow.year == year)
+    if field:
+        stmt = stmt.where(SuggestionRow.field == field)
+    if unit:
+        stmt = stmt.where(EventRow.unit == unit)
+    names = dict(session.execute(select(UnitRow.code, UnitRow.name)).all())
+    replies = []
+    for event, row in session.execute(stmt.order_by(EventRow.at.desc(), EventRow.id)).all():
+        p = event.payload or {}
+        round_ = int(p.get("round") or 1)
+        if not _still_publishable(row.state, event.unit, round_):
+            continue
+        reply = PublicReply(
+            id=f"{row.year}-{row.number}-{event.unit}-{round_}", year=row.year, number=row.number,
+            title=mask_contacts(row.title), field=row.field, field_label=FIELDS.get(row.field, row.field),
+            unit=event.unit or "", unit_name=names.get(event.unit, event.unit or ""), round=round_,
+            result_class=p.get("result_class"), result_class_label=CLASS_LABELS.get(p.get("result_class"), ""),
+            text=mask_contacts(p.get("public_text", "")), published_at=event.at,
+        )
+        if q and not any(q in value for value in (reply.title, reply.text, reply.number, reply.unit_name)):
+            continue
+        replies.append(reply)
+    return replies[(page - 1) * page_size: page * page_size], len(replies)
+
+
+# --- aggregate statistics ---------------------------------------------------------------------------
+
+PUBLIC_STATISTICS = ("year", "as_of", "totals", "rates", "units", "fields", "classes_over_time",
+                     "principal_head_rule", "definitions")
+
+
+def public_statistics(session: Session, year: int, now: datetime | None = None) -> dict[str, Any]:
+    """The annual report's figures: counts and rates only (no items, no names of people)."""
+    report = annual_report(session, PUBLIC, year, as_of=now).model_dump(mode="json")
+    out = {key: report[key] for key in PUBLIC_STATISTICS}
+    for line in out["units"]:
+        line["principal_head"].pop("head_name", None)
+    return out

@@ -489,8 +489,13 @@ def give_feedback(state: SuggestionState, cmd: c.GiveFeedback, now: datetime) ->
     deputy = cmd.actor.deputy
     if deputy != state.lead_deputy and deputy not in state.co_signers:
         raise Forbidden("only the deputies who signed this suggestion rate its replies")
-    require_assigned(state, "rating a reply")
-    waiting = [a for a in state.tracks() if a.stage == Stage.awaiting_feedback]
+    if deputy == state.lead_deputy or state.stage in (Stage.registered, Stage.returned_for_revision, Stage.converted):
+        require_assigned(state, "rating a reply")
+        waiting = [a for a in state.tracks() if a.stage == Stage.awaiting_feedback]
+    else:  # a co-signer may rate while the feedback window is open, even after the lead deputy has
+        waiting = [a for a in state.tracks() if a.stage == Stage.awaiting_feedback or _window_open(state, a, now)]
+        if not waiting and state.ended:
+            raise Conflict(f"rating a reply: suggestion {state.number} has ended and its feedback window has closed")
     assignment = pick_track(state, waiting, cmd.unit, "no reply awaits your feedback")
     if cmd.verdict == Verdict.unsatisfied and not cmd.reasons.strip():
         raise Invalid("an 'unsatisfied' rating needs reasons")
@@ -513,6 +518,33 @@ def give_feedback(state: SuggestionState, cmd: c.GiveFeedback, now: datetime) ->
     if deputy == state.lead_deputy:
         finish_duty(state, DeadlineKind.feedback, assignment.unit, now)
         _settle(state, assignment, cmd.verdict, now)
+
+
+def _window_open(state: SuggestionState, assignment: Assignment, now: datetime) -> bool:
+    """The feedback window of the unit's latest result is still open."""
+    deadline = last_deadline(state, DeadlineKind.feedback, assignment.unit)
+    return (
+        deadline is not None
+        and deadline.status in (DeadlineStatus.pending, DeadlineStatus.met)
+        and deadline.due_at is not None
+        and now <= deadline.due_at
+    )
+
+
+def co_signers_have_rated(state: SuggestionState) -> bool:
+    """Every co-signer has rated every unit's latest result."""
+    rated = {(f.deputy, f.unit, f.request) for f in state.feedback}
+    return all(
+        (deputy, track.unit, track.feedback_requests) in rated for deputy in state.co_signers for track in state.tracks()
+    )
+
+
+def co_signers_window_end(state: SuggestionState) -> datetime | None:
+    """Until when co-signers may still rate a closed item: the end of its last feedback window."""
+    if not state.co_signers:
+        return None
+    ends = [d.due_at for t in state.tracks() if (d := last_deadline(state, DeadlineKind.feedback, t.unit)) and d.due_at]
+    return max(ends) if ends else None
 
 
 def _settle(state: SuggestionState, assignment: Assignment, verdict: Verdict | None, now: datetime) -> None:

@@ -35,6 +35,9 @@ LOCAL_ACTIVITY_TIMEOUT = timedelta(seconds=30)
 # Start a fresh run long before Temporal's limits (51,200 events, 2,000 updates per run).
 HISTORY_EVENTS_PER_RUN = 10_000
 UPDATES_PER_RUN = 500
+# Patches (see docs/versioning.md): each guards a change of the command sequence for items already running.
+# 2026-11: a closed item stays open for its co-signers to rate until the feedback window ends.
+CO_SIGNERS_RATE_AFTER_CLOSING = "co-signers-rate-after-closing"
 APPEND_ONLY = ("contacts", "feedback", "progress", "class_changes")
 EVENTS_KEPT = 200  # the timeline's recent part stays in the state; all of it is in the ledger
 # Named, not imported: the ledger activity's module pulls in SQLAlchemy, which stays out of workflows.
@@ -86,8 +89,21 @@ class SuggestionWorkflow:
             if self._time_for_a_new_run():
                 await self._continue_as_new(new)
             await self._wait_for_change_or_deadline()
+        if workflow.patched(CO_SIGNERS_RATE_AFTER_CLOSING):
+            await self._wait_for_co_signers()
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self.state
+
+    async def _wait_for_co_signers(self) -> None:
+        """Each co-signing deputy may rate separately (DOMAIN.md stage 7): a closed item waits for
+        them until its feedback window ends, instead of ending the moment the lead deputy rates."""
+        window_end = process.co_signers_window_end(self.state)
+        if window_end is None or window_end <= workflow.now():
+            return
+        try:
+            await workflow.wait_condition(lambda: process.co_signers_have_rated(self.state), timeout=window_end - workflow.now())
+        except asyncio.TimeoutError:
+            pass
 
     def _time_for_a_new_run(self) -> bool:
         info = workflow.info()
@@ -187,14 +203,17 @@ class SuggestionWorkflow:
     async def _publish(self) -> None:
         """Compute new clocks, write the ledger, show the change in the Temporal UI."""
         await self._schedule_clocks()
-        changes = ItemChanges.since(self.state, self.recorded_seq, self.recorded_contacts)
-        if changes.events:
-            await workflow.execute_local_activity(RECORD_CHANGES, changes, start_to_close_timeout=LOCAL_ACTIVITY_TIMEOUT)
-            self.recorded_seq, self.recorded_contacts = changes.events[-1].seq, changes.contact_count
+        await self._record()
         self._show_search_attributes()
         self.revision += 1
         # The whole timeline is in the ledger; the state keeps its recent part, so it stays small.
         del self.state.events[:-EVENTS_KEPT]
+
+    async def _record(self) -> None:
+        changes = ItemChanges.since(self.state, self.recorded_seq, self.recorded_contacts)
+        if changes.events:
+            await workflow.execute_local_activity(RECORD_CHANGES, changes, start_to_close_timeout=LOCAL_ACTIVITY_TIMEOUT)
+            self.recorded_seq, self.recorded_contacts = changes.events[-1].seq, changes.contact_count
 
     async def _schedule_clocks(self) -> None:
         """Compute the instants of new clocks, and of clocks whose basis changed, with the item's policy."""

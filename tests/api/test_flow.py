@@ -34,7 +34,7 @@ async def test_full_happy_path_through_http(api, tokens, sessions, number, http)
     assert actions == [
         "registered", "accepted", "assigned", "signed_for_receipt", "contact_logged", "co_opinion_submitted",
         "extension_requested", "extension_approved", "reply_drafted", "reply_signed_off", "reply_accepted",
-        "feedback_given",
+        "feedback_given", "reply_published",
     ]
     assert [e["seq"] for e in timeline] == list(range(1, len(timeline) + 1))
     with sessions() as session:

@@ -42,6 +42,7 @@ async def test_accept_assign_reply_a_satisfied_closes(time_env, worker, settings
     assert [a for a in actions if a != "deadline_set"] == [
         "registered", "accepted", "assigned", "signed_for_receipt", "contact_logged",
         "reply_drafted", "reply_signed_off", "reply_accepted", "feedback_given",
+        "reply_published",  # closing publishes at once, within the 20 working days
     ]
 
 
@@ -326,3 +327,28 @@ async def test_reply_not_for_publication_records_why_and_an_ending_item_publishe
     await other.reply("U01", ResultClass.A)
     state = await other.rate(Verdict.satisfied)  # closes long before the 20 working days
     assert state.stage == Stage.closed and [e.action for e in state.events].count("reply_published") == 1
+
+
+async def test_co_signer_may_still_rate_after_the_lead_deputy_closed_the_item(time_env, worker, settings, number):
+    item = await Item.start(time_env, settings.temporal_task_queue, new_suggestion(number))
+    await item.accept_and_assign(lead="U01")
+    await item.prepare_reply("U01")
+    await item.reply("U01", ResultClass.A)
+    state = await item.rate(Verdict.satisfied)
+    assert state.stage == Stage.closed
+    await item.refused(SuggestionWorkflow.give_feedback, c.GiveFeedback(actor=LEAD_DEPUTY, verdict=Verdict.satisfied),
+                       "conflict", "has ended")
+    state = await item.rate(Verdict.basically_satisfied, actor=CO_SIGNER)
+    assert [(f.deputy, f.verdict) for f in state.feedback] == [("D001", "satisfied"), ("D002", "basically_satisfied")]
+    assert (await item.handle.result()).stage == Stage.closed  # every signer has rated: the workflow ends
+
+
+async def test_a_closed_item_ends_when_its_feedback_window_does(time_env, worker, settings, number):
+    item = await Item.start(time_env, settings.temporal_task_queue, new_suggestion(number))
+    await item.accept_and_assign(lead="U01")
+    await item.prepare_reply("U01")
+    state = await item.reply("U01", ResultClass.A)
+    window = state.pending_deadline(DeadlineKind.feedback, "U01").due_at
+    await item.rate(Verdict.satisfied)
+    await item.pass_until(window)
+    assert (await item.handle.result()).stage == Stage.closed

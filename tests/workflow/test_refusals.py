@@ -8,7 +8,7 @@ import pytest
 from temporalio.service import RPCError
 
 from domain import commands as c
-from domain.enums import ContactWay, ResultClass, Stage, Verdict
+from domain.enums import ContactWay, DeadlineKind, ResultClass, Stage, Verdict
 from domain.models import Commitment
 from tests.helpers import COORDINATOR, LEAD_DEPUTY, SUPERVISOR, Item, draft, handler, head, new_suggestion
 from workflows.suggestion import SuggestionWorkflow as W
@@ -100,9 +100,15 @@ async def test_closed_item_takes_no_more_actions(time_env, worker, settings, num
     item = await Item.start(time_env, settings.temporal_task_queue, new_suggestion(number))
     await item.accept_and_assign(lead="U01")
     await item.prepare_reply("U01")
-    await item.reply("U01")
+    state = await item.reply("U01")
+    window = state.pending_deadline(DeadlineKind.feedback, "U01").due_at
     state = await item.rate(Verdict.satisfied)
     assert state.stage == Stage.closed
+    # Open only for its co-signers' ratings until the feedback window ends; everything else is refused.
+    await item.refused(W.give_feedback, c.GiveFeedback(actor=LEAD_DEPUTY, verdict=Verdict.satisfied), "conflict", "has ended")
+    await item.refused(W.log_contact, c.LogContact(actor=handler("U01"), when=await item.now(), way=ContactWay.phone,
+                                                   summary="x"), "conflict", "has ended")
+    await item.pass_until(window)
     # The workflow has completed: the server itself refuses further updates (the API says 409).
     with pytest.raises(RPCError):
         await item.handle.execute_update(W.give_feedback, c.GiveFeedback(actor=LEAD_DEPUTY, verdict=Verdict.satisfied))

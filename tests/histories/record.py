@@ -1,0 +1,182 @@
+"""Record workflow histories for the replay tests (a program, not a test).
+
+    .venv/bin/python -m tests.histories.record --tag v1
+
+Runs each scenario below on the time-skipping server with a throwaway ledger and writes
+`tests/histories/<tag>-<scenario>.json` (every run of a continued item: `-run1`, `-run2`…).
+Record new histories whenever the workflow's code changes what it does (see docs/versioning.md);
+never re-record old ones: they are what running items were started with.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import tempfile
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from pathlib import Path
+
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+
+from domain import commands as c
+from domain.enums import DeadlineKind, ResultClass, Rung, SupervisionActionKind, Verdict
+from domain.follow_up import year_end
+from domain.models import CalendarRevision, Commitment
+from huiyin.settings import Settings
+from ledger.schema import upgrade_database
+from tests.conftest import binary, register_search_attributes
+from tests.helpers import CO_SIGNER, COORDINATOR, LEAD_DEPUTY, SUPERVISOR, Item, draft, handler, head, new_suggestion
+from worker import build_worker
+from workflows.suggestion import SuggestionWorkflow as W
+
+HERE = Path(__file__).parent
+
+
+async def closed_after_satisfied(item: Item) -> None:
+    await item.accept_and_assign(lead="U01", co=["U02"])
+    await item.prepare_reply("U01")
+    await item.do(W.submit_co_opinion, c.SubmitCoOpinion(actor=handler("U02"), text="同意"))
+    await item.reply("U01", ResultClass.A)
+    await item.rate(Verdict.satisfied)
+
+
+async def co_signer_rates_after_closing(item: Item) -> None:
+    """The lead deputy's rating closes the item; a co-signer still rates within the window (patch
+    co-signers-rate-after-closing)."""
+    await item.accept_and_assign(lead="U01")
+    await item.prepare_reply("U01")
+    await item.reply("U01", ResultClass.A)
+    await item.rate(Verdict.satisfied)
+    await item.pass_days(2)
+    await item.rate(Verdict.basically_satisfied, actor=CO_SIGNER)
+
+
+async def returned_then_converted(item: Item) -> None:
+    await item.do(W.return_for_revision, c.ReturnForRevision(actor=COORDINATOR, reason="不够具体"))
+    await item.do(W.resubmit, c.Resubmit(actor=LEAD_DEPUTY, title="修改稿", body="具体措施"))
+    await item.do(W.convert, c.Convert(actor=COORDINATOR, reason="转为来信"))
+
+
+async def adjusted_extended_overdue_escalated(item: Item) -> None:
+    await item.accept_and_assign(lead="U01")
+    await item.do(W.request_adjustment, c.RequestAdjustment(actor=handler("U01"), reason="非本单位职责"))
+    await item.do(W.decide_adjustment, c.DecideAdjustment(actor=COORDINATOR, unit="U01", approve=True, new_unit="U02"))
+    await item.do(W.request_extension, c.RequestExtension(actor=handler("U02"), reason="涉及面广"))
+    state = await item.do(W.decide_extension, c.DecideExtension(actor=COORDINATOR, approve=True))
+    reply = state.pending_deadline(DeadlineKind.reply, "U02")
+    escalation = next(s.at for s in reply.ladder if s.rung == Rung.escalation)
+    await item.pass_until(escalation)  # blue, orange, red, escalation
+    await item.do(W.designate_key_supervision, c.DesignateKeySupervision(
+        actor=COORDINATOR, council_member="副主任", government_leader="副市长", theme="民生"))
+    await item.do(W.record_supervision_action, c.RecordSupervisionAction(
+        actor=SUPERVISOR, kind=SupervisionActionKind.interview, when=await item.now(), summary="约谈"))
+    await item.do(W.report_key_progress, c.ReportKeyProgress(actor=handler("U02"), text="进展"))
+    await item.prepare_reply("U02")
+    await item.reply("U02", ResultClass.A)
+    await item.rate(Verdict.satisfied)
+
+
+async def unsatisfied_twice(item: Item) -> None:
+    await item.accept_and_assign(lead="U01")
+    await item.prepare_reply("U01")
+    await item.reply("U01", ResultClass.A)
+    await item.rate(Verdict.unsatisfied, reasons="未解决")
+    await item.do(W.order_rehandling, c.OrderRehandling(actor=COORDINATOR, reason="不满意", leader_in_charge="局长"))
+    await item.reply("U01", ResultClass.C)
+    await item.rate(Verdict.unsatisfied, reasons="仍未解决")
+    await item.do(W.decline_key_supervision, c.DeclineKeySupervision(actor=COORDINATOR, reason="已面商"))
+
+
+async def separate_units_sent_back_published(item: Item) -> None:
+    await item.accept_and_assign(lead=None, separate=["U01", "U02"])
+    for unit in ("U01", "U02"):
+        await item.prepare_reply(unit)
+    await item.do(W.draft_reply, draft("U01"))
+    await item.do(W.sign_off_reply, c.SignOffReply(actor=head("U01")))
+    await item.do(W.check_reply, c.CheckReply(actor=COORDINATOR, accept=False, reason="格式不符", unit="U01"))
+    await item.reply("U01", ResultClass.A)
+    await item.reply("U02", ResultClass.B)
+    await item.rate(Verdict.satisfied, unit="U01")
+    await item.pass_days(40)  # no feedback from U02's reply; publication timers fire
+
+
+async def paused_and_calendar_revised(item: Item) -> None:
+    await item.accept_and_assign(lead="U01")
+    await item.pass_days(3)
+    await item.do(W.pause_clock, c.PauseClock(actor=COORDINATOR, reason="等待代表补充"))
+    await item.pass_days(7)
+    await item.do(W.resume_clock, c.ResumeClock(actor=COORDINATOR))
+    await item.handle.signal(W.calendar_revised, CalendarRevision(year=2027))
+    await item.pass_days(1)
+    await item.handle.terminate("recorded")
+
+
+async def b_item_carried_over_into_a_new_year(item: Item) -> None:
+    await item.accept_and_assign(lead="U01")
+    await item.prepare_reply("U01")
+    due = (await item.now()).date() + timedelta(days=60)
+    await item.reply("U01", ResultClass.B, commitments=[Commitment(what="完成改造", due_on=due)])
+    state = await item.rate(Verdict.basically_satisfied)
+    await item.pass_until(state.pending_deadline(DeadlineKind.follow_up_report, "U01").due_at - timedelta(days=1))
+    await item.do(W.report_progress, c.ReportProgress(actor=handler("U01"), text="按计划推进"))
+    state = await item.state()
+    await item.pass_until(year_end(state) + timedelta(hours=1))  # carried over: continue-as-new
+    await item.do(W.report_progress, c.ReportProgress(actor=handler("U01"), text="已完成", result_class=ResultClass.A))
+    await item.rate(Verdict.satisfied)
+
+
+SCENARIOS = [
+    closed_after_satisfied,
+    co_signer_rates_after_closing,
+    returned_then_converted,
+    adjusted_extended_overdue_escalated,
+    unsatisfied_twice,
+    separate_units_sent_back_published,
+    paused_and_calendar_revised,
+    b_item_carried_over_into_a_new_year,
+]
+
+
+async def record(tag: str, only: list[str]) -> None:
+    env = await WorkflowEnvironment.start_time_skipping(
+        test_server_existing_path=binary("temporal-test-server"), data_converter=pydantic_data_converter
+    )
+    await register_search_attributes(env.client)
+    ledger = Path(tempfile.mkdtemp()) / "ledger.db"
+    upgrade_database(f"sqlite:///{ledger}")
+    settings = Settings(huiyin_database_url=f"sqlite:///{ledger}", temporal_task_queue=f"record-{uuid.uuid4().hex[:6]}")
+    with ThreadPoolExecutor(4) as executor:
+        async with build_worker(env.client, settings, executor):
+            for scenario in SCENARIOS:
+                if only and scenario.__name__ not in only:
+                    continue
+                item = await Item.start(env, settings.temporal_task_queue, new_suggestion(f"H{uuid.uuid4().hex[:8]}"))
+                await scenario(item)
+                await save(env, item, f"{tag}-{scenario.__name__}")
+    await env.shutdown()
+
+
+async def save(env: WorkflowEnvironment, item: Item, name: str) -> None:
+    """Every run of the item, oldest first (a carried item has one per handling year)."""
+    histories = []
+    run_id = item.handle.result_run_id
+    while run_id:
+        history = await env.client.get_workflow_handle(item.handle.id, run_id=run_id).fetch_history()
+        histories.append(history)
+        last = history.events[-1]
+        run_id = last.workflow_execution_continued_as_new_event_attributes.new_execution_run_id or None
+    for n, history in enumerate(histories, start=1):
+        suffix = f"-run{n}" if len(histories) > 1 else ""
+        (HERE / f"{name}{suffix}.json").write_text(history.to_json(), encoding="utf-8")
+        print(f"wrote {name}{suffix}.json ({len(history.events)} events)")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--tag", required=True, help="prefix of the files, e.g. v1")
+    parser.add_argument("--only", nargs="*", default=[], help="scenario names to record")
+    args = parser.parse_args()
+    asyncio.run(record(args.tag, args.only))

@@ -12,6 +12,7 @@ from domain import commands as c
 from domain.enums import Period, Role, Stage
 from domain.models import Actor, Model
 from huiyin.importing import import_suggestions
+from huiyin.logs import item_context
 from huiyin.problems import conflict, forbidden, invalid, not_found
 from huiyin.suggestions import ACTIONS, SuggestionInput, migrate_policy, perform, register
 from ledger import queries
@@ -166,8 +167,9 @@ def _action_route(action: str, command: type[c.Command]):
         body = body if body is not None else _empty_body(body_model)
         _precheck(session, action, body)
         actor = actor_of(user)
-        cmd = command(actor=actor, **body.model_dump())
-        state = await perform(temporal, suggestion_id, action, cmd)
+        with item_context(suggestion_id, actor):  # every log line about this action names the item and actor
+            cmd = command(actor=actor, **body.model_dump())
+            state = await perform(temporal, suggestion_id, action, cmd)
         return present(state.model_dump(mode="json"), actor)
 
     act.__name__ = action.replace("-", "_")

@@ -10,6 +10,7 @@ from domain.enums import Rung
 from domain.models import Pause
 from domain.policy import DrillScale, Duration, Ladder, PolicyError, parse_policy
 from huiyin.config_files import load_calendar, load_policy
+from huiyin.settings import CONFIG_DIR
 
 CAL = load_calendar()
 REPLY_LADDER = Ladder(blue=Duration.parse("15 days"), orange=Duration.parse("5 days"),
@@ -70,6 +71,6 @@ def test_profiles_carry_ladders_and_the_drill_profile_is_compressed():
 
 
 def test_a_ladder_for_an_unknown_clock_is_refused():
-    text = (load_policy.__globals__["_config_dir"](None) / "policies" / "national.toml").read_text("utf-8")
+    text = (CONFIG_DIR / "policies" / "national.toml").read_text("utf-8")
     with pytest.raises(PolicyError, match="ladders for unknown clocks"):
         parse_policy(text + '\n[ladders.lunch]\norange = "1 day"\n', "national")

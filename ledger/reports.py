@@ -31,6 +31,7 @@ from domain.calendar import SHANGHAI, local_date
 from domain.enums import STAGE_LABELS, Role
 from domain.fields import FIELDS
 from domain.models import Actor
+from huiyin.problems import invalid
 from ledger.carry_over import Rate, carry_over_ledger
 from ledger.history import CLASS_ORDER
 from ledger.models import EventRow, SuggestionRow, UnitRow
@@ -446,6 +447,21 @@ def as_of_instant(value: date | datetime | None, year: int, now: datetime | None
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=SHANGHAI)
     return datetime.combine(value + timedelta(days=1), time(0), SHANGHAI).astimezone(timezone.utc) - timedelta(microseconds=1)
+
+
+def parse_as_of(value: str | None, year: int) -> datetime | None:
+    """`as_of` as the API takes it: a date (the end of that day, Beijing time) or an ISO instant
+    (without a zone: Beijing time); None or empty: now. 422 for anything else."""
+    if not value:
+        return None
+    try:
+        return as_of_instant(date.fromisoformat(value), year)
+    except ValueError:
+        pass
+    try:
+        return as_of_instant(datetime.fromisoformat(value), year)
+    except ValueError:
+        raise invalid(f"as_of {value!r} is neither a date (2025-06-30) nor an ISO instant (2025-06-30T18:00:00+08:00)")
 
 
 def month_ends(year: int, until: datetime) -> list[datetime]:

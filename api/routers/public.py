@@ -18,6 +18,7 @@ from domain.calendar import SHANGHAI
 from domain.fields import FIELDS
 from ledger.disclosure import PublicReply, public_replies, public_statistics
 from ledger.models import UnitRow
+from ledger.reports import parse_as_of
 
 router = APIRouter(tags=["public"])
 TEMPLATES = Environment(
@@ -40,9 +41,10 @@ def replies(session: SessionDep, year: Year = None, unit: Text = None, field: Te
 
 
 @router.get("/public/v1/statistics")
-def statistics(session: SessionDep, year: Annotated[int, Query(ge=2000, le=2100)]) -> dict[str, Any]:
+def statistics(session: SessionDep, year: Annotated[int, Query(ge=2000, le=2100)],
+               as_of: Annotated[str | None, Query(description="a date or ISO instant; default now")] = None) -> dict[str, Any]:
     """The year's aggregate figures (counts and rates, per unit and field); no item, no person."""
-    return public_statistics(session, year)
+    return public_statistics(session, year, parse_as_of(as_of, year))
 
 
 @router.get("/public/replies", response_class=HTMLResponse)

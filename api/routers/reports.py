@@ -7,7 +7,6 @@ that handled their own suggestions that year) and by supervisors (any unit).
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -22,10 +21,9 @@ from domain.calendar import SHANGHAI
 from domain.enums import UNIT_ROLES, Role
 from huiyin import charts
 from huiyin.config_files import load_policy
-from huiyin.problems import invalid
 from ledger import evaluations as ev
 from ledger.models import UnitRow
-from ledger.reports import RATE_LABELS, AnnualReport, annual_report, annual_xlsx, as_of_instant, report_json
+from ledger.reports import RATE_LABELS, AnnualReport, annual_report, annual_xlsx, parse_as_of, report_json
 
 router = APIRouter(tags=["reports"])
 Readers = Depends(require_roles(Role.coordinator, Role.supervisor, Role.admin, Role.unit_handler, Role.unit_head))
@@ -39,19 +37,6 @@ TEMPLATES = Environment(
     autoescape=select_autoescape(["html"]),
 )
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def parse_as_of(value: str | None, year: int) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return as_of_instant(date.fromisoformat(value), year)
-    except ValueError:
-        pass
-    try:
-        return as_of_instant(datetime.fromisoformat(value), year)
-    except ValueError:
-        raise invalid(f"as_of {value!r} is neither a date (2025-06-30) nor an ISO instant (2025-06-30T18:00:00+08:00)")
 
 
 def _report(session, user, year: int, as_of: str | None, with_items: bool = False) -> AnnualReport:

@@ -324,11 +324,11 @@ class Event(Model):
     detail: dict[str, Any] = {}
 
 
-class NewSuggestion(Model):
-    """What registering a suggestion (登记) needs; the starter loads the policy profile."""
+class SuggestionFacts(Model):
+    """What a suggestion is, as registered (登记): its number, text, signers and policy profile."""
 
     number: str
-    year: int
+    year: int  # year of registration: with the number, the item's identity
     period: Period
     title: str
     body: str
@@ -338,30 +338,24 @@ class NewSuggestion(Model):
     delegation: str = ""
     received_on: date
     policy: PolicyProfile
+
+
+class NewSuggestion(SuggestionFacts):
+    """What registering a suggestion needs; the starter loads the policy profile."""
+
     registered_by: Actor
     # Set only when a run continues as new (year end, long history): the item's whole state goes on.
     carried: SuggestionState | None = None
 
 
-class SuggestionState(Model):
+class SuggestionState(SuggestionFacts):
     """The whole state of one suggestion, as the workflow holds it and the query returns it."""
 
     workflow_id: str
-    number: str
-    year: int  # year of registration: with the number, the item's identity
     origin_year: int
     handling_year: int  # the handling year it is in now (跨年度结转 moves it on)
     registered_at: datetime
     carry_over_count: int = 0
-    period: Period
-    title: str
-    body: str
-    field: str
-    lead_deputy: str
-    co_signers: list[str] = []
-    delegation: str = ""
-    received_on: date
-    policy: PolicyProfile
     stage: Stage = Stage.registered
     accepted_at: datetime | None = None
     revisions: int = 0

@@ -44,10 +44,29 @@ TEXT = {
 }
 
 
+CJK_FILES = ("wqy", "notosanscjk", "notoserifcjk", "notosanssc", "sourcehan", "simhei", "msyh", "droidsansfallback",
+             "uming", "ukai", "pingfang")
+
+
 @lru_cache
 def cjk_font() -> str | None:
-    """The family name of an installed CJK font, or None."""
-    installed = {f.name for f in font_manager.fontManager.ttflist}
+    """The family name of an installed CJK font, or None. Fonts installed after matplotlib built
+    its font cache are found by their file names and added."""
+    manager = font_manager.fontManager
+    found = _known_family({f.name for f in manager.ttflist})
+    if found:
+        return found
+    for path in font_manager.findSystemFonts():
+        name = path.rsplit("/", 1)[-1].lower().replace("-", "").replace("_", "")
+        if any(marker in name for marker in CJK_FILES):
+            try:
+                manager.addfont(path)
+            except (OSError, RuntimeError, ValueError):  # an unreadable font file: skip it
+                continue
+    return _known_family({f.name for f in manager.ttflist})
+
+
+def _known_family(installed: set[str]) -> str | None:
     return next((family for family in CJK_FAMILIES if family in installed), None)
 
 
@@ -106,6 +125,7 @@ def satisfaction(counts: dict[str, int]) -> bytes:
     values = [counts.get(k, 0) for k in keys]
     bars = axes.barh([text[k] for k in keys], values, color=["#2e7d32", "#7cb342", "#c62828", "#9e9e9e"])
     axes.bar_label(bars, fontsize=8)
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.invert_yaxis()
     axes.set_title(text["satisfaction_title"], **kw)
     for label in axes.get_yticklabels():

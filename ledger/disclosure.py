@@ -1,8 +1,8 @@
 """What the public may read (答复公开): published replies and aggregate statistics, nothing else.
 
-A reply is public from its `reply_published` event (the workflow's publication timer) until a
-later `publication_withdrawn` of the same item and unit; a reply marked not for publication never
-has such an event, and the item's state is checked as well (publish true, not withdrawn). Every
+A reply is public from its `reply_published` event (the workflow's publication timer, or at once
+when the item ends) until a later `publication_withdrawn` of the same item and unit; a reply
+marked not for publication never has such an event (domain/disclosure.py). Every
 text is passed through huiyin.masking first, and searching (q) looks only at the masked text, so
 a hidden number cannot be probed for. Only the fields in PUBLIC_REPLY_FIELDS and the aggregate
 figures in PUBLIC_STATISTICS leave this module.
@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import and_, exists, select
+from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from domain.enums import Role
@@ -58,19 +58,14 @@ def _withdrawn_later():
     ))
 
 
-def _still_publishable(state: dict[str, Any], unit: str | None, round_: int) -> bool:
-    replies = [r for r in (state or {}).get("replies", []) if r.get("unit") == unit and r.get("round") == round_]
-    if not replies:
-        return True  # nothing in the projection contradicts the event
-    return any(r.get("publish") and not r.get("withdrawn_at") for r in replies)
-
-
 def public_replies(
     session: Session, year: int | None = None, unit: str | None = None, field: str | None = None,
     q: str | None = None, page: int = 1, page_size: int = 20,
 ) -> tuple[list[PublicReply], int]:
+    """Published replies not withdrawn since, newest first, with the total matching."""
     stmt = (
-        select(EventRow, SuggestionRow)
+        select(EventRow.unit, EventRow.at, EventRow.payload, SuggestionRow.year, SuggestionRow.number,
+               SuggestionRow.title, SuggestionRow.field)
         .join(SuggestionRow, SuggestionRow.workflow_id == EventRow.workflow_id)
         .where(EventRow.action == "reply_published", ~_withdrawn_later())
     )
@@ -80,24 +75,28 @@ def public_replies(
         stmt = stmt.where(SuggestionRow.field == field)
     if unit:
         stmt = stmt.where(EventRow.unit == unit)
+    stmt = stmt.order_by(EventRow.at.desc(), EventRow.id)
     names = dict(session.execute(select(UnitRow.code, UnitRow.name)).all())
-    replies = []
-    for event, row in session.execute(stmt.order_by(EventRow.at.desc(), EventRow.id)).all():
-        p = event.payload or {}
-        round_ = int(p.get("round") or 1)
-        if not _still_publishable(row.state, event.unit, round_):
-            continue
-        reply = PublicReply(
-            id=f"{row.year}-{row.number}-{event.unit}-{round_}", year=row.year, number=row.number,
-            title=mask_contacts(row.title), field=row.field, field_label=FIELDS.get(row.field, row.field),
-            unit=event.unit or "", unit_name=names.get(event.unit, event.unit or ""), round=round_,
-            result_class=p.get("result_class"), result_class_label=CLASS_LABELS.get(p.get("result_class"), ""),
-            text=mask_contacts(p.get("public_text", "")), published_at=event.at,
-        )
-        if q and not any(q in value for value in (reply.title, reply.text, reply.number, reply.unit_name)):
-            continue
-        replies.append(reply)
-    return replies[(page - 1) * page_size: page * page_size], len(replies)
+    if q:  # searched in the masked text only, so matching is done here
+        replies = [r for r in map(lambda row: _public(row, names), session.execute(stmt))
+                   if any(q in value for value in (r.title, r.text, r.number, r.unit_name))]
+        return replies[(page - 1) * page_size: page * page_size], len(replies)
+    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    rows = session.execute(stmt.offset((page - 1) * page_size).limit(page_size))
+    return [_public(row, names) for row in rows], total
+
+
+def _public(row, names: dict[str, str]) -> PublicReply:
+    p = row.payload or {}
+    round_ = int(p.get("round") or 1)
+    cls = p.get("result_class")
+    return PublicReply(
+        id=f"{row.year}-{row.number}-{row.unit}-{round_}", year=row.year, number=row.number,
+        title=mask_contacts(row.title), field=row.field, field_label=FIELDS.get(row.field, row.field),
+        unit=row.unit or "", unit_name=names.get(row.unit, row.unit or ""), round=round_,
+        result_class=cls, result_class_label=CLASS_LABELS.get(cls, ""),
+        text=mask_contacts(p.get("public_text", "")), published_at=row.at,
+    )
 
 
 # --- aggregate statistics ---------------------------------------------------------------------------

@@ -96,3 +96,4 @@ async def test_annual_printable_page(api, tokens, items):
     assert f"{Y}年度代表建议办理工作报告" in page and "办复率" in page and "主要负责人面复" in page
     assert page.count('src="data:image/png;base64,') == 3
     assert "市住房和城乡建设局" in page and "统计口径" in page
+    assert "超期 1 件（仍未答复 0 件），二次办理 0 件" in page and "built-in" not in page and "Undefined" not in page

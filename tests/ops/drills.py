@@ -27,7 +27,7 @@ from huiyin.settings import PROJECT_ROOT, Settings
 from huiyin.temporal import converter_for
 from ledger.db import session_factory
 from ledger.models import EventRow
-from tests.helpers import COORDINATOR, LEAD_DEPUTY, draft, handler, head, new_suggestion
+from tests.helpers import CO_SIGNER, COORDINATOR, LEAD_DEPUTY, draft, handler, head, new_suggestion
 from tests.ops.support import free_port
 from workflows.suggestion import SuggestionWorkflow
 
@@ -163,7 +163,7 @@ class Drill:
 
 
 def lifecycle() -> list[tuple[str, object, object]]:
-    """Start to close: accept, assign, sign, contact, draft, sign off, check, rate satisfied."""
+    """Start to close: accept, assign, sign, contact, draft, sign off, check, both signers rate."""
     contact_at = datetime.now(timezone.utc) - timedelta(minutes=5)
     return [
         ("accept", SuggestionWorkflow.accept, c.Accept(actor=COORDINATOR)),
@@ -175,6 +175,8 @@ def lifecycle() -> list[tuple[str, object, object]]:
         ("sign-off", SuggestionWorkflow.sign_off_reply, c.SignOffReply(actor=head("U01"))),
         ("check", SuggestionWorkflow.check_reply, c.CheckReply(actor=COORDINATOR, accept=True, unit="U01")),
         ("rate", SuggestionWorkflow.give_feedback, c.GiveFeedback(actor=LEAD_DEPUTY, verdict=Verdict.satisfied)),
+        # The co-signer rates too, so the closed item need not wait out its feedback window.
+        ("co-rate", SuggestionWorkflow.give_feedback, c.GiveFeedback(actor=CO_SIGNER, verdict=Verdict.satisfied)),
     ]
 
 

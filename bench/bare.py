@@ -75,3 +75,64 @@ class BareYear:
 
 WORKFLOWS = [BareLifecycle, BareTimer, BareYear]
 ACTIVITIES = [stamp]
+
+
+# --- for bench.decompose: the bare lifecycle with one of Huiyin's costs added at a time ----------------
+
+from dataclasses import dataclass  # noqa: E402
+
+from temporalio.common import SearchAttributeKey  # noqa: E402
+
+STAGE = SearchAttributeKey.for_keyword("Stage")  # one of the project's search attributes (registered on the dev server)
+
+
+@dataclass
+class Shape:
+    updates: int
+    local_activity_bytes: int = -1  # ≥ 0: every update runs one local activity with this much payload
+    search_attribute: bool = False  # every update upserts a search attribute
+    state_bytes: int = 0  # the start input (and query result) carries this much
+
+
+@activity.defn
+async def echo(payload: str) -> int:
+    return len(payload)
+
+
+@workflow.defn
+class BareShaped:
+    def __init__(self) -> None:
+        self.count = 0
+        self.state = ""
+
+    @workflow.run
+    async def run(self, shape: Shape, state: str = "") -> int:
+        self.shape, self.state = shape, state
+        if shape.search_attribute:
+            workflow.upsert_search_attributes([STAGE.value_set("registered")])
+        while self.count < shape.updates:
+            seen = self.count
+            try:
+                await workflow.wait_condition(lambda: self.count != seen, timeout=FAR)
+            except asyncio.TimeoutError:
+                pass
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return self.count
+
+    @workflow.update
+    async def act(self, action: str) -> int:
+        self.count += 1
+        if self.shape.local_activity_bytes >= 0:
+            await workflow.execute_local_activity(echo, "x" * self.shape.local_activity_bytes,
+                                                  start_to_close_timeout=timedelta(seconds=30))
+        if self.shape.search_attribute:
+            workflow.upsert_search_attributes([STAGE.value_set(f"step-{self.count}")])
+        return self.count
+
+    @workflow.query
+    def get_state(self) -> str:
+        return self.state
+
+
+WORKFLOWS.append(BareShaped)
+ACTIVITIES.append(echo)

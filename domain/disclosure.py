@@ -7,8 +7,8 @@ from datetime import datetime
 
 from domain import commands as c
 from domain.clocks import end_clock, record, start_clock
-from domain.enums import DeadlineKind, DeadlineStatus, Role
-from domain.guards import pick_track, require_assigned, require_role
+from domain.enums import DeadlineKind, DeadlineStatus, Role, Stage
+from domain.guards import Conflict, pick_track, require_role
 from domain.models import SYSTEM, Deadline, Reply, SuggestionState
 
 
@@ -41,7 +41,9 @@ def publish_now(state: SuggestionState, now: datetime) -> None:
 
 def withdraw_publication(state: SuggestionState, cmd: c.WithdrawPublication, now: datetime) -> None:
     require_role(cmd.actor, "withdrawing a reply from publication", Role.coordinator)
-    require_assigned(state, "withdrawing a reply from publication")
+    # A closed item's reply may still be taken off the public pages while its workflow runs.
+    if state.stage in (Stage.registered, Stage.returned_for_revision, Stage.converted):
+        raise Conflict(f"withdrawing a reply from publication: suggestion {state.number} has no reply")
     public = {r.unit for r in state.replies if r.published_at and not r.withdrawn_at}
     pending = {d.unit for d in state.deadlines if d.kind == DeadlineKind.publication and d.status == DeadlineStatus.pending}
     candidates = [t for t in state.active_assignments() if t.unit in public | pending]

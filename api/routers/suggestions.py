@@ -161,8 +161,9 @@ def _action_route(action: str, command: type[c.Command]):
         body: Annotated[body_model, Body()] = None,  # type: ignore[valid-type]
     ) -> dict[str, Any]:
         row = _visible(session, user, suggestion_id)
-        # A closed item still takes co-signers' ratings during its feedback window: the workflow decides.
-        if row.stage in ENDED and action != "give-feedback":
+        # A closed item still takes co-signers' ratings and a withdrawal from publication during its
+        # feedback window: the workflow decides.
+        if row.stage in ENDED and action not in ("give-feedback", "withdraw-publication"):
             raise conflict(f"suggestion {suggestion_id} has ended ({row.stage}); it takes no more actions")
         body = body if body is not None else _empty_body(body_model)
         _precheck(session, action, body)

@@ -327,6 +327,8 @@ async def test_reply_not_for_publication_records_why_and_an_ending_item_publishe
     await other.reply("U01", ResultClass.A)
     state = await other.rate(Verdict.satisfied)  # closes long before the 20 working days
     assert state.stage == Stage.closed and [e.action for e in state.events].count("reply_published") == 1
+    state = await other.do(SuggestionWorkflow.withdraw_publication, c.WithdrawPublication(actor=COORDINATOR, reason="涉及隐私"))
+    assert state.replies[-1].withdrawn_at is not None  # still possible while the closed item waits for co-signers
 
 
 async def test_co_signer_may_still_rate_after_the_lead_deputy_closed_the_item(time_env, worker, settings, number):

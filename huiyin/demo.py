@@ -23,7 +23,7 @@ from domain.calendar import add_months, local_date
 from domain.enums import ContactWay, Period, ResultClass, Role, Verdict
 from domain.models import Actor, Commitment, SuggestionState
 from huiyin.settings import VAR_DIR, Settings
-from huiyin.suggestions import SuggestionInput, perform, register
+from huiyin.suggestions import SuggestionInput, perform, recorded_state, register
 from ledger.models import DeputyRow, UnitRow, UserRow
 from ledger.queries import number_taken
 
@@ -344,17 +344,17 @@ async def add_suggestions(client: Client, session: Session, settings: Settings, 
         data = suggestion_input(index, year)
         if number_taken(session, year, data.number):
             continue
-        state = await register(client, session, settings, data, COORDINATOR)
+        outcome = await register(client, session, settings, data, COORDINATOR)
         result.suggestions += 1
         if index % 2 == 0:
-            await drive(client, state, index, PLANS[(index // 2) % len(PLANS)])
+            await drive(client, session, outcome.workflow_id, index, PLANS[(index // 2) % len(PLANS)])
             result.driven += 1
 
 
-async def drive(client: Client, state: SuggestionState, index: int, plan: Plan) -> SuggestionState:
+async def drive(client: Client, session: Session, wid: str, index: int, plan: Plan) -> SuggestionState:
     """Move one item through the process as the units and the deputy would, up to the plan's depth."""
     title, _, _, lead, co = SUGGESTIONS[index]
-    wid = state.workflow_id
+    state = recorded_state(session, wid)
     steps = [
         lambda s: ("accept", c.Accept(actor=COORDINATOR)),
         lambda s: ("assign", c.Assign(actor=COORDINATOR, lead_unit=lead, co_units=[co] if co else [])),
@@ -371,7 +371,8 @@ async def drive(client: Client, state: SuggestionState, index: int, plan: Plan) 
             text = f"{UNIT_NAMES[co]}协办意见：同意主办单位的办理思路，将在职责范围内做好配合工作。"
             await perform(client, wid, "submit-co-opinion", c.SubmitCoOpinion(actor=handler(co), text=text))
         action, cmd = step(state)
-        state = await perform(client, wid, action, cmd)
+        await perform(client, wid, action, cmd)
+        state = recorded_state(session, wid)
     return state
 
 

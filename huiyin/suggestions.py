@@ -19,12 +19,12 @@ from sqlalchemy.orm import Session
 from domain import commands as c
 from domain.enums import Period
 from domain.fields import FIELDS, field_code
-from domain.models import Actor, Model, NewSuggestion, SuggestionState, suggestion_workflow_id
+from domain.models import Actor, Model, NewSuggestion, Outcome, SuggestionState, suggestion_workflow_id
 from domain.policy import PolicyError
 from huiyin.config_files import load_policy
 from huiyin.problems import Problem, conflict, invalid, not_found
 from huiyin.settings import Settings
-from ledger.queries import next_number, unknown_deputies
+from ledger.queries import just_recorded, next_number, unknown_deputies
 from workflows.suggestion import SuggestionWorkflow as W
 
 # Action name in the API path → (workflow update, command model).
@@ -97,7 +97,7 @@ def input_errors(session: Session, data: SuggestionInput) -> list[str]:
 
 async def register(
     client: Client, session: Session, settings: Settings, data: SuggestionInput, actor: Actor
-) -> SuggestionState:
+) -> Outcome:
     """登记: check the input, allocate a number if none was given, start the item."""
     errors = input_errors(session, data)
     if errors:
@@ -116,8 +116,8 @@ async def register(
     return await start_suggestion(client, settings.temporal_task_queue, new)
 
 
-async def start_suggestion(client: Client, task_queue: str, new: NewSuggestion) -> SuggestionState:
-    """Register (登记): start the item's workflow and return its state once recorded in the ledger."""
+async def start_suggestion(client: Client, task_queue: str, new: NewSuggestion) -> Outcome:
+    """Register (登记): start the item's workflow; returns once it is recorded in the ledger."""
     try:
         workflow_id = suggestion_workflow_id(new.year, new.number)
     except ValueError as error:
@@ -132,17 +132,19 @@ async def start_suggestion(client: Client, task_queue: str, new: NewSuggestion) 
         )
     except WorkflowAlreadyStartedError:
         raise conflict(f"suggestion number {new.number} already exists for {new.year}") from None
-    await handle.execute_update(W.current_state)
-    return await handle.query(W.get_state)
+    return await handle.execute_update(W.current_state)
 
 
-async def perform(client: Client, workflow_id: str, action: str, cmd: c.Command) -> SuggestionState:
-    """Send one action to an item; a refusal comes back as a Problem carrying the workflow's reason."""
+async def perform(client: Client, workflow_id: str, action: str, cmd: c.Command) -> Outcome:
+    """Send one action to an item; a refusal comes back as a Problem carrying the workflow's reason.
+
+    The answer is small (update results stay in the history). The workflow records every change
+    in the ledger before it answers, so the item's whole state is then read there (`recorded_state`),
+    not by a query: a query costs the worker and the server a workflow task each."""
     update, _ = ACTIONS[action]
     handle = client.get_workflow_handle(workflow_id)
     try:
-        await handle.execute_update(update, cmd)  # small result: the history keeps it
-        return await handle.query(W.get_state)
+        return await handle.execute_update(update, cmd)
     except WorkflowUpdateFailedError as failure:
         cause = failure.cause
         if isinstance(cause, ApplicationError) and cause.type in REFUSAL_STATUS:
@@ -159,6 +161,11 @@ async def perform(client: Client, workflow_id: str, action: str, cmd: c.Command)
         raise
 
 
+def recorded_state(session: Session, workflow_id: str) -> SuggestionState:
+    """The item's state as the ledger holds it (recent events and contacts not included)."""
+    return SuggestionState.model_validate(just_recorded(session, workflow_id).state)
+
+
 async def _why_not_running(client: Client, workflow_id: str) -> Problem:
     try:
         description = await client.get_workflow_handle(workflow_id).describe()
@@ -173,7 +180,7 @@ async def _why_not_running(client: Client, workflow_id: str) -> Problem:
 
 
 
-async def migrate_policy(client: Client, workflow_id: str, profile: str, reason: str, actor: Actor) -> SuggestionState:
+async def migrate_policy(client: Client, workflow_id: str, profile: str, reason: str, actor: Actor) -> Outcome:
     """Move a running item to the current version of a policy profile (an operator's decision, recorded)."""
     try:
         policy = load_policy(profile)

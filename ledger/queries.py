@@ -82,6 +82,14 @@ def visible_suggestion(session: Session, actor: Actor, workflow_id: str) -> Sugg
     return session.scalar(scoped(select(SuggestionRow), actor).where(SuggestionRow.workflow_id == workflow_id))
 
 
+def just_recorded(session: Session, workflow_id: str) -> SuggestionRow:
+    """The item's row as the worker has just written it (after an action returned): ends the reader's
+    transaction and forgets what it had loaded, so the row is read anew."""
+    session.commit()
+    session.expire_all()
+    return session.get_one(SuggestionRow, workflow_id)
+
+
 def events_of(session: Session, workflow_id: str) -> list[EventRow]:
     return list(session.scalars(select(EventRow).where(EventRow.workflow_id == workflow_id).order_by(EventRow.seq)))
 

@@ -58,8 +58,8 @@ async def create_suggestion(
     actor = actor_of(user)
     if actor.role == Role.deputy and data.lead_deputy != actor.deputy:
         raise forbidden("a deputy registers suggestions only as their lead deputy")
-    state = await register(temporal, session, settings, data, actor)
-    return present(state.model_dump(mode="json"), actor)
+    outcome = await register(temporal, session, settings, data, actor)
+    return _recorded_view(session, outcome.workflow_id, actor)
 
 
 @router.post("/import", response_model=ImportReport, dependencies=[Depends(require_roles(Role.coordinator))])
@@ -106,13 +106,21 @@ def list_suggestions(
 @router.get("/{suggestion_id}")
 def get_suggestion(suggestion_id: str, session: SessionDep, user: UserDep) -> dict[str, Any]:
     """The whole state, as the workflow's query gives it, with the timeline from the ledger."""
-    row = _visible(session, user, suggestion_id)
+    return _view(session, _visible(session, user, suggestion_id), actor_of(user))
+
+
+def _view(session, row: SuggestionRow, actor: Actor) -> dict[str, Any]:
     state = {
         **row.state,
-        "contacts": [_contact_dict(x) for x in queries.contacts_of(session, suggestion_id)],
-        "events": [_event_dict(e) for e in queries.events_of(session, suggestion_id)],
+        "contacts": [_contact_dict(x) for x in queries.contacts_of(session, row.workflow_id)],
+        "events": [_event_dict(e) for e in queries.events_of(session, row.workflow_id)],
     }
-    return present(state, actor_of(user))
+    return present(state, actor)
+
+
+def _recorded_view(session, workflow_id: str, actor: Actor) -> dict[str, Any]:
+    """After an action: the item as the workflow has just recorded it in the ledger (as GET shows it)."""
+    return _view(session, queries.just_recorded(session, workflow_id), actor)
 
 
 @router.get("/{suggestion_id}/events", response_model=list[EventOut])
@@ -170,8 +178,8 @@ def _action_route(action: str, command: type[c.Command]):
         actor = actor_of(user)
         with item_context(suggestion_id, actor):  # every log line about this action names the item and actor
             cmd = command(actor=actor, **body.model_dump())
-            state = await perform(temporal, suggestion_id, action, cmd)
-        return present(state.model_dump(mode="json"), actor)
+            await perform(temporal, suggestion_id, action, cmd)
+        return _recorded_view(session, suggestion_id, actor)
 
     act.__name__ = action.replace("-", "_")
     act.__doc__ = command.__doc__
@@ -191,8 +199,8 @@ async def migrate_policy_route(
     row = _visible(session, user, suggestion_id)
     if row.stage in ENDED:
         raise conflict(f"suggestion {suggestion_id} has ended ({row.stage}); it takes no more actions")
-    state = await migrate_policy(temporal, suggestion_id, body.policy, body.reason, actor_of(user))
-    return present(state.model_dump(mode="json"), actor_of(user))
+    await migrate_policy(temporal, suggestion_id, body.policy, body.reason, actor_of(user))
+    return _recorded_view(session, suggestion_id, actor_of(user))
 
 
 for _action, (_update, _command) in ACTIONS.items():

@@ -113,6 +113,7 @@ async def register(
         policy=policy,
         registered_by=actor,
     )
+    session.commit()  # give the connection back while the workflow starts
     return await start_suggestion(client, settings.temporal_task_queue, new)
 
 

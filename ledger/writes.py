@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timezone
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from domain.models import ItemChanges, SuggestionState
@@ -146,73 +146,40 @@ def _write_projection(session: Session, state: SuggestionState, row: SuggestionR
             setattr(row, key, value)
     wid = state.workflow_id
     for table in PROJECTION_TABLES:
-        session.execute(delete(table).where(table.workflow_id == wid))
-    session.add(SignerRow(workflow_id=wid, deputy=state.lead_deputy, lead=True))
-    session.add_all(
-        SignerRow(workflow_id=wid, deputy=d, lead=False) for d in dict.fromkeys(state.co_signers) if d != state.lead_deputy
-    )
-    session.add_all(
-        AssignmentRow(
-            workflow_id=wid,
-            unit=a.unit,
-            role=a.role.value,
-            status=a.status.value,
-            assigned_at=a.assigned_at,
-            signed_at=a.signed_at,
-            stage=a.stage.value if a.stage else None,
-            round=a.round,
-            overdue=a.overdue,
-        )
-        for a in state.assignments
-    )
-    session.add_all(
-        DeadlineRow(
-            workflow_id=wid,
-            key=d.key,
-            kind=d.kind.value,
-            unit=d.unit,
-            start=d.start,
-            rule=d.rule,
-            policy=d.policy,
-            due_at=d.due_at,
-            status=d.status.value,
-            closed_at=d.closed_at,
-            replaces=d.replaces,
-        )
-        for d in state.deadlines
-    )
-    session.add_all(
-        ReplyRow(
-            workflow_id=wid,
-            unit=r.unit,
-            round=r.round,
-            result_class=r.result_class.value,
-            status=r.status.value,
-            face_to_face=r.face_to_face,
-            replied_by=r.replied_by,
-            publish=r.publish,
-            text=r.text,
-            public_text=r.public_text,
-            no_publish_reason=r.no_publish_reason,
-            drafted_at=r.drafted_at,
-            signed_off_at=r.signed_off_at,
-            checked_at=r.checked_at,
-            late=r.late,
-        )
-        for r in state.replies
-    )
-    session.add_all(
-        FeedbackRow(
-            workflow_id=wid,
-            unit=f.unit,
-            round=f.round,
-            deputy=f.deputy,
-            verdict=f.verdict.value if f.verdict else None,
-            reasons=f.reasons,
-            at=f.at,
-        )
-        for f in state.feedback
-    )
+        session.execute(delete(table).where(table.workflow_id == wid), execution_options={"synchronize_session": False})
+    # Bulk inserts of plain rows: the ORM's unit of work costs more than the write itself here.
+    for table, rows in _projection_rows(state).items():
+        if rows:
+            session.execute(insert(table), [{"workflow_id": wid, **row} for row in rows])
+
+
+def _projection_rows(state: SuggestionState) -> dict[type, list[dict]]:
+    co_signers = [d for d in dict.fromkeys(state.co_signers) if d != state.lead_deputy]
+    return {
+        SignerRow: [{"deputy": state.lead_deputy, "lead": True}] + [{"deputy": d, "lead": False} for d in co_signers],
+        AssignmentRow: [
+            dict(unit=a.unit, role=a.role.value, status=a.status.value, assigned_at=a.assigned_at, signed_at=a.signed_at,
+                 stage=a.stage.value if a.stage else None, round=a.round, overdue=a.overdue)
+            for a in state.assignments
+        ],
+        DeadlineRow: [
+            dict(key=d.key, kind=d.kind.value, unit=d.unit, start=d.start, rule=d.rule, policy=d.policy, due_at=d.due_at,
+                 status=d.status.value, closed_at=d.closed_at, replaces=d.replaces)
+            for d in state.deadlines
+        ],
+        ReplyRow: [
+            dict(unit=r.unit, round=r.round, result_class=r.result_class.value, status=r.status.value,
+                 face_to_face=r.face_to_face, replied_by=r.replied_by, publish=r.publish, text=r.text,
+                 public_text=r.public_text, no_publish_reason=r.no_publish_reason, drafted_at=r.drafted_at,
+                 signed_off_at=r.signed_off_at, checked_at=r.checked_at, late=r.late)
+            for r in state.replies
+        ],
+        FeedbackRow: [
+            dict(unit=f.unit, round=f.round, deputy=f.deputy, verdict=f.verdict.value if f.verdict else None,
+                 reasons=f.reasons, at=f.at)
+            for f in state.feedback
+        ],
+    }
 
 
 def _add_contacts(session: Session, changes: ItemChanges) -> None:

@@ -4,6 +4,7 @@
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, File, Form, Query, UploadFile, status
+from fastapi.concurrency import run_in_threadpool
 from pydantic import create_model
 
 from api.deps import SessionDep, SettingsDep, TemporalDep, UserDep, actor_of, require_roles
@@ -59,7 +60,7 @@ async def create_suggestion(
     if actor.role == Role.deputy and data.lead_deputy != actor.deputy:
         raise forbidden("a deputy registers suggestions only as their lead deputy")
     outcome = await register(temporal, session, settings, data, actor)
-    return _recorded_view(session, outcome.workflow_id, actor)
+    return await run_in_threadpool(_recorded_view, session, outcome.workflow_id, actor)
 
 
 @router.post("/import", response_model=ImportReport, dependencies=[Depends(require_roles(Role.coordinator))])
@@ -119,7 +120,8 @@ def _view(session, row: SuggestionRow, actor: Actor) -> dict[str, Any]:
 
 
 def _recorded_view(session, workflow_id: str, actor: Actor) -> dict[str, Any]:
-    """After an action: the item as the workflow has just recorded it in the ledger (as GET shows it)."""
+    """After an action: the item as the workflow has just recorded it in the ledger (as GET shows it).
+    Run in the thread pool: it takes a pooled connection again, which must never block the event loop."""
     return _view(session, queries.just_recorded(session, workflow_id), actor)
 
 
@@ -176,10 +178,11 @@ def _action_route(action: str, command: type[c.Command]):
         body = body if body is not None else _empty_body(body_model)
         _precheck(session, action, body)
         actor = actor_of(user)
+        session.commit()  # give the connection back while the workflow works
         with item_context(suggestion_id, actor):  # every log line about this action names the item and actor
             cmd = command(actor=actor, **body.model_dump())
             await perform(temporal, suggestion_id, action, cmd)
-        return _recorded_view(session, suggestion_id, actor)
+        return await run_in_threadpool(_recorded_view, session, suggestion_id, actor)
 
     act.__name__ = action.replace("-", "_")
     act.__doc__ = command.__doc__
@@ -199,8 +202,9 @@ async def migrate_policy_route(
     row = _visible(session, user, suggestion_id)
     if row.stage in ENDED:
         raise conflict(f"suggestion {suggestion_id} has ended ({row.stage}); it takes no more actions")
+    session.commit()  # give the connection back while the workflow works
     await migrate_policy(temporal, suggestion_id, body.policy, body.reason, actor_of(user))
-    return _recorded_view(session, suggestion_id, actor_of(user))
+    return await run_in_threadpool(_recorded_view, session, suggestion_id, actor_of(user))
 
 
 for _action, (_update, _command) in ACTIONS.items():

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -81,6 +81,7 @@ class SuggestionRow(Base):
         UniqueConstraint("year", "number", name="uq_suggestions_year_number"),
         Index("ix_suggestions_year_stage", "year", "stage"),
         Index("ix_suggestions_lead_unit_overdue", "lead_unit", "overdue"),
+        Index("ix_suggestions_list_order", text("year DESC"), "number"),  # the lists' order: see list_suggestions
     )
     workflow_id: Mapped[str] = mapped_column(String(80), primary_key=True)
     year: Mapped[int] = mapped_column(Integer)

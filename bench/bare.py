@@ -101,13 +101,13 @@ async def echo(payload: str) -> int:
 
 @workflow.defn
 class BareShaped:
-    def __init__(self) -> None:
+    @workflow.init
+    def __init__(self, shape: Shape, state: str = "") -> None:
         self.count = 0
-        self.state = ""
+        self.shape, self.state = shape, state
 
     @workflow.run
     async def run(self, shape: Shape, state: str = "") -> int:
-        self.shape, self.state = shape, state
         if shape.search_attribute:
             workflow.upsert_search_attributes([STAGE.value_set("registered")])
         while self.count < shape.updates:

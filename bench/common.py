@@ -11,6 +11,7 @@ as in production.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
 import json
 import os
@@ -337,7 +338,21 @@ def _spawn(name: str, cmd: list[str], env: dict[str, str], directory: Path, task
     with logfile.open("w") as out:
         proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env}, stdin=subprocess.DEVNULL, stdout=out,
                                 stderr=subprocess.STDOUT, start_new_session=True)
-    return WorkerProcess(name, proc, logfile, task_queue, profiled=bool(profile_dir))
+    worker = WorkerProcess(name, proc, logfile, task_queue, profiled=bool(profile_dir))
+    _SPAWNED.append(worker)
+    return worker
+
+
+# Workers run in their own session (so Ctrl-C reaches only the benchmark): stop any still running
+# when the benchmark exits, also when it fails.
+_SPAWNED: list[WorkerProcess] = []
+
+
+@atexit.register
+def _stop_spawned() -> None:
+    for worker in _SPAWNED:
+        with contextlib.suppress(Exception):
+            worker.stop()
 
 
 def huiyin_worker(server: DevServer, task_queue: str, database_url: str, *, cache: int | None = None,

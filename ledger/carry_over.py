@@ -7,11 +7,11 @@ from collections import Counter, defaultdict
 from datetime import datetime, timezone
 
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from domain.models import Actor
-from ledger.history import class_as_of, year_end
+from ledger.history import CLASS_EVENTS, class_as_of, year_end
 from ledger.models import EventRow, SuggestionRow
 from ledger.queries import scoped
 
@@ -50,19 +50,35 @@ class CarryOverLedger(BaseModel):
     conversion: Rate  # converted / carried B and C items
 
 
+def carried_into(actor: Actor, year: int) -> Select:
+    """The ids of the items `actor` sees that were carried over into `year` (tracked or not)."""
+    moved = select(EventRow.workflow_id).where(
+        EventRow.action == "carried_over", EventRow.payload["to_year"].as_integer() == year
+    )
+    return scoped(select(SuggestionRow.workflow_id), actor).where(SuggestionRow.workflow_id.in_(moved))
+
+
 def carry_over_ledger(session: Session, actor: Actor, year: int, now: datetime | None = None) -> CarryOverLedger:
     now = now or datetime.now(timezone.utc)
     as_of = min(now, year_end(year))
-    carried = session.scalars(
-        select(EventRow).where(EventRow.action == "carried_over").where(
-            EventRow.workflow_id.in_(scoped(select(SuggestionRow.workflow_id), actor))
-        )
-    ).all()
-    moves = {e.workflow_id: e for e in carried if e.payload.get("to_year") == year and e.payload.get("tracked")}
-    rows = {r.workflow_id: r for r in session.scalars(select(SuggestionRow).where(SuggestionRow.workflow_id.in_(moves)))}
-    events = defaultdict(list)
-    for event in session.scalars(
-        select(EventRow).where(EventRow.workflow_id.in_(moves), EventRow.at <= as_of).order_by(EventRow.workflow_id, EventRow.seq)
+    carried = carried_into(actor, year)
+    # Plain rows of the columns needed, selected in SQL by year: the ledger reads a few events of
+    # tens of thousands of items, never the ORM objects of their whole history.
+    moves = {e.workflow_id: e for e in session.execute(
+        select(EventRow.workflow_id, EventRow.unit, EventRow.payload)
+        .where(EventRow.workflow_id.in_(carried), EventRow.action == "carried_over",
+               EventRow.payload["to_year"].as_integer() == year)
+        .order_by(EventRow.workflow_id, EventRow.seq)
+    ) if e.payload.get("to_year") == year and e.payload.get("tracked")}
+    rows = {r.workflow_id: r for r in session.execute(
+        select(SuggestionRow.workflow_id, SuggestionRow.number, SuggestionRow.title, SuggestionRow.origin_year,
+               SuggestionRow.stage).where(SuggestionRow.workflow_id.in_(carried))
+    )}
+    events = defaultdict(list)  # only what class_as_of reads
+    for event in session.execute(
+        select(EventRow.workflow_id, EventRow.at, EventRow.action, EventRow.unit, EventRow.payload)
+        .where(EventRow.workflow_id.in_(carried), EventRow.action.in_(CLASS_EVENTS), EventRow.at <= as_of)
+        .order_by(EventRow.workflow_id, EventRow.seq)
     ):
         events[event.workflow_id].append(event)
     items = []

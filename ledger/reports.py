@@ -19,6 +19,7 @@ What is counted (also in DEFINITIONS, which the report carries):
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
@@ -32,14 +33,22 @@ from domain.enums import STAGE_LABELS, Role
 from domain.fields import FIELDS
 from domain.models import Actor
 from huiyin.problems import invalid
-from ledger.carry_over import Rate, carry_over_ledger
-from ledger.history import CLASS_ORDER
-from ledger.models import EventRow, SuggestionRow, UnitRow
+from ledger.carry_over import Rate, carried_into, carry_over_ledger
+from ledger.history import CLASS_EVENTS, CLASS_ORDER
+from ledger.models import EventRow, ReplyRow, SuggestionRow, UnitRow
 from ledger.queries import scoped
 
 VERDICTS = ("satisfied", "basically_satisfied", "unsatisfied")
 UNIT_ROLES = (Role.unit_handler, Role.unit_head)
 HEAD_RULE_LIMIT = 3  # Laoshan: ≤ 3 items → the principal head replies to all face to face; more → at least 3
+# The actions item_facts reads; the others (deadlines set, reminders, contacts, carry-overs ...) are
+# most of the log and are left in the database. An item's events are recorded in time order, so
+# leaving some out does not move where a walk up to an instant stops.
+REPORT_ACTIONS = (
+    "registered", "converted", "assigned", "reassigned", "reply_drafted", "reply_signed_off", *CLASS_EVENTS,
+    "feedback_given", "no_feedback", "reply_overdue", "rehandling_ordered", "key_supervision_proposed",
+    "key_supervision_designated", "key_supervision_declined", "key_progress_reported",
+)
 
 DEFINITIONS: dict[str, str] = {
     "year": "the suggestions' year of registration",
@@ -120,6 +129,7 @@ class ItemFacts:
     converted: bool = False
     key_status: str | None = None
     tracks: dict[str, Track] = field(default_factory=dict)
+    classes_at: list[str | None] = field(default_factory=list)  # its class in the classes line at each mark
 
     @property
     def counted(self) -> bool:
@@ -130,10 +140,19 @@ def _squash(text: str) -> str:
     return "".join(text.split())
 
 
-def item_facts(row: SuggestionRow, events: list[EventRow], instant: datetime, heads: dict[str, str]) -> ItemFacts:
-    """Walk an item's events (in sequence order) up to `instant`."""
+def item_facts(
+    row: Any, events: list[Any], instant: datetime, heads: dict[str, str], replied_by: dict[tuple[str, int], str],
+    marks: Sequence[datetime] = (), only_unit: str | None = None,
+) -> ItemFacts:
+    """Walk an item's events (in sequence order) up to `instant`.
+
+    `row` has the suggestion's workflow_id, number, title, field, stage and lead_deputy; `replied_by`
+    is who gave each accepted reply, by (unit, round). `marks` (ascending, none after `instant`) are
+    instants at which the walk also notes the item's class in the classes line (`classes_at`, as
+    `only_unit` sees it): the state there is the one the walk has when it passes the mark, so one
+    walk gives every month end."""
     facts = ItemFacts(id=row.workflow_id, number=row.number, title=row.title, field=row.field, stage=row.stage)
-    replies = row.state.get("replies", []) if row.state else []
+    pending = list(marks)
     roles: dict[str, str] = {}
     rounds: dict[str, int] = defaultdict(lambda: 1)
     drafts: dict[tuple[str, int], bool] = {}
@@ -147,6 +166,11 @@ def item_facts(row: SuggestionRow, events: list[EventRow], instant: datetime, he
                 facts.tracks[unit] = Track(unit=unit, role=role)
 
     for e in events:
+        if pending and pending[0] < e.at:  # the walk passes marks: their class is the one it has now
+            now_class = _line_class(facts, only_unit)
+            while pending and pending[0] < e.at:
+                pending.pop(0)
+                facts.classes_at.append(now_class)
         if e.at > instant:
             break
         p, unit, action = e.payload or {}, e.unit, e.action
@@ -184,10 +208,7 @@ def item_facts(row: SuggestionRow, events: list[EventRow], instant: datetime, he
             if drafts.get((unit, round_)):
                 track.face_to_face = True
                 head = _squash(heads.get(unit, ""))
-                replied_by = next(
-                    (r.get("replied_by", "") for r in replies
-                     if r.get("unit") == unit and r.get("round") == round_ and r.get("status") == "accepted"), "")
-                if head and head in _squash(replied_by or ""):
+                if head and head in _squash(replied_by.get((unit, round_)) or ""):
                     track.by_head = True
         elif action in ("progress_reported", "reclassification_disputed") and track:
             track.result_class = p.get("result_class") or track.result_class
@@ -214,7 +235,17 @@ def item_facts(row: SuggestionRow, events: list[EventRow], instant: datetime, he
             facts.key_status = "declined"
         elif action == "key_progress_reported" and track:
             track.key_reports += 1
+    if pending:  # nothing changes after the last event read
+        facts.classes_at += [_line_class(facts, only_unit)] * len(pending)
     return facts
+
+
+def _line_class(facts: ItemFacts, only_unit: str | None) -> str | None:
+    """The class the item adds to the classes line (None: it adds none); a unit role counts its own track."""
+    if not facts.counted:
+        return None
+    subjects = _subjects([facts], only_unit)
+    return subjects[0].result_class if subjects else None
 
 
 # --- figures over a set of subjects ---------------------------------------------------------------
@@ -226,17 +257,14 @@ class Subject:
 
     item: ItemFacts
     tracks: list[Track]
+    replied: bool = field(init=False)
+    result_class: str | None = field(init=False)
 
-    @property
-    def replied(self) -> bool:
-        return bool(self.tracks) and all(t.replied for t in self.tracks)
-
-    @property
-    def result_class(self) -> str | None:
-        if not self.replied:
-            return None
-        classes = [t.result_class for t in self.tracks if t.result_class]
-        return max(classes, key=_class_rank) if classes else None
+    def __post_init__(self) -> None:
+        # Worked out once: every line asks many times, and the tracks do not change after.
+        self.replied = bool(self.tracks) and all(t.replied for t in self.tracks)
+        classes = [t.result_class for t in self.tracks if t.result_class] if self.replied else []
+        self.result_class = max(classes, key=_class_rank) if classes else None
 
 
 def _class_rank(value: str) -> int:
@@ -478,18 +506,31 @@ def month_ends(year: int, until: datetime) -> list[datetime]:
     return points
 
 
-def _load(session: Session, actor: Actor, year: int) -> tuple[list[SuggestionRow], dict[str, list[EventRow]]]:
-    rows = list(session.scalars(
-        scoped(select(SuggestionRow), actor).where(SuggestionRow.year == year).order_by(SuggestionRow.number)
-    ))
-    events: dict[str, list[EventRow]] = defaultdict(list)
-    ids = [r.workflow_id for r in rows]
-    for chunk in range(0, len(ids), 500):
-        for event in session.scalars(
-            select(EventRow).where(EventRow.workflow_id.in_(ids[chunk:chunk + 500])).order_by(EventRow.workflow_id, EventRow.seq)
-        ):
-            events[event.workflow_id].append(event)
-    return rows, events
+def _load(session: Session, actor: Actor, year: int) -> tuple[list, dict[str, list], dict[str, dict[tuple[str, int], str]]]:
+    """The year's items that `actor` sees, the events of each that the report reads (in sequence order) and
+    who gave their accepted replies — as plain rows of the columns needed: at 200,000 items, ORM objects,
+    the state JSON and the events the report ignores were most of the time."""
+    seen = scoped(select(SuggestionRow.workflow_id), actor).where(SuggestionRow.year == year)
+    rows = session.execute(
+        scoped(select(SuggestionRow.workflow_id, SuggestionRow.number, SuggestionRow.title, SuggestionRow.field,
+                      SuggestionRow.stage, SuggestionRow.lead_deputy), actor)
+        .where(SuggestionRow.year == year).order_by(SuggestionRow.number)
+    ).all()
+    events: dict[str, list] = defaultdict(list)
+    for e in session.execute(
+        select(EventRow.workflow_id, EventRow.at, EventRow.action, EventRow.unit, EventRow.actor_deputy, EventRow.payload)
+        .where(EventRow.workflow_id.in_(seen), EventRow.action.in_(REPORT_ACTIONS))
+        .order_by(EventRow.workflow_id, EventRow.seq)
+    ):
+        events[e.workflow_id].append(e)
+    # The first accepted reply per unit and round, as the state's reply list has them (same order).
+    replied_by: dict[str, dict[tuple[str, int], str]] = defaultdict(dict)
+    for r in session.execute(
+        select(ReplyRow.workflow_id, ReplyRow.unit, ReplyRow.round, ReplyRow.replied_by)
+        .where(ReplyRow.workflow_id.in_(seen), ReplyRow.status == "accepted").order_by(ReplyRow.id)
+    ):
+        replied_by[r.workflow_id].setdefault((r.unit, r.round), r.replied_by)
+    return rows, events, replied_by
 
 
 def _subjects(facts: list[ItemFacts], only_unit: str | None) -> list[Subject]:
@@ -505,22 +546,21 @@ def annual_report(
     """The year's report as `actor` may see it (a unit role: its own unit's tracks only)."""
     instant = as_of or now or datetime.now(timezone.utc)
     only_unit = actor.unit if actor.role in UNIT_ROLES else None
-    rows, events = _load(session, actor, year)
+    rows, events, replied_by = _load(session, actor, year)
     units = {u.code: u for u in session.scalars(select(UnitRow))}
     heads = {code: u.head_name for code, u in units.items()}
-
-    def facts_at(moment: datetime) -> list[ItemFacts]:
-        return [item_facts(r, events[r.workflow_id], moment, heads) for r in rows]
-
-    facts = facts_at(instant)
+    moments = month_ends(year, instant)
+    facts = [item_facts(r, events[r.workflow_id], instant, heads, replied_by[r.workflow_id], moments, only_unit)
+             for r in rows]
     subjects = _subjects(facts, only_unit)
     converted = sum(1 for s in subjects if s.item.registered and s.item.converted)
 
     ledger = carry_over_ledger(session, actor, year, now=instant)
     carried_lines = [i for i in ledger.items if only_unit is None or i.unit == only_unit]
-    carried_fields = dict(session.execute(
-        select(SuggestionRow.workflow_id, SuggestionRow.field).where(SuggestionRow.workflow_id.in_([i.id for i in carried_lines]))
-    ).all()) if carried_lines else {}
+    carried_ids = {i.id for i in carried_lines}
+    carried_fields = {wid: code for wid, code in session.execute(
+        select(SuggestionRow.workflow_id, SuggestionRow.field).where(SuggestionRow.workflow_id.in_(carried_into(actor, year)))
+    ) if wid in carried_ids}
 
     def carried(keep) -> Carried:
         chosen = [i for i in carried_lines if keep(i)]
@@ -532,9 +572,13 @@ def annual_report(
     unit_codes = sorted({t.unit for s in subjects for t in s.tracks} | {i.unit for i in carried_lines if i.unit})
     if only_unit:
         unit_codes = [only_unit]
+    by_unit: dict[str, list[Subject]] = defaultdict(list)  # each unit's tracks, in item order, in one pass
+    for f in facts:
+        for code, track in f.tracks.items():
+            by_unit[code].append(Subject(f, [track]))
     unit_lines = []
     for code in unit_codes:
-        mine = _subjects(facts, code)
+        mine = by_unit[code]
         t, r = _totals_and_rates(
             mine, instant, carried(lambda i, code=code: i.unit == code),
             sum(1 for s in mine if s.item.registered and s.item.converted),
@@ -555,12 +599,11 @@ def annual_report(
         field_lines.append(FieldLine(field=code, label=FIELDS.get(code, code), totals=t, rates=r))
 
     over_time = []
-    for moment in month_ends(year, instant):
-        at_moment = facts if moment == instant else facts_at(moment)
+    for k, moment in enumerate(moments):
         counts: dict[str, int] = {"A": 0, "B": 0, "C": 0}
-        for s in _subjects(at_moment, only_unit):
-            if s.item.counted and s.replied and s.result_class:
-                counts[s.result_class] = counts.get(s.result_class, 0) + 1
+        for f in facts:
+            if f.classes_at[k]:
+                counts[f.classes_at[k]] = counts.get(f.classes_at[k], 0) + 1
         over_time.append(ClassPoint(at=moment, date=local_date(moment), classes=counts))
 
     items = []

@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timezone
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import Row, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from domain.models import ItemChanges, SuggestionState
@@ -37,17 +37,27 @@ from ledger.models import (
 from ledger.notifications import notifications_for_event
 
 log = logging.getLogger("huiyin.ledger")
-# Rewritten from the state on every change (they are small); contacts only grow, so only new ones are added.
-PROJECTION_TABLES = (SignerRow, AssignmentRow, DeadlineRow, ReplyRow, FeedbackRow)
+# Rows rewritten from the state, each table from these fields of it; contacts only grow, so only new ones are added.
+PROJECTION_SOURCES = {
+    SignerRow: ("lead_deputy", "co_signers"),
+    AssignmentRow: ("assignments",),
+    DeadlineRow: ("deadlines",),
+    ReplyRow: ("replies",),
+    FeedbackRow: ("feedback",),
+}
+# Plain SQL statements throughout: this runs after every change of every item, and the ORM's
+# unit of work cost more than the writes themselves.
+SUGGESTIONS = SuggestionRow.__table__
 
 
 def record_changes(session: Session, changes: ItemChanges) -> int:
     """Store new events and the item's projection; returns how many events were new."""
     state = changes.state
     now = datetime.now(timezone.utc)
-    stored = session.get(SuggestionRow, state.workflow_id)
+    stored = session.execute(
+        select(SuggestionRow.last_event_seq, SuggestionRow.state).where(SuggestionRow.workflow_id == state.workflow_id)
+    ).first()
     new_events, rewound = _insert_missing_events(session, changes, now)
-    rewound = _drop_phantoms_after(session, state.workflow_id, state.last_event_seq) or rewound
     if stored is None or stored.last_event_seq <= state.last_event_seq or rewound:
         _write_projection(session, state, stored, now)
     _add_contacts(session, changes)
@@ -63,51 +73,61 @@ def _drop_events(session: Session, event_ids: list[str]) -> None:
     session.execute(delete(EventRow).where(EventRow.id.in_(event_ids)))
 
 
-def _drop_phantoms_after(session: Session, workflow_id: str, last_seq: int) -> bool:
-    ghosts = list(session.scalars(select(EventRow.id).where(EventRow.workflow_id == workflow_id, EventRow.seq > last_seq)))
-    if ghosts:
-        log.warning("dropping %d ledger events of %s that never became workflow history", len(ghosts), workflow_id)
-        _drop_events(session, ghosts)
-    return bool(ghosts)
-
-
 def _insert_missing_events(session: Session, changes: ItemChanges, now: datetime) -> tuple[int, bool]:
-    """Insert the events not yet stored; returns how many, and whether phantoms were replaced."""
-    wid = changes.state.workflow_id
-    ids = [f"{wid}:{e.seq}" for e in changes.events]
-    stored = {r.id: r for r in session.scalars(select(EventRow).where(EventRow.id.in_(ids)))} if ids else {}
+    """Insert the events not yet stored; returns how many, and whether phantoms were replaced or dropped."""
+    state = changes.state
+    wid = state.workflow_id
+    first_seq = min([e.seq for e in changes.events] + [state.last_event_seq + 1])
+    # One read finds both the events already stored and those beyond the item's own sequence.
+    stored = {
+        r.seq: r for r in session.execute(
+            select(EventRow.id, EventRow.seq, EventRow.action, EventRow.at)
+            .where(EventRow.workflow_id == wid, EventRow.seq >= first_seq)
+        )
+    }
+    ghosts = [r.id for seq, r in stored.items() if seq > state.last_event_seq]
+    if ghosts:
+        log.warning("dropping %d ledger events of %s that never became workflow history", len(ghosts), wid)
     phantoms = [
-        event_id for event, event_id in zip(changes.events, ids)
-        if event_id in stored and (stored[event_id].action, stored[event_id].at) != (event.action, event.at)
+        stored[e.seq].id for e in changes.events
+        if e.seq in stored and (stored[e.seq].action, stored[e.seq].at) != (e.action, e.at)
     ]
     if phantoms:
         log.warning("replacing ledger events %s of %s that never became workflow history", phantoms, wid)
-        _drop_events(session, phantoms)
-        session.flush()
-    existing = set(stored) - set(phantoms)
-    for event, event_id in zip(changes.events, ids):
-        if event_id in existing:
-            continue
-        row = EventRow(
-            id=event_id,
-            workflow_id=wid,
-            seq=event.seq,
-            at=event.at,
-            action=event.action,
-            actor_user=event.actor.user,
-            actor_role=event.actor.role.value,
-            actor_unit=event.actor.unit,
-            actor_deputy=event.actor.deputy,
-            unit=event.unit,
-            payload=event.detail,
-            recorded_at=now,
-        )
-        session.add(row)
-        notifications_for_event(session, row, changes.state)  # the outbox commits with the event
-    return len(ids) - len(existing), bool(phantoms)
+    if ghosts or phantoms:
+        _drop_events(session, ghosts + phantoms)
+    kept = {stored[seq].id for seq in stored} - set(ghosts) - set(phantoms)
+    rows = [_event_row(wid, e, now) for e in changes.events if f"{wid}:{e.seq}" not in kept]
+    if rows:
+        session.execute(insert(EventRow.__table__), [_columns(row) for row in rows])
+    for row in rows:
+        notifications_for_event(session, row, state)  # the outbox commits with the event
+    return len(rows), bool(ghosts or phantoms)
 
 
-def _write_projection(session: Session, state: SuggestionState, row: SuggestionRow | None, now: datetime) -> None:
+def _event_row(wid: str, event, now: datetime) -> EventRow:
+    return EventRow(
+        id=f"{wid}:{event.seq}",
+        workflow_id=wid,
+        seq=event.seq,
+        at=event.at,
+        action=event.action,
+        actor_user=event.actor.user,
+        actor_role=event.actor.role.value,
+        actor_unit=event.actor.unit,
+        actor_deputy=event.actor.deputy,
+        unit=event.unit,
+        payload=event.detail,
+        recorded_at=now,
+    )
+
+
+def _columns(row: EventRow) -> dict:
+    return {column.key: getattr(row, column.key) for column in EventRow.__table__.columns}
+
+
+def _write_projection(session: Session, state: SuggestionState, stored: Row | None, now: datetime) -> None:
+    dumped = state.model_dump(mode="json", exclude={"events", "contacts"})  # contacts: their own table
     values = dict(
         year=state.year,
         number=state.number,
@@ -135,22 +155,24 @@ def _write_projection(session: Session, state: SuggestionState, row: SuggestionR
         key_status=state.key.status.value if state.key else None,
         key_theme=state.key.theme if state.key else "",
         last_event_seq=state.last_event_seq,
-        state=state.model_dump(mode="json", exclude={"events", "contacts"}),  # contacts: their own table
+        state=dumped,
         updated_at=now,
     )
-    if row is None:
-        session.add(SuggestionRow(workflow_id=state.workflow_id, **values))
-        session.flush()
-    else:
-        for key, value in values.items():
-            setattr(row, key, value)
     wid = state.workflow_id
-    for table in PROJECTION_TABLES:
-        session.execute(delete(table).where(table.workflow_id == wid), execution_options={"synchronize_session": False})
-    # Bulk inserts of plain rows: the ORM's unit of work costs more than the write itself here.
-    for table, rows in _projection_rows(state).items():
-        if rows:
-            session.execute(insert(table), [{"workflow_id": wid, **row} for row in rows])
+    if stored is None:
+        session.execute(insert(SUGGESTIONS).values(workflow_id=wid, **values))
+    else:
+        session.execute(update(SUGGESTIONS).where(SUGGESTIONS.c.workflow_id == wid).values(**values))
+    # A table is rewritten only when the fields it comes from changed since the stored state.
+    before = stored.state if stored is not None else {}
+    rows = _projection_rows(state)
+    for table, fields in PROJECTION_SOURCES.items():
+        if stored is not None and all(before.get(name) == dumped.get(name) for name in fields):
+            continue
+        if stored is not None:
+            session.execute(delete(table.__table__).where(table.__table__.c.workflow_id == wid))
+        if rows[table]:
+            session.execute(insert(table.__table__), [{"workflow_id": wid, **row} for row in rows[table]])
 
 
 def _projection_rows(state: SuggestionState) -> dict[type, list[dict]]:
@@ -196,7 +218,9 @@ def _add_contacts(session: Session, changes: ItemChanges) -> None:
             select(ContactRow.id).where(ContactRow.workflow_id == wid).order_by(ContactRow.id.desc()).limit(stored - total)
         )))
         stored = total
-    session.add_all(
-        ContactRow(workflow_id=wid, unit=x.unit, when=x.when, way=x.way.value, summary=x.summary, logged_by=x.logged_by)
+    new = [
+        dict(workflow_id=wid, unit=x.unit, when=x.when, way=x.way.value, summary=x.summary, logged_by=x.logged_by)
         for x in contacts[max(stored - first, 0):]
-    )
+    ]
+    if new:
+        session.execute(insert(ContactRow.__table__), new)

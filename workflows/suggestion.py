@@ -80,6 +80,7 @@ class SuggestionWorkflow:
         self.shown: dict[str, object] = {}  # search attributes as last upserted
         self.switching = False  # moving to a new run: actions are refused with "try again"
         self.updates = 0  # actions taken in this run
+        self.validated: tuple[tuple, SuggestionState] | None = None  # the validator's trial, for its handler
 
     @workflow.run
     async def run(self, new: NewSuggestion) -> SuggestionState:
@@ -180,13 +181,19 @@ class SuggestionWorkflow:
                 f"suggestion {self.state.number} is moving into a new run (year end); try again in a moment",
                 type="retry",
             )
-        self._trial(cmd)
+        # Kept for the handler that follows: it reuses the trial while nothing has changed meanwhile.
+        self.validated = (self._trial_key(), self._trial(cmd))
+
+    def _trial_key(self) -> tuple:
+        update = workflow.current_update_info()
+        return (update.id if update else None, self.revision, workflow.now())
 
     async def _act(self, cmd: c.Command) -> Outcome:
         async with self.lock:
             # Applied to a copy and swapped in, so a refusal leaves nothing half done.
             before = self.state.last_event_seq
-            changed = self._trial(cmd)
+            validated, self.validated = self.validated, None
+            changed = validated[1] if validated and validated[0] == self._trial_key() else self._trial(cmd)
             self.state = changed.model_copy(update={"events": self.state.events + changed.events})
             self.updates += 1
             await self._publish()

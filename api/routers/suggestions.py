@@ -17,7 +17,7 @@ from huiyin.logs import item_context
 from huiyin.problems import conflict, forbidden, invalid, not_found
 from huiyin.suggestions import ACTIONS, SuggestionInput, migrate_policy, perform, register
 from ledger import queries
-from ledger.models import EventRow, SuggestionRow
+from ledger.models import SuggestionRow
 
 router = APIRouter(prefix="/suggestions", tags=["suggestions"])
 Registrar = Depends(require_roles(Role.coordinator, Role.deputy))
@@ -36,7 +36,7 @@ def present(state: dict[str, Any], actor: Actor) -> dict[str, Any]:
     return state
 
 
-def _event_dict(row: EventRow) -> dict[str, Any]:
+def _event_dict(row) -> dict[str, Any]:
     actor = {"user": row.actor_user, "role": row.actor_role, "unit": row.actor_unit, "deputy": row.actor_deputy}
     return {"seq": row.seq, "at": row.at, "action": row.action, "actor": actor, "unit": row.unit, "detail": row.payload}
 
@@ -50,6 +50,14 @@ def _visible(session, user, workflow_id: str) -> SuggestionRow:
     if row is None:
         raise not_found(f"suggestion {workflow_id}")
     return row
+
+
+def _visible_stage(session, user, workflow_id: str) -> str:
+    """Before an action: the item's stage, if the user may see it (one column, not the whole row)."""
+    stage = queries.visible_stage(session, actor_of(user), workflow_id)
+    if stage is None:
+        raise not_found(f"suggestion {workflow_id}")
+    return stage
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, dependencies=[Registrar])
@@ -127,7 +135,7 @@ def _recorded_view(session, workflow_id: str, actor: Actor) -> dict[str, Any]:
 
 @router.get("/{suggestion_id}/events", response_model=list[EventOut])
 def get_events(suggestion_id: str, session: SessionDep, user: UserDep):
-    _visible(session, user, suggestion_id)
+    _visible_stage(session, user, suggestion_id)
     actor = actor_of(user)
     events = queries.events_of(session, suggestion_id)
     if actor.role == Role.deputy:
@@ -170,11 +178,11 @@ def _action_route(action: str, command: type[c.Command]):
         user: UserDep,
         body: Annotated[body_model, Body()] = None,  # type: ignore[valid-type]
     ) -> dict[str, Any]:
-        row = _visible(session, user, suggestion_id)
+        stage = _visible_stage(session, user, suggestion_id)
         # A closed item still takes co-signers' ratings and a withdrawal from publication during its
         # feedback window: the workflow decides.
-        if row.stage in ENDED and action not in ("give-feedback", "withdraw-publication"):
-            raise conflict(f"suggestion {suggestion_id} has ended ({row.stage}); it takes no more actions")
+        if stage in ENDED and action not in ("give-feedback", "withdraw-publication"):
+            raise conflict(f"suggestion {suggestion_id} has ended ({stage}); it takes no more actions")
         body = body if body is not None else _empty_body(body_model)
         _precheck(session, action, body)
         actor = actor_of(user)
@@ -199,9 +207,9 @@ async def migrate_policy_route(
     suggestion_id: str, body: MigratePolicyBody, session: SessionDep, temporal: TemporalDep, user: UserDep
 ) -> dict[str, Any]:
     """Move a running item to another policy version with a recorded reason; its future deadlines are recomputed."""
-    row = _visible(session, user, suggestion_id)
-    if row.stage in ENDED:
-        raise conflict(f"suggestion {suggestion_id} has ended ({row.stage}); it takes no more actions")
+    stage = _visible_stage(session, user, suggestion_id)
+    if stage in ENDED:
+        raise conflict(f"suggestion {suggestion_id} has ended ({stage}); it takes no more actions")
     session.commit()  # give the connection back while the workflow works
     await migrate_policy(temporal, suggestion_id, body.policy, body.reason, actor_of(user))
     return await run_in_threadpool(_recorded_view, session, suggestion_id, actor_of(user))

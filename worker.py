@@ -33,6 +33,16 @@ WORKFLOWS_DIR = Path(__file__).resolve().parent / "workflows"
 PASSTHROUGH = ("domain", "pydantic", "pydantic_core", "annotated_types", "chinese_calendar")
 
 
+def sandbox_runner(strict: bool = False) -> SandboxedWorkflowRunner:
+    """The workflow sandbox. Running items share the workflow module too: loading it afresh for each
+    workflow the worker takes up (the SDK inspects its ~60 update handlers and validators every time)
+    was a third of the worker's CPU in a deadline burst. Strict — the module loaded inside the sandbox,
+    where its restrictions catch a non-deterministic call — is how every recorded history is replayed
+    (tests/test_replay.py, `huiyin replay-check`), so such a call still fails before it ships."""
+    modules = PASSTHROUGH if strict else (*PASSTHROUGH, "workflows")
+    return SandboxedWorkflowRunner(restrictions=SandboxRestrictions.default.with_passthrough_modules(*modules))
+
+
 def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecutor) -> Worker:
     ledger = LedgerActivities(session_factory(settings.huiyin_database_url))
     return Worker(
@@ -41,9 +51,7 @@ def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecuto
         workflows=[SuggestionWorkflow],
         activities=[DeadlineActivities(settings.huiyin_config_dir).compute_schedules, ledger.record_changes],
         activity_executor=executor,
-        workflow_runner=SandboxedWorkflowRunner(
-            restrictions=SandboxRestrictions.default.with_passthrough_modules(*PASSTHROUGH)
-        ),
+        workflow_runner=sandbox_runner(),
         interceptors=[ItemLogInterceptor()],
         max_cached_workflows=settings.huiyin_worker_max_cached_workflows,
         max_concurrent_workflow_task_polls=settings.huiyin_worker_workflow_task_polls or None,

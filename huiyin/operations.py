@@ -27,7 +27,6 @@ from sqlalchemy.orm import Session
 from temporalio.client import Client, WorkflowHistory
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.worker import Replayer
-from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from domain.calendar import CalendarError, HolidayYear, parse_holiday_override
 from huiyin.config_files import load_calendar
@@ -92,15 +91,13 @@ class ReplayReport:
 
 
 def replayer_for(client: Client, workflows: Sequence[type] | None = None) -> Replayer:
-    from worker import PASSTHROUGH
+    from worker import sandbox_runner
     from workflows.suggestion import SuggestionWorkflow
 
     return Replayer(
         workflows=list(workflows or [SuggestionWorkflow]),
         data_converter=client.data_converter,  # with the payload codec: histories are encrypted
-        workflow_runner=SandboxedWorkflowRunner(
-            restrictions=SandboxRestrictions.default.with_passthrough_modules(*PASSTHROUGH)
-        ),
+        workflow_runner=sandbox_runner(strict=True),
     )
 
 

@@ -14,9 +14,8 @@ import pytest
 from temporalio.client import WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
-from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
-from worker import PASSTHROUGH
+from worker import sandbox_runner
 from workflows.suggestion import SuggestionWorkflow
 
 HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
@@ -37,7 +36,7 @@ async def test_history_replays(path: Path):
     replayer = Replayer(
         workflows=[SuggestionWorkflow],
         data_converter=pydantic_data_converter,
-        workflow_runner=SandboxedWorkflowRunner(restrictions=SandboxRestrictions.default.with_passthrough_modules(*PASSTHROUGH)),
+        workflow_runner=sandbox_runner(strict=True),
     )
     await replayer.replay_workflow(history)  # raises on non-determinism
 

@@ -4,8 +4,9 @@ the bare baseline (start + the same number of updates + completion) on the same 
     .venv/bin/python -m bench.lifecycle                 # N = 1,000
     .venv/bin/python -m bench.lifecycle --items 200     # quick run
 
-Huiyin: register (start + wait-for-ledger update + query), then accept, assign, sign-for-receipt,
-log-contact, draft-reply, sign-off-reply, check-reply, give-feedback (each an update + a query),
+Huiyin: register (start + wait-for-ledger update), then accept, assign, sign-for-receipt,
+log-contact, draft-reply, sign-off-reply, check-reply, give-feedback (each an update; every answer is
+the item's state read back from the ledger),
 through the in-process API (httpx ASGI) with a separate `worker.py`. Bare: start + 9 updates, each
 restarting a timer, completing after the last; a separate default SDK worker. Both with the same
 number of lifecycles in flight.

@@ -164,9 +164,13 @@ class SuggestionWorkflow:
 
     def _trial(self, cmd: c.Command) -> SuggestionState:
         """The action applied to a copy of the state. Records that are only ever appended (contacts,
-        ratings, reports) are shared, not copied: an item with thousands of them stays quick."""
+        ratings, reports) are shared, not copied: an item with thousands of them stays quick. So is
+        the policy (two thirds of a new item's state): it is frozen, and only ever replaced."""
         shared = {name: getattr(self.state, name) for name in APPEND_ONLY}
-        trial = self.state.model_copy(update={"events": [], **{name: [] for name in APPEND_ONLY}}).model_copy(deep=True)
+        trial = self.state.model_copy(
+            update={"events": [], "policy": None, **{name: [] for name in APPEND_ONLY}}
+        ).model_copy(deep=True)
+        trial.policy = self.state.policy
         for name, records in shared.items():
             setattr(trial, name, list(records))
         try:

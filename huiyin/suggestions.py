@@ -6,8 +6,10 @@ workflow's own reason and becomes 409 / 403 / 422; an ended item is a 409.
 
 from __future__ import annotations
 
-from temporalio.client import Client, WorkflowExecutionStatus, WorkflowUpdateFailedError
-from temporalio.common import WorkflowIDReusePolicy
+import contextlib
+
+from temporalio.client import Client, WithStartWorkflowOperation, WorkflowExecutionStatus, WorkflowUpdateFailedError
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -123,17 +125,23 @@ async def start_suggestion(client: Client, task_queue: str, new: NewSuggestion) 
         workflow_id = suggestion_workflow_id(new.year, new.number)
     except ValueError as error:
         raise invalid(str(error)) from None
+    # Started and asked in one request: the first workflow task already holds the question.
+    start = WithStartWorkflowOperation(
+        W.run,
+        new,
+        id=workflow_id,
+        task_queue=task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
+        id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+    )
     try:
-        handle = await client.start_workflow(
-            W.run,
-            new,
-            id=workflow_id,
-            task_queue=task_queue,
-            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-        )
-    except WorkflowAlreadyStartedError:
+        return await client.execute_update_with_start_workflow(W.current_state, start_workflow_operation=start)
+    except (WorkflowAlreadyStartedError, RPCError) as error:
+        if isinstance(error, RPCError) and error.status != RPCStatusCode.ALREADY_EXISTS:
+            raise
+        with contextlib.suppress(Exception):
+            await start.workflow_handle()  # collect the start's own failure too (else asyncio logs it as unretrieved)
         raise conflict(f"suggestion number {new.number} already exists for {new.year}") from None
-    return await handle.execute_update(W.current_state)
 
 
 async def perform(client: Client, workflow_id: str, action: str, cmd: c.Command) -> Outcome:

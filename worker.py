@@ -55,6 +55,7 @@ def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecuto
         interceptors=[ItemLogInterceptor()],
         max_cached_workflows=settings.huiyin_worker_max_cached_workflows,
         max_concurrent_workflow_task_polls=settings.huiyin_worker_workflow_task_polls or None,
+        max_concurrent_workflow_tasks=settings.huiyin_worker_workflow_tasks,
     )
 
 

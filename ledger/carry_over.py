@@ -11,7 +11,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from domain.models import Actor
-from ledger.history import CLASS_EVENTS, class_as_of, year_end
+from ledger.history import CLASS_EVENTS, class_as_of, collector_paused, year_end
 from ledger.models import EventRow, SuggestionRow
 from ledger.queries import scoped
 
@@ -59,23 +59,29 @@ def carried_into(actor: Actor, year: int) -> Select:
 
 
 def carry_over_ledger(session: Session, actor: Actor, year: int, now: datetime | None = None) -> CarryOverLedger:
+    with collector_paused():
+        return _carry_over_ledger(session, actor, year, now)
+
+
+def _carry_over_ledger(session: Session, actor: Actor, year: int, now: datetime | None) -> CarryOverLedger:
     now = now or datetime.now(timezone.utc)
     as_of = min(now, year_end(year))
     carried = carried_into(actor, year)
-    # Plain rows of the columns needed, selected in SQL by year: the ledger reads a few events of
-    # tens of thousands of items, never the ORM objects of their whole history.
-    moves = {e.workflow_id: e for e in session.execute(
+    # Plain rows of the columns needed, selected in SQL by year, read on the session's connection: the
+    # ledger reads a few events of tens of thousands of items, never ORM objects or their whole history.
+    connection = session.connection()
+    moves = {e.workflow_id: e for e in connection.execute(
         select(EventRow.workflow_id, EventRow.unit, EventRow.payload)
         .where(EventRow.workflow_id.in_(carried), EventRow.action == "carried_over",
                EventRow.payload["to_year"].as_integer() == year)
         .order_by(EventRow.workflow_id, EventRow.seq)
     ) if e.payload.get("to_year") == year and e.payload.get("tracked")}
-    rows = {r.workflow_id: r for r in session.execute(
+    rows = {r.workflow_id: r for r in connection.execute(
         select(SuggestionRow.workflow_id, SuggestionRow.number, SuggestionRow.title, SuggestionRow.origin_year,
                SuggestionRow.stage).where(SuggestionRow.workflow_id.in_(carried))
     )}
     events = defaultdict(list)  # only what class_as_of reads
-    for event in session.execute(
+    for event in connection.execute(
         select(EventRow.workflow_id, EventRow.at, EventRow.action, EventRow.unit, EventRow.payload)
         .where(EventRow.workflow_id.in_(carried), EventRow.action.in_(CLASS_EVENTS), EventRow.at <= as_of)
         .order_by(EventRow.workflow_id, EventRow.seq)

@@ -22,6 +22,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
+from itertools import groupby
+from operator import attrgetter
 from typing import Any
 
 from pydantic import BaseModel
@@ -34,7 +36,7 @@ from domain.fields import FIELDS
 from domain.models import Actor
 from huiyin.problems import invalid
 from ledger.carry_over import Rate, carried_into, carry_over_ledger
-from ledger.history import CLASS_EVENTS, CLASS_ORDER
+from ledger.history import CLASS_EVENTS, CLASS_ORDER, collector_paused
 from ledger.models import EventRow, ReplyRow, SuggestionRow, UnitRow
 from ledger.queries import scoped
 
@@ -244,8 +246,9 @@ def _line_class(facts: ItemFacts, only_unit: str | None) -> str | None:
     """The class the item adds to the classes line (None: it adds none); a unit role counts its own track."""
     if not facts.counted:
         return None
-    subjects = _subjects([facts], only_unit)
-    return subjects[0].result_class if subjects else None
+    if only_unit is None:
+        return _joint_class(list(facts.tracks.values()))
+    return _joint_class([facts.tracks[only_unit]]) if only_unit in facts.tracks else None
 
 
 # --- figures over a set of subjects ---------------------------------------------------------------
@@ -263,8 +266,15 @@ class Subject:
     def __post_init__(self) -> None:
         # Worked out once: every line asks many times, and the tracks do not change after.
         self.replied = bool(self.tracks) and all(t.replied for t in self.tracks)
-        classes = [t.result_class for t in self.tracks if t.result_class] if self.replied else []
-        self.result_class = max(classes, key=_class_rank) if classes else None
+        self.result_class = _joint_class(self.tracks)
+
+
+def _joint_class(tracks: list[Track]) -> str | None:
+    """The class of tracks counted together: once every one is replied, the least solved one's."""
+    if not tracks or not all(t.replied for t in tracks):
+        return None
+    classes = [t.result_class for t in tracks if t.result_class]
+    return max(classes, key=_class_rank) if classes else None
 
 
 def _class_rank(value: str) -> int:
@@ -506,23 +516,21 @@ def month_ends(year: int, until: datetime) -> list[datetime]:
     return points
 
 
-def _load(session: Session, actor: Actor, year: int) -> tuple[list, dict[str, list], dict[str, dict[tuple[str, int], str]]]:
-    """The year's items that `actor` sees, the events of each that the report reads (in sequence order) and
-    who gave their accepted replies — as plain rows of the columns needed: at 200,000 items, ORM objects,
-    the state JSON and the events the report ignores were most of the time."""
+def _year_facts(
+    session: Session, actor: Actor, year: int, instant: datetime, heads: dict[str, str], marks: Sequence[datetime],
+    only_unit: str | None,
+) -> list[ItemFacts]:
+    """What happened to each of the year's items that `actor` sees, in number order (item_facts).
+
+    Plain rows of the columns needed (ORM objects, the state JSON and the events the report ignores were
+    most of the time at 200,000 items), and the events read on the session's connection as a stream in
+    item order, each item walked as its events arrive: one item's events are held at a time."""
     seen = scoped(select(SuggestionRow.workflow_id), actor).where(SuggestionRow.year == year)
-    rows = session.execute(
+    rows = {r.workflow_id: r for r in session.execute(
         scoped(select(SuggestionRow.workflow_id, SuggestionRow.number, SuggestionRow.title, SuggestionRow.field,
                       SuggestionRow.stage, SuggestionRow.lead_deputy), actor)
         .where(SuggestionRow.year == year).order_by(SuggestionRow.number)
-    ).all()
-    events: dict[str, list] = defaultdict(list)
-    for e in session.execute(
-        select(EventRow.workflow_id, EventRow.at, EventRow.action, EventRow.unit, EventRow.actor_deputy, EventRow.payload)
-        .where(EventRow.workflow_id.in_(seen), EventRow.action.in_(REPORT_ACTIONS))
-        .order_by(EventRow.workflow_id, EventRow.seq)
-    ):
-        events[e.workflow_id].append(e)
+    )}
     # The first accepted reply per unit and round, as the state's reply list has them (same order).
     replied_by: dict[str, dict[tuple[str, int], str]] = defaultdict(dict)
     for r in session.execute(
@@ -530,7 +538,16 @@ def _load(session: Session, actor: Actor, year: int) -> tuple[list, dict[str, li
         .where(ReplyRow.workflow_id.in_(seen), ReplyRow.status == "accepted").order_by(ReplyRow.id)
     ):
         replied_by[r.workflow_id].setdefault((r.unit, r.round), r.replied_by)
-    return rows, events, replied_by
+    events = session.connection().execute(
+        select(EventRow.workflow_id, EventRow.at, EventRow.action, EventRow.unit, EventRow.actor_deputy, EventRow.payload)
+        .where(EventRow.workflow_id.in_(seen), EventRow.action.in_(REPORT_ACTIONS))
+        .order_by(EventRow.workflow_id, EventRow.seq)
+    )
+    facts = {}
+    for wid, item_events in groupby(events, key=attrgetter("workflow_id")):
+        if wid in rows:
+            facts[wid] = item_facts(rows[wid], list(item_events), instant, heads, replied_by[wid], marks, only_unit)
+    return [facts.get(wid) or item_facts(row, [], instant, heads, {}, marks, only_unit) for wid, row in rows.items()]
 
 
 def _subjects(facts: list[ItemFacts], only_unit: str | None) -> list[Subject]:
@@ -544,14 +561,19 @@ def annual_report(
     with_items: bool = False,
 ) -> AnnualReport:
     """The year's report as `actor` may see it (a unit role: its own unit's tracks only)."""
+    with collector_paused():
+        return _annual_report(session, actor, year, as_of, now, with_items)
+
+
+def _annual_report(
+    session: Session, actor: Actor, year: int, as_of: datetime | None, now: datetime | None, with_items: bool
+) -> AnnualReport:
     instant = as_of or now or datetime.now(timezone.utc)
     only_unit = actor.unit if actor.role in UNIT_ROLES else None
-    rows, events, replied_by = _load(session, actor, year)
     units = {u.code: u for u in session.scalars(select(UnitRow))}
     heads = {code: u.head_name for code, u in units.items()}
     moments = month_ends(year, instant)
-    facts = [item_facts(r, events[r.workflow_id], instant, heads, replied_by[r.workflow_id], moments, only_unit)
-             for r in rows]
+    facts = _year_facts(session, actor, year, instant, heads, moments, only_unit)
     subjects = _subjects(facts, only_unit)
     converted = sum(1 for s in subjects if s.item.registered and s.item.converted)
 
@@ -562,12 +584,15 @@ def annual_report(
         select(SuggestionRow.workflow_id, SuggestionRow.field).where(SuggestionRow.workflow_id.in_(carried_into(actor, year)))
     ) if wid in carried_ids}
 
-    def carried(keep) -> Carried:
-        chosen = [i for i in carried_lines if keep(i)]
+    def carried(chosen: list) -> Carried:
         bc = [i for i in chosen if i.class_at_carry_over in ("B", "C")]
         return Carried(items=len(chosen), converted=sum(i.converted for i in bc), open_bc=len(bc))
 
-    totals, rates = _totals_and_rates(subjects, instant, carried(lambda i: True), converted)
+    carried_by_unit, carried_by_field = defaultdict(list), defaultdict(list)  # in ledger order, in one pass
+    for i in carried_lines:
+        carried_by_unit[i.unit].append(i)
+        carried_by_field[carried_fields.get(i.id)].append(i)
+    totals, rates = _totals_and_rates(subjects, instant, carried(carried_lines), converted)
 
     unit_codes = sorted({t.unit for s in subjects for t in s.tracks} | {i.unit for i in carried_lines if i.unit})
     if only_unit:
@@ -580,7 +605,7 @@ def annual_report(
     for code in unit_codes:
         mine = by_unit[code]
         t, r = _totals_and_rates(
-            mine, instant, carried(lambda i, code=code: i.unit == code),
+            mine, instant, carried(carried_by_unit[code]),
             sum(1 for s in mine if s.item.registered and s.item.converted),
         )
         unit = units.get(code)
@@ -588,12 +613,15 @@ def annual_report(
         unit_lines.append(UnitLine(unit=code, name=unit.name if unit else code, totals=t, rates=r,
                                    principal_head=_head_rule(code, head, mine)))
 
-    field_codes = sorted({s.item.field for s in subjects} | set(carried_fields.values()))
+    by_field: dict[str, list[Subject]] = defaultdict(list)  # in item order, in one pass
+    for subject in subjects:
+        by_field[subject.item.field].append(subject)
+    field_codes = sorted(set(by_field) | set(carried_fields.values()))
     field_lines = []
     for code in field_codes:
-        mine = [s for s in subjects if s.item.field == code]
+        mine = by_field[code]
         t, r = _totals_and_rates(
-            mine, instant, carried(lambda i, code=code: carried_fields.get(i.id) == code),
+            mine, instant, carried(carried_by_field[code]),
             sum(1 for s in mine if s.item.registered and s.item.converted),
         )
         field_lines.append(FieldLine(field=code, label=FIELDS.get(code, code), totals=t, rates=r))

@@ -10,7 +10,7 @@ functions under the national policy (bench.items.build) from one of a few histor
 closed A after an overdue reply, B in follow-up carried over every year end since, and in the
 current year also open, overdue and awaiting-rating items — for each unit and year, then cloned
 with a fresh number, title and body; projection rows (suggestions with the state JSON, signers,
-assignments, deadlines, replies, feedback, contacts, search grams) and every event (≈ 10-16 an item) go in with
+assignments, deadlines, replies, feedback, contacts) and every event (≈ 10-16 an item) go in with
 SQLAlchemy Core bulk inserts. Items are spread over 5 handling years and 60 units.
 """
 
@@ -38,14 +38,12 @@ from ledger.models import (
     EventRow,
     FeedbackRow,
     ReplyRow,
-    SearchGramRow,
     SignerRow,
     SuggestionRow,
     UnitRow,
 )
 from ledger.queries import SuggestionFilters, list_suggestions
 from ledger.schema import upgrade_database
-from ledger.search import item_grams
 
 YEARS = [2022, 2023, 2024, 2025, 2026]
 CURRENT = 2026
@@ -169,13 +167,11 @@ class Rows:
             "contacts": [dict(workflow_id=wid, unit=x.unit, when=x.when, way=x.way.value, summary=x.summary,
                               logged_by=x.logged_by) for x in s.contacts],
             "events": events,
-            "search_grams": [dict(gram=gram, workflow_id=wid) for gram in item_grams(title, body, number)],
         }
 
 
 TABLES = {"suggestions": SuggestionRow, "signers": SignerRow, "assignments": AssignmentRow, "deadlines": DeadlineRow,
-          "replies": ReplyRow, "feedback": FeedbackRow, "contacts": ContactRow, "events": EventRow,
-          "search_grams": SearchGramRow}
+          "replies": ReplyRow, "feedback": FeedbackRow, "contacts": ContactRow, "events": EventRow}
 
 
 def fill(engine, items: int, batch: int = 2000) -> dict:

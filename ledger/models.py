@@ -114,16 +114,6 @@ class SuggestionRow(Base):
     updated_at: Mapped[datetime]
 
 
-class SearchGramRow(Base):
-    """The text search's index (ledger.search): one row per unigram or bigram of an item's title,
-    body and number. No foreign key: it is millions of rows, rewritten with the item's text."""
-
-    __tablename__ = "search_grams"
-    __table_args__ = {"sqlite_with_rowid": False}  # the key is the whole row: stored once, in key order
-    gram: Mapped[str] = mapped_column(String(2), primary_key=True)
-    workflow_id: Mapped[str] = mapped_column(String(80), primary_key=True)
-
-
 class SignerRow(Base):
     """The deputies who signed an item (lead and co-signers), for scoping a deputy's view."""
 

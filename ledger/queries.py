@@ -9,8 +9,7 @@ from sqlalchemy.orm import Session
 
 from domain.enums import Role
 from domain.models import Actor
-from ledger.models import AssignmentRow, ContactRow, DeputyRow, EventRow, SearchGramRow, SignerRow, SuggestionRow, UnitRow
-from ledger.search import term_grams
+from ledger.models import AssignmentRow, ContactRow, DeputyRow, EventRow, SignerRow, SuggestionRow, UnitRow
 
 SEES_ALL = (Role.coordinator, Role.supervisor, Role.admin)
 
@@ -68,44 +67,15 @@ def _filtered(stmt: Select, f: SuggestionFilters) -> Select:
     return stmt
 
 
-LIST_ORDER = (SuggestionRow.year.desc(), SuggestionRow.number)
-# A search reads the text of the items having the term's rarest gram (ledger.search), if at most this many
-# have it, instead of every item's: for the total, and for the page when it has few matches (with many, the
-# list read in order reaches a page sooner). Measured at 200,000 items: SQLite keeps the state JSON in the
-# table's rows, so reading them all costs ten times more than checking 20,000 candidates one by one;
-# PostgreSQL keeps it aside (TOAST) and reads the table in parallel, as fast as checking about 15,000.
-FEW_CANDIDATES = {"sqlite": 20_000, "postgresql": 5_000}
-FEW_MATCHES = 1_000
-
-
 def list_suggestions(
     session: Session, actor: Actor, filters: SuggestionFilters, page: int, page_size: int
 ) -> tuple[list[SuggestionRow], int]:
     stmt = _filtered(scoped(select(SuggestionRow), actor), filters)
-    gram = _narrowing_gram(session, filters.q) if filters.q else None
-    candidates = stmt.where(SuggestionRow.workflow_id.in_(_having(gram))) if gram is not None else stmt
-    total = session.scalar(select(func.count()).select_from(candidates.order_by(None).subquery()))
-    paged = candidates if total < FEW_MATCHES else stmt
-    rows = session.scalars(paged.order_by(*LIST_ORDER).offset((page - 1) * page_size).limit(page_size)).all()
+    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    rows = session.scalars(
+        stmt.order_by(SuggestionRow.year.desc(), SuggestionRow.number).offset((page - 1) * page_size).limit(page_size)
+    ).all()
     return list(rows), total
-
-
-def _having(gram: str) -> Select:
-    return select(SearchGramRow.workflow_id).where(SearchGramRow.gram == gram)
-
-
-def _narrowing_gram(session: Session, q: str) -> str | None:
-    """The term's gram that the fewest items have, if few enough do (FEW_CANDIDATES; each counted only that far)."""
-    grams = sorted(term_grams(q))
-    if not grams:
-        return None
-    few = FEW_CANDIDATES.get(session.get_bind().dialect.name, 5_000)
-    counts = session.execute(select(*(
-        select(func.count()).select_from(_having(gram).limit(few + 1).subquery()).scalar_subquery()
-        for gram in grams
-    ))).one()
-    fewest, gram = min(zip(counts, grams))
-    return gram if fewest <= few else None
 
 
 def visible_suggestion(session: Session, actor: Actor, workflow_id: str) -> SuggestionRow | None:

@@ -31,12 +31,10 @@ from ledger.models import (
     EventRow,
     FeedbackRow,
     ReplyRow,
-    SearchGramRow,
     SignerRow,
     SuggestionRow,
 )
 from ledger.notifications import notifications_for_event
-from ledger.search import item_grams
 
 log = logging.getLogger("huiyin.ledger")
 # Rows rewritten from the state, each table from these fields of it; contacts only grow, so only new ones are added.
@@ -50,8 +48,6 @@ PROJECTION_SOURCES = {
 # Plain SQL statements throughout: this runs after every change of every item, and the ORM's
 # unit of work cost more than the writes themselves.
 SUGGESTIONS = SuggestionRow.__table__
-GRAMS = SearchGramRow.__table__
-SEARCHED = ("title", "body", "number")  # the fields the search index comes from
 
 
 def record_changes(session: Session, changes: ItemChanges) -> int:
@@ -169,7 +165,6 @@ def _write_projection(session: Session, state: SuggestionState, stored: Row | No
         session.execute(update(SUGGESTIONS).where(SUGGESTIONS.c.workflow_id == wid).values(**values))
     # A table is rewritten only when the fields it comes from changed since the stored state.
     before = stored.state if stored is not None else {}
-    _write_grams(session, wid, before, dumped)
     rows = _projection_rows(state)
     for table, fields in PROJECTION_SOURCES.items():
         if stored is not None and all(before.get(name) == dumped.get(name) for name in fields):
@@ -178,19 +173,6 @@ def _write_projection(session: Session, state: SuggestionState, stored: Row | No
             session.execute(delete(table.__table__).where(table.__table__.c.workflow_id == wid))
         if rows[table]:
             session.execute(insert(table.__table__), [{"workflow_id": wid, **row} for row in rows[table]])
-
-
-def _write_grams(session: Session, wid: str, before: dict, after: dict) -> None:
-    """Keep the search index in step with the item's text: drop the grams it lost, add those it gained."""
-    if before and all(before.get(name) == after.get(name) for name in SEARCHED):
-        return
-    old = item_grams(*(before.get(name) for name in SEARCHED))  # none for a new item
-    new = item_grams(*(after.get(name) for name in SEARCHED))
-    gone = sorted(old - new)
-    for start in range(0, len(gone), 1000):  # bounded lists of bound parameters
-        session.execute(delete(GRAMS).where(GRAMS.c.workflow_id == wid, GRAMS.c.gram.in_(gone[start:start + 1000])))
-    if new - old:
-        session.execute(insert(GRAMS), [{"gram": gram, "workflow_id": wid} for gram in sorted(new - old)])
 
 
 def _projection_rows(state: SuggestionState) -> dict[type, list[dict]]:

@@ -26,8 +26,8 @@ COPY api ./api
 COPY huiyin ./huiyin
 COPY config ./config
 # Editable: the code (and the ledger's Alembic migrations) stay in /app.
-# Bytecode compiled now: the workflow sandbox imports the workflow module for every workflow it
-# loads, and /app is read-only for the worker (PYTHONDONTWRITEBYTECODE, owned by root).
+# Bytecode compiled now: /app is read-only for the processes (PYTHONDONTWRITEBYTECODE, owned by root),
+# and `huiyin replay-check` loads the workflow module afresh for every history it replays.
 RUN pip install -e . \
  && python -m compileall -q domain workflows activities ledger api huiyin worker.py \
  && mkdir -p /app/var && chown -R huiyin:huiyin /app/config /app/var

@@ -6,11 +6,9 @@
 from __future__ import annotations
 
 import asyncio
-import compileall
 import logging
 import signal
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 from temporalio.client import Client
 from temporalio.worker import Worker
@@ -26,8 +24,6 @@ from huiyin.temporal import connect
 from ledger.db import session_factory
 from ledger.schema import upgrade_database
 from workflows.suggestion import SuggestionWorkflow
-
-WORKFLOWS_DIR = Path(__file__).resolve().parent / "workflows"
 
 # Deterministic modules shared with the sandbox instead of re-imported per workflow run.
 PASSTHROUGH = ("domain", "pydantic", "pydantic_core", "annotated_types", "chinese_calendar")
@@ -59,19 +55,9 @@ def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecuto
     )
 
 
-def compile_workflows() -> None:
-    """The sandbox imports the workflow module afresh for every workflow it loads; without its
-    bytecode on disk it compiles the source each time (a third of the worker's CPU in a deadline
-    burst). PYTHONDONTWRITEBYTECODE (usual in images) stops Python writing it, so write it here;
-    where the code is read-only the image ships it compiled (Dockerfile)."""
-    if not compileall.compile_dir(WORKFLOWS_DIR, quiet=2):
-        logging.warning("could not write the bytecode of %s: workflows will load slower", WORKFLOWS_DIR)
-
-
 async def main() -> None:
     settings = get_settings()
     configure_logging(settings.huiyin_log_level, settings.huiyin_log_format)
-    compile_workflows()
     upgrade_database(settings.huiyin_database_url)
     runtime = worker_runtime(settings)
     if settings.huiyin_worker_metrics_port:

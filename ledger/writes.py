@@ -97,16 +97,16 @@ def _insert_missing_events(session: Session, changes: ItemChanges, now: datetime
     if ghosts or phantoms:
         _drop_events(session, ghosts + phantoms)
     kept = {stored[seq].id for seq in stored} - set(ghosts) - set(phantoms)
-    rows = [_event_row(wid, e, now) for e in changes.events if f"{wid}:{e.seq}" not in kept]
+    rows = [_event_values(wid, e, now) for e in changes.events if f"{wid}:{e.seq}" not in kept]
     if rows:
-        session.execute(insert(EventRow.__table__), [_columns(row) for row in rows])
+        session.execute(insert(EventRow.__table__), rows)
     for row in rows:
-        notifications_for_event(session, row, state)  # the outbox commits with the event
+        notifications_for_event(session, EventRow(**row), state)  # the outbox commits with the event
     return len(rows), bool(ghosts or phantoms)
 
 
-def _event_row(wid: str, event, now: datetime) -> EventRow:
-    return EventRow(
+def _event_values(wid: str, event, now: datetime) -> dict:
+    return dict(
         id=f"{wid}:{event.seq}",
         workflow_id=wid,
         seq=event.seq,
@@ -120,10 +120,6 @@ def _event_row(wid: str, event, now: datetime) -> EventRow:
         payload=event.detail,
         recorded_at=now,
     )
-
-
-def _columns(row: EventRow) -> dict:
-    return {column.key: getattr(row, column.key) for column in EventRow.__table__.columns}
 
 
 def _write_projection(session: Session, state: SuggestionState, stored: Row | None, now: datetime) -> None:

@@ -43,6 +43,7 @@ from ledger.models import (
     UnitRow,
 )
 from ledger.queries import SuggestionFilters, list_suggestions
+from ledger.search import add_to_index
 from ledger.schema import upgrade_database
 
 YEARS = [2022, 2023, 2024, 2025, 2026]
@@ -213,6 +214,8 @@ def fill(engine, items: int, batch: int = 2000) -> dict:
                 if rows[name]:
                     connection.execute(insert(table), rows[name])
                     counts[name] += len(rows[name])
+            if engine.dialect.name == "sqlite":  # the text search index (ledger.search), as the worker keeps it
+                add_to_index(connection, start + 1, rows["suggestions"])
         if (start // batch) % 10 == 0:
             log(f"  {start + batch}/{len(plan)} items inserted ({time.perf_counter() - began:.0f}s)")
     if engine.dialect.name == "postgresql":

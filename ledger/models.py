@@ -114,6 +114,18 @@ class SuggestionRow(Base):
     updated_at: Mapped[datetime]
 
 
+class SearchRow(Base):
+    """An item's entry in the text search index (SQLite only: see ledger.search; migration 0006
+    creates it, with the FTS5 table `search_index` whose rowids are these ids)."""
+
+    __tablename__ = "search_rows"
+    __table_args__ = (Index("ix_search_rows_list_order", text("year DESC"), "number"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    workflow_id: Mapped[str] = mapped_column(ForeignKey("suggestions.workflow_id"), unique=True)
+    year: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(32))
+
+
 class SignerRow(Base):
     """The deputies who signed an item (lead and co-signers), for scoping a deputy's view."""
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from sqlalchemy import Row, Select, func, or_, select
+from sqlalchemy import Row, Select, func, select
 from sqlalchemy.orm import Session
 
 from domain.enums import Role
 from domain.models import Actor
-from ledger.models import AssignmentRow, ContactRow, DeputyRow, EventRow, SignerRow, SuggestionRow, UnitRow
+from ledger.models import AssignmentRow, ContactRow, DeputyRow, EventRow, SearchRow, SignerRow, SuggestionRow, UnitRow
+from ledger.search import like_clause, matching_rows, phrase, uses_index
 
 SEES_ALL = (Role.coordinator, Role.supervisor, Role.admin)
 
@@ -62,20 +63,42 @@ def _filtered(stmt: Select, f: SuggestionFilters) -> Select:
         signed = select(SignerRow.workflow_id).where(SignerRow.deputy == f.deputy)
         stmt = stmt.where(SuggestionRow.workflow_id.in_(signed))
     if f.q:
-        pattern = f"%{f.q}%"
-        stmt = stmt.where(or_(SuggestionRow.title.like(pattern), SuggestionRow.body.like(pattern), SuggestionRow.number.like(pattern)))
+        stmt = stmt.where(like_clause(f.q))
     return stmt
 
 
 def list_suggestions(
     session: Session, actor: Actor, filters: SuggestionFilters, page: int, page_size: int
 ) -> tuple[list[SuggestionRow], int]:
+    """A page of the items the reader sees, newest year first, then by number; and how many there are."""
+    if filters.q and uses_index(session) and phrase(filters.q):
+        return _searched(session, actor, filters, page, page_size)
     stmt = _filtered(scoped(select(SuggestionRow), actor), filters)
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     rows = session.scalars(
         stmt.order_by(SuggestionRow.year.desc(), SuggestionRow.number).offset((page - 1) * page_size).limit(page_size)
     ).all()
     return list(rows), total
+
+
+def _searched(
+    session: Session, actor: Actor, filters: SuggestionFilters, page: int, page_size: int
+) -> tuple[list[SuggestionRow], int]:
+    """The same through the search index (ledger.search): matches are counted and ordered on search_rows,
+    which has year and number; the items' rows are read for the page, and for other filters or a
+    scoped reader."""
+    stmt = matching_rows(filters.q)
+    if filters.year is not None:
+        stmt = stmt.where(SearchRow.year == filters.year)
+    others = replace(filters, q=None, year=None)
+    if actor.role not in SEES_ALL or others != SuggestionFilters():  # each match's row is checked
+        stmt = _filtered(scoped(stmt.join(SuggestionRow, SuggestionRow.workflow_id == SearchRow.workflow_id), actor), others)
+    total = session.scalar(select(func.count()).select_from(stmt.subquery()))
+    ids = session.scalars(
+        stmt.order_by(SearchRow.year.desc(), SearchRow.number).offset((page - 1) * page_size).limit(page_size)
+    ).all()
+    rows = {r.workflow_id: r for r in session.scalars(select(SuggestionRow).where(SuggestionRow.workflow_id.in_(ids)))}
+    return [rows[i] for i in ids], total
 
 
 def visible_suggestion(session: Session, actor: Actor, workflow_id: str) -> SuggestionRow | None:

@@ -35,6 +35,7 @@ from ledger.models import (
     SuggestionRow,
 )
 from ledger.notifications import notifications_for_event
+from ledger.search import reindex, uses_index
 
 log = logging.getLogger("huiyin.ledger")
 # Rows rewritten from the state, each table from these fields of it; contacts only grow, so only new ones are added.
@@ -45,6 +46,7 @@ PROJECTION_SOURCES = {
     ReplyRow: ("replies",),
     FeedbackRow: ("feedback",),
 }
+SEARCH_SOURCES = ("year", "number", "title", "body")  # what the text search index holds (ledger.search)
 # Plain SQL statements throughout: this runs after every change of every item, and the ORM's
 # unit of work cost more than the writes themselves.
 SUGGESTIONS = SuggestionRow.__table__
@@ -161,6 +163,8 @@ def _write_projection(session: Session, state: SuggestionState, stored: Row | No
         session.execute(update(SUGGESTIONS).where(SUGGESTIONS.c.workflow_id == wid).values(**values))
     # A table is rewritten only when the fields it comes from changed since the stored state.
     before = stored.state if stored is not None else {}
+    if uses_index(session) and (stored is None or any(before.get(f) != dumped.get(f) for f in SEARCH_SOURCES)):
+        reindex(session, wid, state.year, state.number, state.title, state.body, before if stored is not None else None)
     rows = _projection_rows(state)
     for table, fields in PROJECTION_SOURCES.items():
         if stored is not None and all(before.get(name) == dumped.get(name) for name in fields):

@@ -100,7 +100,8 @@ def list_suggestions(
     overdue: bool | None = None,
     key_supervision: bool | None = None,
     deputy: str | None = None,
-    q: Annotated[str | None, Query(max_length=100)] = None,
+    q: Annotated[str | None, Query(max_length=100, description="text found in the title, body or number, as typed "
+                                   "(no wildcards; on SQLite ASCII letters in either case)")] = None,
     page: Annotated[int, Query(ge=1)] = 1,
     page_size: Annotated[int, Query(ge=1, le=200)] = 50,
 ):

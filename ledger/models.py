@@ -82,6 +82,7 @@ class SuggestionRow(Base):
         Index("ix_suggestions_year_stage", "year", "stage"),
         Index("ix_suggestions_lead_unit_overdue", "lead_unit", "overdue"),
         Index("ix_suggestions_list_order", text("year DESC"), "number"),  # the lists' order: see list_suggestions
+        Index("ix_suggestions_overdue_workflow", "overdue", "workflow_id"),  # a unit's overdue items, counted
     )
     workflow_id: Mapped[str] = mapped_column(String(80), primary_key=True)
     year: Mapped[int] = mapped_column(Integer)

@@ -3,11 +3,13 @@ carried B/C items became A during it — computed from the event log."""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from datetime import datetime, timezone
+from itertools import groupby
+from operator import attrgetter
 
 from pydantic import BaseModel
-from sqlalchemy import Select, select
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session
 
 from domain.models import Actor
@@ -32,6 +34,7 @@ class CarriedItem(BaseModel):
     number: str
     title: str
     origin_year: int
+    field: str
     unit: str | None
     class_at_carry_over: str | None
     class_now: str | None  # at the end of the year, or now if the year is still running
@@ -66,36 +69,32 @@ def carry_over_ledger(session: Session, actor: Actor, year: int, now: datetime |
 def _carry_over_ledger(session: Session, actor: Actor, year: int, now: datetime | None) -> CarryOverLedger:
     now = now or datetime.now(timezone.utc)
     as_of = min(now, year_end(year))
-    carried = carried_into(actor, year)
-    # Plain rows of the columns needed, selected in SQL by year, read on the session's connection: the
-    # ledger reads a few events of tens of thousands of items, never ORM objects or their whole history.
-    connection = session.connection()
-    moves = {e.workflow_id: e for e in connection.execute(
-        select(EventRow.workflow_id, EventRow.unit, EventRow.payload)
-        .where(EventRow.workflow_id.in_(carried), EventRow.action == "carried_over",
-               EventRow.payload["to_year"].as_integer() == year)
-        .order_by(EventRow.workflow_id, EventRow.seq)
-    ) if e.payload.get("to_year") == year and e.payload.get("tracked")}
-    rows = {r.workflow_id: r for r in connection.execute(
+    # One read, in item order: each carried item's row with its carry-overs and the class events up to
+    # as_of, plain rows of the columns needed on the session's connection (tens of thousands of items).
+    rows = session.connection().execute(
         select(SuggestionRow.workflow_id, SuggestionRow.number, SuggestionRow.title, SuggestionRow.origin_year,
-               SuggestionRow.stage).where(SuggestionRow.workflow_id.in_(carried))
-    )}
-    events = defaultdict(list)  # only what class_as_of reads
-    for event in connection.execute(
-        select(EventRow.workflow_id, EventRow.at, EventRow.action, EventRow.unit, EventRow.payload)
-        .where(EventRow.workflow_id.in_(carried), EventRow.action.in_(CLASS_EVENTS), EventRow.at <= as_of)
-        .order_by(EventRow.workflow_id, EventRow.seq)
-    ):
-        events[event.workflow_id].append(event)
+               SuggestionRow.field, SuggestionRow.stage, EventRow.at, EventRow.action, EventRow.unit, EventRow.payload)
+        .join(EventRow, EventRow.workflow_id == SuggestionRow.workflow_id)
+        .where(SuggestionRow.workflow_id.in_(carried_into(actor, year)),
+               or_(EventRow.action == "carried_over", and_(EventRow.action.in_(CLASS_EVENTS), EventRow.at <= as_of)))
+        .order_by(SuggestionRow.workflow_id, EventRow.seq)
+    )
     items = []
-    for wid, move in sorted(moves.items(), key=lambda m: (rows[m[0]].origin_year, rows[m[0]].number)):
-        row, before = rows[wid], move.payload.get("result_class")
-        now_class = class_as_of(events[wid], as_of)
+    for _, item_rows in groupby(rows, key=attrgetter("workflow_id")):
+        events = list(item_rows)
+        moves = [e for e in events if e.action == "carried_over" and e.payload.get("to_year") == year
+                 and e.payload.get("tracked")]
+        if not moves:
+            continue
+        row, move = events[0], moves[-1]
+        before, now_class = move.payload.get("result_class"), class_as_of(events, as_of)
         items.append(CarriedItem(
-            id=wid, number=row.number, title=row.title, origin_year=row.origin_year, unit=move.unit,
-            class_at_carry_over=before, class_now=now_class, overdue_at_carry_over=bool(move.payload.get("overdue")),
-            converted=before in ("B", "C") and now_class == "A", stage=row.stage,
+            id=row.workflow_id, number=row.number, title=row.title, origin_year=row.origin_year, field=row.field,
+            unit=move.unit, class_at_carry_over=before, class_now=now_class,
+            overdue_at_carry_over=bool(move.payload.get("overdue")), converted=before in ("B", "C") and now_class == "A",
+            stage=row.stage,
         ))
+    items.sort(key=lambda i: (i.origin_year, i.number))
     open_bc = [i for i in items if i.class_at_carry_over in ("B", "C")]
     return CarryOverLedger(
         year=year,

@@ -35,7 +35,7 @@ from domain.enums import STAGE_LABELS, Role
 from domain.fields import FIELDS
 from domain.models import Actor
 from huiyin.problems import invalid
-from ledger.carry_over import Rate, carried_into, carry_over_ledger
+from ledger.carry_over import Rate, carry_over_ledger
 from ledger.history import CLASS_EVENTS, CLASS_ORDER, collector_paused
 from ledger.models import EventRow, ReplyRow, SuggestionRow, UnitRow
 from ledger.queries import scoped
@@ -579,10 +579,6 @@ def _annual_report(
 
     ledger = carry_over_ledger(session, actor, year, now=instant)
     carried_lines = [i for i in ledger.items if only_unit is None or i.unit == only_unit]
-    carried_ids = {i.id for i in carried_lines}
-    carried_fields = {wid: code for wid, code in session.execute(
-        select(SuggestionRow.workflow_id, SuggestionRow.field).where(SuggestionRow.workflow_id.in_(carried_into(actor, year)))
-    ) if wid in carried_ids}
 
     def carried(chosen: list) -> Carried:
         bc = [i for i in chosen if i.class_at_carry_over in ("B", "C")]
@@ -591,7 +587,7 @@ def _annual_report(
     carried_by_unit, carried_by_field = defaultdict(list), defaultdict(list)  # in ledger order, in one pass
     for i in carried_lines:
         carried_by_unit[i.unit].append(i)
-        carried_by_field[carried_fields.get(i.id)].append(i)
+        carried_by_field[i.field].append(i)
     totals, rates = _totals_and_rates(subjects, instant, carried(carried_lines), converted)
 
     unit_codes = sorted({t.unit for s in subjects for t in s.tracks} | {i.unit for i in carried_lines if i.unit})
@@ -616,7 +612,7 @@ def _annual_report(
     by_field: dict[str, list[Subject]] = defaultdict(list)  # in item order, in one pass
     for subject in subjects:
         by_field[subject.item.field].append(subject)
-    field_codes = sorted(set(by_field) | set(carried_fields.values()))
+    field_codes = sorted(set(by_field) | {i.field for i in carried_lines})
     field_lines = []
     for code in field_codes:
         mine = by_field[code]

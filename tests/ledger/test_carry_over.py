@@ -75,6 +75,7 @@ def test_yuncheng_figures_from_events(sessions, number):
     assert ledger.by_origin_year == {2024: 150, 2023: 21}
     assert ledger.by_class_at_carry_over == {"B": 140, "C": 31}
     assert ledger.by_unit == {"U01": 57, "U02": 57, "U03": 57}
+    assert {i.field for i in mine} == {"urban_management"}  # each line's field, for the report's field lines
     disputed = [i for i in mine if i.class_at_carry_over and not i.converted and i.class_now == "B"]
     assert len(disputed) >= 5
 

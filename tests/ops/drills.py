@@ -27,6 +27,7 @@ from huiyin.settings import PROJECT_ROOT, Settings
 from huiyin.temporal import converter_for
 from ledger.db import session_factory
 from ledger.models import EventRow
+from tests.devserver import connect_when_ready
 from tests.helpers import CO_SIGNER, COORDINATOR, LEAD_DEPUTY, draft, handler, head, new_suggestion
 from tests.ops.support import free_port
 from workflows.suggestion import SuggestionWorkflow
@@ -150,7 +151,7 @@ class Drill:
         return w
 
     async def connect(self) -> Client:
-        self.client = await Client.connect(self.server.address, data_converter=converter_for(self.settings))
+        self.client = await connect_when_ready(self.server.port, data_converter=converter_for(self.settings))
         return self.client
 
     def close(self) -> None:

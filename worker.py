@@ -11,7 +11,7 @@ import signal
 from concurrent.futures import ThreadPoolExecutor
 
 from temporalio.client import Client
-from temporalio.worker import Worker
+from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities.deadlines import DeadlineActivities
@@ -29,14 +29,11 @@ from workflows.suggestion import SuggestionWorkflow
 PASSTHROUGH = ("domain", "pydantic", "pydantic_core", "annotated_types", "chinese_calendar")
 
 
-def sandbox_runner(strict: bool = False) -> SandboxedWorkflowRunner:
-    """The workflow sandbox. Running items share the workflow module too: loading it afresh for each
-    workflow the worker takes up (the SDK inspects its ~60 update handlers and validators every time)
-    was a third of the worker's CPU in a deadline burst. Strict — the module loaded inside the sandbox,
-    where its restrictions catch a non-deterministic call — is how every recorded history is replayed
-    (tests/test_replay.py, `huiyin replay-check`), so such a call still fails before it ships."""
-    modules = PASSTHROUGH if strict else (*PASSTHROUGH, "workflows")
-    return SandboxedWorkflowRunner(restrictions=SandboxRestrictions.default.with_passthrough_modules(*modules))
+def sandbox_runner() -> SandboxedWorkflowRunner:
+    """The strict workflow sandbox, where recorded and live histories are replayed (tests/test_replay.py,
+    `huiyin replay-check`): the workflow module is loaded inside it, so a non-deterministic call in
+    workflow code (the clock, random, I/O) fails the replay before it ships."""
+    return SandboxedWorkflowRunner(restrictions=SandboxRestrictions.default.with_passthrough_modules(*PASSTHROUGH))
 
 
 def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecutor) -> Worker:
@@ -47,7 +44,10 @@ def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecuto
         workflows=[SuggestionWorkflow],
         activities=[DeadlineActivities(settings.huiyin_config_dir).compute_schedules, ledger.record_changes],
         activity_executor=executor,
-        workflow_runner=sandbox_runner(),
+        # Running items are not sandboxed: with the workflow module shared (loading it per workflow was a
+        # third of the CPU in a burst) the sandbox restricted nothing of ours, and it still ran code of its
+        # own for every payload, a fifth of the worker's CPU. The strict replays catch what it would.
+        workflow_runner=UnsandboxedWorkflowRunner(),
         interceptors=[ItemLogInterceptor()],
         max_cached_workflows=settings.huiyin_worker_max_cached_workflows,
         max_concurrent_workflow_task_polls=settings.huiyin_worker_workflow_task_polls or None,

@@ -97,7 +97,7 @@ def replayer_for(client: Client, workflows: Sequence[type] | None = None) -> Rep
     return Replayer(
         workflows=list(workflows or [SuggestionWorkflow]),
         data_converter=client.data_converter,  # with the payload codec: histories are encrypted
-        workflow_runner=sandbox_runner(strict=True),
+        workflow_runner=sandbox_runner(),
     )
 
 

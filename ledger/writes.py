@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timezone
 
-from sqlalchemy import Row, delete, func, insert, select, update
+from sqlalchemy import Row, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from domain.models import ItemChanges, SuggestionState
@@ -47,18 +47,25 @@ PROJECTION_SOURCES = {
     FeedbackRow: ("feedback",),
 }
 SEARCH_SOURCES = ("year", "number", "title", "body")  # what the text search index holds (ledger.search)
-# Plain SQL statements throughout: this runs after every change of every item, and the ORM's
-# unit of work cost more than the writes themselves.
+# Plain SQL statements, built once and executed on the session's connection: this runs after every
+# change of every item, and building statements and the ORM's execution cost more than the writes.
 SUGGESTIONS = SuggestionRow.__table__
+STORED_ITEM = select(SuggestionRow.last_event_seq, SuggestionRow.state).where(SuggestionRow.workflow_id == bindparam("wid"))
+STORED_EVENTS = select(EventRow.id, EventRow.seq, EventRow.action, EventRow.at).where(
+    EventRow.workflow_id == bindparam("wid"), EventRow.seq >= bindparam("first_seq"))
+INSERT_EVENTS = insert(EventRow.__table__)
+INSERT_ITEM = insert(SUGGESTIONS)
+UPDATE_ITEM = update(SUGGESTIONS).where(SUGGESTIONS.c.workflow_id == bindparam("wid"))
+DELETE_ROWS = {t: delete(t.__table__).where(t.__table__.c.workflow_id == bindparam("wid")) for t in PROJECTION_SOURCES}
+INSERT_ROWS = {t: insert(t.__table__) for t in (*PROJECTION_SOURCES, ContactRow)}
+CONTACT_COUNT = select(func.count()).select_from(ContactRow).where(ContactRow.workflow_id == bindparam("wid"))
 
 
 def record_changes(session: Session, changes: ItemChanges) -> int:
     """Store new events and the item's projection; returns how many events were new."""
     state = changes.state
     now = datetime.now(timezone.utc)
-    stored = session.execute(
-        select(SuggestionRow.last_event_seq, SuggestionRow.state).where(SuggestionRow.workflow_id == state.workflow_id)
-    ).first()
+    stored = session.connection().execute(STORED_ITEM, {"wid": state.workflow_id}).first()
     new_events, rewound = _insert_missing_events(session, changes, now)
     if stored is None or stored.last_event_seq <= state.last_event_seq or rewound:
         _write_projection(session, state, stored, now)
@@ -81,12 +88,7 @@ def _insert_missing_events(session: Session, changes: ItemChanges, now: datetime
     wid = state.workflow_id
     first_seq = min([e.seq for e in changes.events] + [state.last_event_seq + 1])
     # One read finds both the events already stored and those beyond the item's own sequence.
-    stored = {
-        r.seq: r for r in session.execute(
-            select(EventRow.id, EventRow.seq, EventRow.action, EventRow.at)
-            .where(EventRow.workflow_id == wid, EventRow.seq >= first_seq)
-        )
-    }
+    stored = {r.seq: r for r in session.connection().execute(STORED_EVENTS, {"wid": wid, "first_seq": first_seq})}
     ghosts = [r.id for seq, r in stored.items() if seq > state.last_event_seq]
     if ghosts:
         log.warning("dropping %d ledger events of %s that never became workflow history", len(ghosts), wid)
@@ -101,7 +103,7 @@ def _insert_missing_events(session: Session, changes: ItemChanges, now: datetime
     kept = {stored[seq].id for seq in stored} - set(ghosts) - set(phantoms)
     rows = [_event_values(wid, e, now) for e in changes.events if f"{wid}:{e.seq}" not in kept]
     if rows:
-        session.execute(insert(EventRow.__table__), rows)
+        session.connection().execute(INSERT_EVENTS, rows)
     for row in rows:
         notifications_for_event(session, EventRow(**row), state)  # the outbox commits with the event
     return len(rows), bool(ghosts or phantoms)
@@ -157,10 +159,11 @@ def _write_projection(session: Session, state: SuggestionState, stored: Row | No
         updated_at=now,
     )
     wid = state.workflow_id
+    connection = session.connection()
     if stored is None:
-        session.execute(insert(SUGGESTIONS).values(workflow_id=wid, **values))
+        connection.execute(INSERT_ITEM, {"workflow_id": wid, **values})
     else:
-        session.execute(update(SUGGESTIONS).where(SUGGESTIONS.c.workflow_id == wid).values(**values))
+        connection.execute(UPDATE_ITEM, {"wid": wid, **values})
     # A table is rewritten only when the fields it comes from changed since the stored state.
     before = stored.state if stored is not None else {}
     if uses_index(session) and (stored is None or any(before.get(f) != dumped.get(f) for f in SEARCH_SOURCES)):
@@ -170,9 +173,9 @@ def _write_projection(session: Session, state: SuggestionState, stored: Row | No
         if stored is not None and all(before.get(name) == dumped.get(name) for name in fields):
             continue
         if stored is not None:
-            session.execute(delete(table.__table__).where(table.__table__.c.workflow_id == wid))
+            connection.execute(DELETE_ROWS[table], {"wid": wid})
         if rows[table]:
-            session.execute(insert(table.__table__), [{"workflow_id": wid, **row} for row in rows[table]])
+            connection.execute(INSERT_ROWS[table], [{"workflow_id": wid, **row} for row in rows[table]])
 
 
 def _projection_rows(state: SuggestionState) -> dict[type, list[dict]]:
@@ -212,7 +215,7 @@ def _add_contacts(session: Session, changes: ItemChanges) -> None:
     else:
         contacts, total = changes.new_contacts, changes.contact_count
     first = total - len(contacts)  # index of the first contact given
-    stored = session.scalar(select(func.count()).select_from(ContactRow).where(ContactRow.workflow_id == wid))
+    stored = session.connection().execute(CONTACT_COUNT, {"wid": wid}).scalar_one()
     if stored > total:  # a rewound (phantom) write had added more: start again from what is given
         session.execute(delete(ContactRow).where(ContactRow.workflow_id == wid, ContactRow.id.in_(
             select(ContactRow.id).where(ContactRow.workflow_id == wid).order_by(ContactRow.id.desc()).limit(stored - total)
@@ -223,4 +226,4 @@ def _add_contacts(session: Session, changes: ItemChanges) -> None:
         for x in contacts[max(stored - first, 0):]
     ]
     if new:
-        session.execute(insert(ContactRow.__table__), new)
+        session.connection().execute(INSERT_ROWS[ContactRow], new)

@@ -66,26 +66,28 @@ def matching_rows(term: str) -> Select:
     return select(SearchRow.workflow_id).select_from(hits.join(SearchRow, SearchRow.id == hits.c.rowid))
 
 
-def add_to_index(connection, first_id: int, items: list) -> None:
+def _tokens(item: dict) -> dict[str, str]:
+    return {name: pair_tokens(item.get(name)) for name in FIELDS}
+
+
+def add_to_index(connection, first_id: int, items: list[dict]) -> None:
     """Index items not indexed yet, in bulk (dicts with workflow_id, year, number, title and body),
     as search_rows first_id, first_id + 1, …: for filling a ledger (migration 0006, benchmarks)."""
     ids = range(first_id, first_id + len(items))
     connection.execute(insert(SearchRow), [dict(id=i, workflow_id=r["workflow_id"], year=r["year"], number=r["number"])
                                            for i, r in zip(ids, items)])
-    connection.execute(INSERT_SQL, [dict(id=i, **{name: pair_tokens(r[name]) for name in FIELDS})
-                                    for i, r in zip(ids, items)])
+    connection.execute(INSERT_SQL, [dict(id=i, **_tokens(r)) for i, r in zip(ids, items)])
 
 
-def reindex(session: Session, workflow_id: str, year: int, number: str, title: str, body: str,
-            before: dict | None) -> None:
-    """Index an item's text anew (`before`: the fields as last indexed, None for a new item)."""
+def reindex(session: Session, item: dict, before: dict | None) -> None:
+    """Index an item's text anew (dicts as in add_to_index; `before`: as last indexed, None for a new item)."""
     if before is not None:
-        old_id = session.scalar(select(SearchRow.id).where(SearchRow.workflow_id == workflow_id))
+        old_id = session.scalar(select(SearchRow.id).where(SearchRow.workflow_id == item["workflow_id"]))
         if old_id is not None:
-            session.execute(DELETE_SQL, {"id": old_id, **{name: pair_tokens(before.get(name)) for name in FIELDS}})
+            session.execute(DELETE_SQL, {"id": old_id, **_tokens(before)})
             session.execute(delete(SearchRow).where(SearchRow.id == old_id))
     new_id = session.execute(
-        insert(SearchRow).values(workflow_id=workflow_id, year=year, number=number).returning(SearchRow.id)
+        insert(SearchRow).values(workflow_id=item["workflow_id"], year=item["year"], number=item["number"])
+        .returning(SearchRow.id)
     ).scalar_one()
-    session.execute(INSERT_SQL, {"id": new_id, "title": pair_tokens(title), "body": pair_tokens(body),
-                                 "number": pair_tokens(number)})
+    session.execute(INSERT_SQL, {"id": new_id, **_tokens(item)})

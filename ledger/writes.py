@@ -167,7 +167,7 @@ def _write_projection(session: Session, state: SuggestionState, stored: Row | No
     # A table is rewritten only when the fields it comes from changed since the stored state.
     before = stored.state if stored is not None else {}
     if uses_index(session) and (stored is None or any(before.get(f) != dumped.get(f) for f in SEARCH_SOURCES)):
-        reindex(session, wid, state.year, state.number, state.title, state.body, before if stored is not None else None)
+        reindex(session, dumped, before if stored is not None else None)
     rows = _projection_rows(state)
     for table, fields in PROJECTION_SOURCES.items():
         if stored is not None and all(before.get(name) == dumped.get(name) for name in fields):

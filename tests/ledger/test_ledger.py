@@ -11,7 +11,7 @@ from temporalio.worker import Worker
 
 from activities.deadlines import DeadlineActivities
 from activities.ledger import LedgerActivities
-from domain.enums import ResultClass, Verdict
+from domain.enums import DeadlineKind, ResultClass, Verdict
 from domain.models import ItemChanges
 from ledger.models import EventRow, SuggestionRow
 from tests.helpers import Item, new_suggestion
@@ -77,8 +77,10 @@ async def test_event_log_has_every_action_and_timer_outcome_once_in_order(time_e
     await item.prepare_reply("U01")
     await item.pass_days(100)  # adjustment windows close, co-opinion late, reply overdue
     await item.reply("U01", ResultClass.B)
-    await item.rate(Verdict.unsatisfied, reasons="进度太慢")
-    state = await item.pass_days(10)  # re-handling order late
+    rated = await item.rate(Verdict.unsatisfied, reasons="进度太慢")
+    # Until the order's deadline (working days: how many calendar days depends on the holidays ahead).
+    order_due = next(d.due_at for d in rated.deadlines if d.kind == DeadlineKind.rehandling_order)
+    state = await item.pass_until(order_due)  # re-handling order late
     rows = _event_rows(sessions, item.handle.id)
     assert [(r.seq, r.action, r.unit) for r in rows] == [(e.seq, e.action, e.unit) for e in state.events]
     actions = [r.action for r in rows]

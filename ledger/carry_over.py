@@ -13,7 +13,7 @@ from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session
 
 from domain.models import Actor
-from ledger.history import CLASS_EVENTS, class_as_of, collector_paused, year_end
+from ledger.history import CLASS_EVENTS, RAW_EVENT_COLUMNS, class_as_of, collector_paused, logged_event, year_end
 from ledger.models import EventRow, SuggestionRow
 from ledger.queries import scoped
 
@@ -72,8 +72,8 @@ def _carry_over_ledger(session: Session, actor: Actor, year: int, now: datetime 
     # One read, in item order: each carried item's row with its carry-overs and the class events up to
     # as_of, plain rows of the columns needed on the session's connection (tens of thousands of items).
     rows = session.connection().execute(
-        select(SuggestionRow.workflow_id, SuggestionRow.number, SuggestionRow.title, SuggestionRow.origin_year,
-               SuggestionRow.field, SuggestionRow.stage, EventRow.at, EventRow.action, EventRow.unit, EventRow.payload)
+        select(*RAW_EVENT_COLUMNS, SuggestionRow.number, SuggestionRow.title, SuggestionRow.origin_year,
+               SuggestionRow.field, SuggestionRow.stage)
         .join(EventRow, EventRow.workflow_id == SuggestionRow.workflow_id)
         .where(SuggestionRow.workflow_id.in_(carried_into(actor, year)),
                or_(EventRow.action == "carried_over", and_(EventRow.action.in_(CLASS_EVENTS), EventRow.at <= as_of)))
@@ -81,12 +81,13 @@ def _carry_over_ledger(session: Session, actor: Actor, year: int, now: datetime 
     )
     items = []
     for _, item_rows in groupby(rows, key=attrgetter("workflow_id")):
-        events = list(item_rows)
+        item_rows = list(item_rows)
+        events = [logged_event(r[:len(RAW_EVENT_COLUMNS)]) for r in item_rows]
         moves = [e for e in events if e.action == "carried_over" and e.payload.get("to_year") == year
                  and e.payload.get("tracked")]
         if not moves:
             continue
-        row, move = events[0], moves[-1]
+        row, move = item_rows[0], moves[-1]
         before, now_class = move.payload.get("result_class"), class_as_of(events, as_of)
         items.append(CarriedItem(
             id=row.workflow_id, number=row.number, title=row.title, origin_year=row.origin_year, field=row.field,

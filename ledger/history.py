@@ -7,11 +7,16 @@ result had at an instant is the one the last class-setting event before it gave.
 from __future__ import annotations
 
 import gc
+import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta, timezone
+from typing import Any, NamedTuple
+
+from sqlalchemy import Text, cast, type_coerce
 
 from domain.calendar import SHANGHAI
+from ledger.models import EventRow
 
 # Events that set a unit's result class, and where the class is in their payload.
 CLASS_EVENTS = ("reply_accepted", "progress_reported", "reclassification_disputed")
@@ -36,6 +41,34 @@ def class_as_of(events: Iterable, instant: datetime) -> str | None:
         if event.action in CLASS_EVENTS and event.payload.get("result_class"):
             by_unit[event.unit] = event.payload["result_class"]
     return max(by_unit.values(), key=CLASS_ORDER.index) if by_unit else None
+
+
+class LoggedEvent(NamedTuple):
+    """One event as the report and the carry-over ledger read it (raw_event_columns, logged_event)."""
+
+    workflow_id: str
+    at: datetime
+    action: str
+    unit: str | None
+    actor_deputy: str | None
+    payload: dict[str, Any]
+
+
+decode_json = json.JSONDecoder().decode
+# The columns of LoggedEvent as the database holds them: the instant and the payload untouched by the
+# ORM's types, whose per-value layers cost more than the decoding itself over hundreds of thousands of rows.
+RAW_EVENT_COLUMNS = (
+    EventRow.workflow_id, type_coerce(EventRow.at, Text).label("at"), EventRow.action, EventRow.unit,
+    EventRow.actor_deputy, cast(EventRow.payload, Text).label("payload"),
+)
+
+
+def logged_event(row: Any) -> LoggedEvent:
+    """A row of RAW_EVENT_COLUMNS decoded: SQLite gives the instant as its stored UTC text,
+    PostgreSQL as a datetime (ledger.models.UtcDateTime does the same for single values)."""
+    workflow_id, at, action, unit, actor_deputy, payload = row
+    at = datetime.fromisoformat(at).replace(tzinfo=timezone.utc) if at.__class__ is str else at.astimezone(timezone.utc)
+    return LoggedEvent(workflow_id, at, action, unit, actor_deputy, decode_json(payload) if payload else {})
 
 
 @contextmanager

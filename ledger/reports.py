@@ -18,7 +18,7 @@ What is counted (also in DEFINITIONS, which the report carries):
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
@@ -36,7 +36,7 @@ from domain.fields import FIELDS
 from domain.models import Actor
 from huiyin.problems import invalid
 from ledger.carry_over import Rate, carry_over_ledger
-from ledger.history import CLASS_EVENTS, CLASS_ORDER, collector_paused
+from ledger.history import CLASS_EVENTS, CLASS_ORDER, RAW_EVENT_COLUMNS, collector_paused, logged_event
 from ledger.models import EventRow, ReplyRow, SuggestionRow, UnitRow
 from ledger.queries import scoped
 
@@ -414,54 +414,68 @@ class Carried:
 
 
 def _totals_and_rates(subjects: list[Subject], instant: datetime, carried: Carried, converted: int) -> tuple[Totals, Rates]:
-    counted = [s for s in subjects if s.item.counted]
-    replied = [s for s in counted if s.replied]
+    """Every count of a line in one pass over its subjects (a report makes some seventy lines)."""
+    counted = replied = on_time = due = face = 0
     classes: dict[str, int] = {"A": 0, "B": 0, "C": 0}
-    for s in replied:
-        if s.result_class:
-            classes[s.result_class] = classes.get(s.result_class, 0) + 1
-    on_time = sum(1 for s in replied if all(t.first_late is False for t in s.tracks))
-    due = len(replied) + sum(
-        1 for s in counted if not s.replied and any(o.round == 1 for t in s.tracks for o in t.overdue)
-    )
-    face = sum(1 for s in replied if all(t.face_to_face for t in s.tracks))
-    tracks = [t for s in counted for t in s.tracks]
-    feedback = Counts(**{v: sum(1 for t in tracks if t.rating == v) for v in (*VERDICTS, "none")})
-    overdue_entries = [o for t in tracks for o in t.overdue]
-    overdue = OverdueTotals(
-        items=sum(1 for s in counted if any(t.overdue for t in s.tracks)),
-        open=sum(1 for s in counted if any(o.closed_at is None for t in s.tracks for o in t.overdue)),
-        days=sum(o.days(instant) for o in overdue_entries),
-        max_days=max((o.days(instant) for o in overdue_entries), default=0),
-    )
-    rehandled = [t for t in tracks if t.rehandled]
+    ratings: Counter[str | None] = Counter()
+    overdue_items = overdue_open = overdue_days = max_days = 0
+    second_items = second_replied = pending = 0
+    second_ratings: Counter[str] = Counter()
+    key_status: Counter[str | None] = Counter()
+    progress_reports = 0
+    for s in subjects:
+        if not s.item.counted:
+            continue
+        counted += 1
+        tracks = s.tracks
+        if s.replied:
+            replied += 1
+            if s.result_class:
+                classes[s.result_class] = classes.get(s.result_class, 0) + 1
+            on_time += all(t.first_late is False for t in tracks)
+            face += all(t.face_to_face for t in tracks)
+        elif any(o.round == 1 for t in tracks for o in t.overdue):
+            due += 1  # unreplied after its first reply deadline passed
+        if overdue := [o for t in tracks for o in t.overdue]:
+            overdue_items += 1
+            overdue_open += any(o.closed_at is None for o in overdue)
+            for o in overdue:
+                days = o.days(instant)
+                overdue_days, max_days = overdue_days + days, max(max_days, days)
+        if rehandled := [t for t in tracks if t.rehandled]:
+            second_items += 1
+            second_replied += all(t.second_replied for t in rehandled)
+            for t in rehandled:
+                if t.second_rating is None:
+                    pending += 1
+                else:
+                    second_ratings[t.second_rating] += 1
+        for t in tracks:
+            ratings[t.rating] += 1
+            progress_reports += t.key_reports
+        key_status[s.item.key_status] += 1
+    due += replied
+    feedback = Counts(**{v: ratings[v] for v in (*VERDICTS, "none")})
+    overdue = OverdueTotals(items=overdue_items, open=overdue_open, days=overdue_days, max_days=max_days)
     second = SecondHandling(
-        items=sum(1 for s in counted if any(t.rehandled for t in s.tracks)),
-        replied=sum(
-            1 for s in counted
-            if any(t.rehandled for t in s.tracks) and all(t.second_replied for t in s.tracks if t.rehandled)
-        ),
-        **{v: sum(1 for t in rehandled if t.second_rating == v) for v in (*VERDICTS, "none")},
-        pending=sum(1 for t in rehandled if t.second_rating is None),
+        items=second_items, replied=second_replied, **{v: second_ratings[v] for v in (*VERDICTS, "none")}, pending=pending,
     )
     key = KeySupervisionTotals(
-        designated=sum(1 for s in counted if s.item.key_status == "designated"),
-        proposed=sum(1 for s in counted if s.item.key_status == "proposed"),
-        declined=sum(1 for s in counted if s.item.key_status == "declined"),
-        progress_reports=sum(t.key_reports for t in tracks),
+        designated=key_status["designated"], proposed=key_status["proposed"], declined=key_status["declined"],
+        progress_reports=progress_reports,
     )
     totals = Totals(
-        suggestions=len(counted), replied=len(replied), converted=converted, classes=classes, feedback=feedback,
+        suggestions=counted, replied=replied, converted=converted, classes=classes, feedback=feedback,
         overdue=overdue, second_handling=second, key_supervision=key,
         carried_in=carried.items, carried_converted=carried.converted,
     )
     rated = feedback.satisfied + feedback.basically_satisfied + feedback.unsatisfied
     rates = Rates(
-        reply_rate=Rate.of(len(replied), len(counted)),
+        reply_rate=Rate.of(replied, counted),
         on_time_rate=Rate.of(on_time, due),
-        face_to_face_rate=Rate.of(face, len(replied)),
+        face_to_face_rate=Rate.of(face, replied),
         satisfaction_rate=Rate.of(feedback.satisfied + feedback.basically_satisfied, rated),
-        solved_rate=Rate.of(classes.get("A", 0), len(replied)),
+        solved_rate=Rate.of(classes.get("A", 0), replied),
         carry_over_conversion_rate=Rate.of(carried.converted, carried.open_bc),
     )
     return totals, rates
@@ -539,14 +553,15 @@ def _year_facts(
     ):
         replied_by[r.workflow_id].setdefault((r.unit, r.round), r.replied_by)
     events = session.connection().execute(
-        select(EventRow.workflow_id, EventRow.at, EventRow.action, EventRow.unit, EventRow.actor_deputy, EventRow.payload)
+        select(*RAW_EVENT_COLUMNS)
         .where(EventRow.workflow_id.in_(seen), EventRow.action.in_(REPORT_ACTIONS))
         .order_by(EventRow.workflow_id, EventRow.seq)
     )
     facts = {}
     for wid, item_events in groupby(events, key=attrgetter("workflow_id")):
         if wid in rows:
-            facts[wid] = item_facts(rows[wid], list(item_events), instant, heads, replied_by[wid], marks, only_unit)
+            walked = [logged_event(e) for e in item_events]
+            facts[wid] = item_facts(rows[wid], walked, instant, heads, replied_by[wid], marks, only_unit)
     return [facts.get(wid) or item_facts(row, [], instant, heads, {}, marks, only_unit) for wid, row in rows.items()]
 
 

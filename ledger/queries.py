@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from sqlalchemy import Row, Select, func, select
+from sqlalchemy import Integer, Numeric, Row, Select, and_, cast, func, select
 from sqlalchemy.orm import Session
 
 from domain.enums import Role
@@ -139,10 +139,15 @@ def number_taken(session: Session, year: int, number: str) -> bool:
 
 
 def next_number(session: Session, year: int) -> str:
-    """The next free four-digit number of a year (0001, 0002, …)."""
-    numbers = session.scalars(select(SuggestionRow.number).where(SuggestionRow.year == year))
-    highest = max((int(n) for n in numbers if n.isdigit()), default=0)
-    return f"{highest + 1:04d}"
+    """The next free number of a year: one above its highest all-digit number, at least four digits
+    (0001, 0002, …). Found by the database over its (year, number) index: a year has tens of thousands."""
+    number = SuggestionRow.number
+    if session.get_bind().dialect.name == "sqlite":
+        digits, value = and_(number != "", number.op("NOT GLOB")("*[^0-9]*")), cast(number, Integer)
+    else:
+        digits, value = number.regexp_match("^[0-9]+$"), cast(number, Numeric)
+    highest = session.scalar(select(func.max(value)).where(SuggestionRow.year == year, digits))
+    return f"{int(highest or 0) + 1:04d}"
 
 
 def unknown_units(session: Session, codes: list[str]) -> list[str]:

@@ -638,11 +638,11 @@ def _annual_report(
         field_lines.append(FieldLine(field=code, label=FIELDS.get(code, code), totals=t, rates=r))
 
     over_time = []
-    for k, moment in enumerate(moments):
-        counts: dict[str, int] = {"A": 0, "B": 0, "C": 0}
-        for f in facts:
-            if f.classes_at[k]:
-                counts[f.classes_at[k]] = counts.get(f.classes_at[k], 0) + 1
+    at_each_moment = zip(*(f.classes_at for f in facts)) if facts else [()] * len(moments)
+    for moment, classes in zip(moments, at_each_moment):  # each item's class at this moment, counted at once
+        counted = Counter(classes)
+        counted.pop(None, None)  # items without a class then
+        counts = {"A": 0, "B": 0, "C": 0, **counted}
         over_time.append(ClassPoint(at=moment, date=local_date(moment), classes=counts))
 
     items = []

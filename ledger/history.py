@@ -44,7 +44,7 @@ def class_as_of(events: Iterable, instant: datetime) -> str | None:
 
 
 class LoggedEvent(NamedTuple):
-    """One event as the report and the carry-over ledger read it (raw_event_columns, logged_event)."""
+    """One event as the report and the carry-over ledger read it (RAW_EVENT_COLUMNS, logged_event)."""
 
     workflow_id: str
     at: datetime
@@ -54,7 +54,6 @@ class LoggedEvent(NamedTuple):
     payload: dict[str, Any]
 
 
-decode_json = json.JSONDecoder().decode
 # The columns of LoggedEvent as the database holds them: the instant and the payload untouched by the
 # ORM's types, whose per-value layers cost more than the decoding itself over hundreds of thousands of rows.
 RAW_EVENT_COLUMNS = (
@@ -67,8 +66,8 @@ def logged_event(row: Any) -> LoggedEvent:
     """A row of RAW_EVENT_COLUMNS decoded: SQLite gives the instant as its stored UTC text,
     PostgreSQL as a datetime (ledger.models.UtcDateTime does the same for single values)."""
     workflow_id, at, action, unit, actor_deputy, payload = row
-    at = datetime.fromisoformat(at).replace(tzinfo=timezone.utc) if at.__class__ is str else at.astimezone(timezone.utc)
-    return LoggedEvent(workflow_id, at, action, unit, actor_deputy, decode_json(payload) if payload else {})
+    at = datetime.fromisoformat(at).replace(tzinfo=timezone.utc) if isinstance(at, str) else at.astimezone(timezone.utc)
+    return LoggedEvent(workflow_id, at, action, unit, actor_deputy, json.loads(payload) if payload else {})
 
 
 @contextmanager

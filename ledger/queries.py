@@ -15,19 +15,34 @@ from ledger.search import like_clause, matching_rows, phrase, uses_index
 SEES_ALL = (Role.coordinator, Role.supervisor, Role.admin)
 
 
+def _theirs(actor: Actor) -> Select | None:
+    """The rows that make an item a unit role's (its unit's active assignments) or a deputy's (their
+    signatures); None for a role that sees none."""
+    if actor.role in (Role.unit_handler, Role.unit_head):
+        return select(AssignmentRow.workflow_id).where(AssignmentRow.unit == actor.unit, AssignmentRow.status == "active")
+    if actor.role == Role.deputy:
+        return select(SignerRow.workflow_id).where(SignerRow.deputy == actor.deputy)
+    return None
+
+
 def scoped(stmt: Select, actor: Actor) -> Select:
     """Unit roles see their unit's items, deputies their own; coordinators, supervisors, admins all."""
     if actor.role in SEES_ALL:
         return stmt
-    if actor.role in (Role.unit_handler, Role.unit_head):
-        mine = select(AssignmentRow.workflow_id).where(
-            AssignmentRow.unit == actor.unit, AssignmentRow.status == "active"
-        )
-        return stmt.where(SuggestionRow.workflow_id.in_(mine))
-    if actor.role == Role.deputy:
-        mine = select(SignerRow.workflow_id).where(SignerRow.deputy == actor.deputy)
-        return stmt.where(SuggestionRow.workflow_id.in_(mine))
-    return stmt.where(False)
+    theirs = _theirs(actor)
+    return stmt.where(False) if theirs is None else stmt.where(SuggestionRow.workflow_id.in_(theirs))
+
+
+def scoped_item(stmt: Select, actor: Actor, workflow_id: str) -> Select:
+    """One item, if the reader may see it (as scoped): checked on that item's own rows, where scoped
+    would list every item of the reader's unit or of the deputy (thousands over the years) for each action."""
+    stmt = stmt.where(SuggestionRow.workflow_id == workflow_id)
+    if actor.role in SEES_ALL:
+        return stmt
+    theirs = _theirs(actor)
+    if theirs is None:
+        return stmt.where(False)
+    return stmt.where(theirs.where(theirs.selected_columns[0] == workflow_id).exists())
 
 
 @dataclass
@@ -102,12 +117,12 @@ def _searched(
 
 
 def visible_suggestion(session: Session, actor: Actor, workflow_id: str) -> SuggestionRow | None:
-    return session.scalar(scoped(select(SuggestionRow), actor).where(SuggestionRow.workflow_id == workflow_id))
+    return session.scalar(scoped_item(select(SuggestionRow), actor, workflow_id))
 
 
 def visible_stage(session: Session, actor: Actor, workflow_id: str) -> str | None:
     """The item's stage if this reader may see it (None: no such item, or not theirs); reads one column."""
-    return session.scalar(scoped(select(SuggestionRow.stage), actor).where(SuggestionRow.workflow_id == workflow_id))
+    return session.scalar(scoped_item(select(SuggestionRow.stage), actor, workflow_id))
 
 
 def just_recorded(session: Session, workflow_id: str) -> SuggestionRow:

@@ -13,7 +13,7 @@ from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
-from datetime import date
+from datetime import date, datetime, timezone
 
 from pydantic import Field
 from sqlalchemy.orm import Session
@@ -28,6 +28,7 @@ from huiyin.problems import Problem, conflict, invalid, not_found
 from huiyin.settings import Settings
 from ledger.queries import just_recorded, next_number, unknown_deputies
 from workflows.suggestion import SuggestionWorkflow as W
+from workflows.suggestion import starting_search_attributes
 
 # Action name in the API path → (workflow update, command model).
 ACTIONS = {
@@ -131,6 +132,7 @@ async def start_suggestion(client: Client, task_queue: str, new: NewSuggestion) 
         new,
         id=workflow_id,
         task_queue=task_queue,
+        search_attributes=starting_search_attributes(new, workflow_id, datetime.now(timezone.utc)),
         id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
         id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
     )

@@ -14,7 +14,7 @@ from domain.calendar import local_date
 from domain.enums import ContactWay, Period, ResultClass, Role, Verdict
 from domain.models import Actor, Commitment, NewSuggestion, SuggestionState, suggestion_workflow_id
 from huiyin.config_files import load_policy
-from workflows.suggestion import SuggestionWorkflow
+from workflows.suggestion import SuggestionWorkflow, starting_search_attributes
 
 COORDINATOR = Actor(user="coord", role=Role.coordinator)
 LEAD_DEPUTY = Actor(user="dep-lead", role=Role.deputy, deputy="D001")
@@ -61,11 +61,13 @@ class Item:
         # The time-skipping clock runs on across the session: register in its current year, as an
         # office would, so a test's item does not start by carrying over the years it skipped.
         new = new.model_copy(update={"year": local_date(await env.get_current_time()).year})
-        handle = await env.client.start_workflow(
+        workflow_id = suggestion_workflow_id(new.year, new.number)
+        handle = await env.client.start_workflow(  # as huiyin.suggestions.start_suggestion starts it
             SuggestionWorkflow.run,
             new,
-            id=suggestion_workflow_id(new.year, new.number),
+            id=workflow_id,
             task_queue=task_queue,
+            search_attributes=starting_search_attributes(new, workflow_id, await env.get_current_time()),
         )
         return cls(env, handle)
 

@@ -10,7 +10,7 @@ action or the next clock.
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from temporalio import workflow
 from temporalio.common import SearchAttributePair, TypedSearchAttributes
@@ -66,6 +66,12 @@ def search_attributes_of(state: SuggestionState) -> TypedSearchAttributes:
     return TypedSearchAttributes(pairs)
 
 
+def starting_search_attributes(new: NewSuggestion, workflow_id: str, now: datetime) -> TypedSearchAttributes:
+    """What a starter gives a new item: its search attributes as registered, so that its first workflow task
+    has none to upsert."""
+    return search_attributes_of(process.register(new, workflow_id, now))
+
+
 @workflow.defn
 class SuggestionWorkflow:
     @workflow.init
@@ -77,7 +83,12 @@ class SuggestionWorkflow:
         self.recorded_seq = self.state.last_event_seq if carried else 0  # events up to here are in the ledger
         self.recorded_contacts = len(self.state.contacts) if carried else 0  # and contacts
         self.revision = 0  # bumped on every change, so the main loop re-reads the clocks
-        self.shown: dict[str, object] = {}  # search attributes as last upserted
+        # Search attributes as last shown. A new item starts with the ones its starter gave (starting_search_attributes),
+        # so only changes are upserted: an upsert is the server's dearest step. A carried run upserts them all at its
+        # first showing, as runs always have. (No patch: every history from before had no attributes at its start.)
+        self.shown: dict[str, object] = {} if carried else {
+            pair.key.name: pair.value for pair in workflow.info().typed_search_attributes
+        }
         self.switching = False  # moving to a new run: actions are refused with "try again"
         self.updates = 0  # actions taken in this run
         self.validated: tuple[tuple, SuggestionState] | None = None  # the validator's trial, for its handler

@@ -15,6 +15,7 @@ from domain.models import Commitment
 from huiyin.config_files import load_policy
 from ledger.models import EventRow, SuggestionRow
 from tests.helpers import COORDINATOR, Item, handler, new_suggestion
+from workflows import search_attributes as sa
 from workflows.suggestion import SuggestionWorkflow as W
 
 
@@ -68,7 +69,10 @@ async def test_b_item_over_three_handling_years(time_env, worker, settings, sess
         assert not state.progress[-1].late
         assert state.pending_deadline(DeadlineKind.follow_up_report, "U01").rule == "3 months"
     assert state.carry_over_count == 2 and reports >= 4
-    assert (await item.handle.describe()).run_id != item.handle.run_id or True  # the id stays; runs change
+    latest = await item.env.client.get_workflow_handle(item.handle.id).describe()  # the id stays; runs change
+    assert latest.run_id != item.handle.run_id
+    assert latest.typed_search_attributes.get(sa.CARRY_OVER_COUNT) == 2  # each run shows its own attributes
+    assert latest.typed_search_attributes.get(sa.SUGGESTION_YEAR) == first_year + 2
     # Year 3: the work is done — re-classified to A, the deputy rates again, and it closes.
     state = await report(item, result_class=ResultClass.A)
     assert state.stage == Stage.awaiting_feedback and state.result_class() == ResultClass.A

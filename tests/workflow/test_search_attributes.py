@@ -1,0 +1,50 @@
+"""The oversight attributes in the Temporal UI: given at start, upserted only when they change."""
+
+from __future__ import annotations
+
+from temporalio.api.enums.v1 import EventType
+
+from domain.calendar import local_date
+from domain.models import suggestion_workflow_id
+from tests.helpers import Item, new_suggestion
+from workflows import search_attributes as sa
+from workflows.suggestion import SuggestionWorkflow
+
+UPSERT = EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES
+
+
+async def first_task_events(handle) -> list[int]:
+    """The event types the run's first workflow task produced (what its commands recorded)."""
+    history = await handle.fetch_history()
+    types = [e.event_type for e in history.events]
+    first = types.index(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED)
+    following = types.index(EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, first)
+    return types[first + 1:following]
+
+
+async def test_an_item_started_with_its_attributes_upserts_none_at_first_and_then_only_changes(time_env, worker, settings, number):
+    item = await Item.start(time_env, settings.temporal_task_queue, new_suggestion(number))  # gives them at start
+    await item.state()
+    assert UPSERT not in await first_task_events(item.handle)
+    shown = (await item.handle.describe()).typed_search_attributes
+    assert shown.get(sa.STAGE) == "registered" and shown.get(sa.FIELD) == "urban_management"
+    assert shown.get(sa.CARRY_OVER_COUNT) == 0 and shown.get(sa.LEAD_UNIT) is None
+
+    await item.accept_and_assign(lead="U01", co=["U02"])
+    history = await item.handle.fetch_history()
+    assert sum(e.event_type == UPSERT for e in history.events) == 1  # the assignment; accepting changed none
+    shown = (await item.handle.describe()).typed_search_attributes
+    assert shown.get(sa.STAGE) == "handling" and shown.get(sa.LEAD_UNIT) == "U01"
+    assert shown.get(sa.UNITS) == ["U01", "U02"] and shown.get(sa.REPLY_DUE_AT) is not None
+
+
+async def test_an_item_started_without_attributes_shows_them_from_its_first_task(time_env, worker, settings, number):
+    year = local_date(await time_env.get_current_time()).year  # as Item.start: no years to carry over first
+    new = new_suggestion(number).model_copy(update={"year": year})
+    handle = await time_env.client.start_workflow(
+        SuggestionWorkflow.run, new, id=suggestion_workflow_id(new.year, new.number), task_queue=settings.temporal_task_queue,
+    )
+    await handle.query(SuggestionWorkflow.get_state)
+    assert UPSERT in await first_task_events(handle)
+    shown = (await handle.describe()).typed_search_attributes
+    assert shown.get(sa.STAGE) == "registered" and shown.get(sa.SUGGESTION_YEAR) == new.year

@@ -86,12 +86,19 @@ class SuggestionWorkflow:
         # Search attributes as last shown. A new item starts with the ones its starter gave (starting_search_attributes),
         # so only changes are upserted: an upsert is the server's dearest step. A carried run upserts them all at its
         # first showing, as runs always have. (No patch: every history from before had no attributes at its start.)
-        self.shown: dict[str, object] = {} if carried else {
-            pair.key.name: pair.value for pair in workflow.info().typed_search_attributes
-        }
+        self.shown: dict[str, object] = {} if carried else self._started_with()
         self.switching = False  # moving to a new run: actions are refused with "try again"
         self.updates = 0  # actions taken in this run
         self.validated: tuple[tuple, SuggestionState] | None = None  # the validator's trial, for its handler
+
+    @staticmethod
+    def _started_with() -> dict[str, object]:
+        """The search attributes this run was started with. The server leaves out an empty list (the units
+        of an item not yet assigned), which the starter did give."""
+        given: dict[str, object] = {pair.key.name: pair.value for pair in workflow.info().typed_search_attributes}
+        if given:
+            given.setdefault(sa.UNITS.name, [])
+        return given
 
     @workflow.run
     async def run(self, new: NewSuggestion) -> SuggestionState:

@@ -18,8 +18,8 @@ async def first_task_events(handle) -> list[int]:
     history = await handle.fetch_history()
     types = [e.event_type for e in history.events]
     first = types.index(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED)
-    following = types.index(EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, first)
-    return types[first + 1:following]
+    following = [i for i, t in enumerate(types) if i > first and t == EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED]
+    return types[first + 1:following[0] if following else len(types)]
 
 
 async def test_an_item_started_with_its_attributes_upserts_none_at_first_and_then_only_changes(time_env, worker, settings, number):

@@ -346,6 +346,8 @@ class NewSuggestion(SuggestionFacts):
     registered_by: Actor
     # Set only when a run continues as new (year end, long history): the item's whole state goes on.
     carried: SuggestionState | None = None
+    # ... and the search attributes it showed, which the new run starts with (none to upsert at its start).
+    carried_attributes: bool = False
 
 
 class SuggestionState(SuggestionFacts):

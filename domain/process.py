@@ -82,7 +82,7 @@ def register(new: NewSuggestion, workflow_id: str, now: datetime) -> SuggestionS
         origin_year=new.year,
         handling_year=new.year,
         registered_at=now,
-        **new.model_dump(exclude={"registered_by", "carried"}),
+        **new.model_dump(exclude={"registered_by", "carried", "carried_attributes"}),
     )
     record(
         state,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
+from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
@@ -149,3 +150,15 @@ def draft(unit: str, result_class: ResultClass = ResultClass.A, **extra) -> c.Dr
         fields["commitments"] = [Commitment(what="完成首批50台加装", due_on=date(2100, 6, 30))]
     fields.update(extra)
     return c.DraftReply(**fields)
+
+
+UPSERT = EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES
+
+
+async def first_task_events(handle) -> list[int]:
+    """The event types the run's first workflow task produced (what its commands recorded)."""
+    history = await handle.fetch_history()
+    types = [e.event_type for e in history.events]
+    first = types.index(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED)
+    following = [i for i, t in enumerate(types) if i > first and t == EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED]
+    return types[first + 1:following[0] if following else len(types)]

@@ -84,9 +84,10 @@ class SuggestionWorkflow:
         self.recorded_contacts = len(self.state.contacts) if carried else 0  # and contacts
         self.revision = 0  # bumped on every change, so the main loop re-reads the clocks
         # Search attributes as last shown. A new item starts with the ones its starter gave (starting_search_attributes),
-        # so only changes are upserted: an upsert is the server's dearest step. A carried run upserts them all at its
-        # first showing, as runs always have. (No patch: every history from before had no attributes at its start.)
-        self.shown: dict[str, object] = {} if carried else self._started_with()
+        # a carried run with the ones its previous run showed, so only changes are upserted: an upsert is the server's
+        # dearest step. No patch: no earlier history started with attributes, and no earlier carried run was told
+        # it had them (carried_attributes), so those replay as they ran, upserting all at the first showing.
+        self.shown: dict[str, object] = self._started_with() if not carried or new.carried_attributes else {}
         self.switching = False  # moving to a new run: actions are refused with "try again"
         self.updates = 0  # actions taken in this run
         self.validated: tuple[tuple, SuggestionState] | None = None  # the validator's trial, for its handler
@@ -141,7 +142,7 @@ class SuggestionWorkflow:
             if workflow.now() >= follow_up.year_end(self.state):
                 follow_up.carry_over(self.state, workflow.now())
                 await self._publish()
-        workflow.continue_as_new(new.model_copy(update={"carried": self.state}))
+        workflow.continue_as_new(new.model_copy(update={"carried": self.state, "carried_attributes": True}))
 
     async def _wait_for_change_or_deadline(self) -> None:
         seen = self.revision

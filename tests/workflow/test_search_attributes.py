@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
-from temporalio.api.enums.v1 import EventType
-
 from domain.calendar import local_date
 from domain.models import suggestion_workflow_id
-from tests.helpers import Item, new_suggestion
+from tests.helpers import UPSERT, Item, first_task_events, new_suggestion
 from workflows import search_attributes as sa
 from workflows.suggestion import SuggestionWorkflow
-
-UPSERT = EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES
-
-
-async def first_task_events(handle) -> list[int]:
-    """The event types the run's first workflow task produced (what its commands recorded)."""
-    history = await handle.fetch_history()
-    types = [e.event_type for e in history.events]
-    first = types.index(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED)
-    following = [i for i, t in enumerate(types) if i > first and t == EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED]
-    return types[first + 1:following[0] if following else len(types)]
 
 
 async def test_an_item_started_with_its_attributes_upserts_none_at_first_and_then_only_changes(time_env, worker, settings, number):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from itertools import takewhile
 
 import pytest
 from temporalio.api.enums.v1 import EventType
@@ -61,14 +62,15 @@ class Item:
     async def start(cls, env: WorkflowEnvironment, task_queue: str, new: NewSuggestion) -> "Item":
         # The time-skipping clock runs on across the session: register in its current year, as an
         # office would, so a test's item does not start by carrying over the years it skipped.
-        new = new.model_copy(update={"year": local_date(await env.get_current_time()).year})
+        now = await env.get_current_time()
+        new = new.model_copy(update={"year": local_date(now).year})
         workflow_id = suggestion_workflow_id(new.year, new.number)
         handle = await env.client.start_workflow(  # as huiyin.suggestions.start_suggestion starts it
             SuggestionWorkflow.run,
             new,
             id=workflow_id,
             task_queue=task_queue,
-            search_attributes=starting_search_attributes(new, workflow_id, await env.get_current_time()),
+            search_attributes=starting_search_attributes(new, workflow_id, now),
         )
         return cls(env, handle)
 
@@ -159,6 +161,5 @@ async def first_task_events(handle) -> list[int]:
     """The event types the run's first workflow task produced (what its commands recorded)."""
     history = await handle.fetch_history()
     types = [e.event_type for e in history.events]
-    first = types.index(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED)
-    following = [i for i, t in enumerate(types) if i > first and t == EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED]
-    return types[first + 1:following[0] if following else len(types)]
+    after_first = types[types.index(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) + 1:]
+    return list(takewhile(lambda t: t != EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, after_first))

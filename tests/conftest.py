@@ -7,7 +7,7 @@ import shutil
 import sys
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -17,6 +17,7 @@ from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
+from domain.calendar import SHANGHAI
 from huiyin.settings import Settings
 from ledger.db import session_factory
 from ledger.schema import upgrade_database
@@ -49,8 +50,16 @@ async def time_env():
         data_converter=pydantic_data_converter,
     )
     await register_search_attributes(env.client)
+    await _move_clock_to_a_fixed_season(env)
     yield env
     await env.shutdown()
+
+
+async def _move_clock_to_a_fixed_season(env: WorkflowEnvironment) -> None:
+    """The server's clock starts at the real time. Move it on to 10 March of the next year, so the tests do not
+    depend on the date they run: items started in late December would carry over into the next year at once."""
+    now = await env.get_current_time()
+    await env.sleep(datetime(now.year + 1, 3, 10, tzinfo=SHANGHAI) - now)
 
 
 def database_urls() -> list[str]:
@@ -104,5 +113,3 @@ def number() -> str:
     """A fresh public number per test, so workflow ids never collide."""
     return f"T{uuid.uuid4().hex[:10]}"
 
-
-TODAY = date(2026, 3, 10)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 from pathlib import Path
 
 import jwt
@@ -40,12 +41,23 @@ def create_token(username: str, secret: str, now: datetime | None = None) -> str
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
-def token_subject(token: str, secret: str) -> str | None:
+def token_subject(token: str, secret: str, now: datetime | None = None) -> str | None:
     """The username a valid token was issued to, or None for an invalid or expired one."""
+    verified = _verified(token, secret)
+    if verified is None or verified[1] <= (now or datetime.now(timezone.utc)).timestamp():
+        return None
+    return verified[0]
+
+
+@lru_cache(maxsize=4096)
+def _verified(token: str, secret: str) -> tuple[str, float] | None:
+    """A token's subject and expiry, if its signature holds. Kept for the token's next requests (each is
+    checked twice: for the log line and for the user), so that only its expiry is checked again."""
     try:
-        return jwt.decode(token, secret, algorithms=[ALGORITHM])["sub"]
+        claims = jwt.decode(token, secret, algorithms=[ALGORITHM], options={"require": ["sub", "exp"]})
     except jwt.PyJWTError:
         return None
+    return claims["sub"], claims["exp"]
 
 
 def new_user(username: str, password: str, role: Role, unit_code: str | None = None,

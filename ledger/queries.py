@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from sqlalchemy import Integer, Numeric, Row, Select, and_, cast, func, select
+from sqlalchemy import Integer, Numeric, Row, Select, and_, bindparam, cast, func, select
 from sqlalchemy.orm import Session
 
-from domain.enums import Role
+from domain.enums import UNIT_ROLES, Role
 from domain.models import Actor
 from ledger.models import AssignmentRow, ContactRow, DeputyRow, EventRow, SearchRow, SignerRow, SuggestionRow, UnitRow
 from ledger.search import like_clause, matching_rows, phrase, uses_index
@@ -15,34 +15,46 @@ from ledger.search import like_clause, matching_rows, phrase, uses_index
 SEES_ALL = (Role.coordinator, Role.supervisor, Role.admin)
 
 
-def _theirs(actor: Actor) -> Select | None:
+def _theirs(role: Role, reader: object) -> Select | None:
     """The rows that make an item a unit role's (its unit's active assignments) or a deputy's (their
-    signatures); None for a role that sees none."""
-    if actor.role in (Role.unit_handler, Role.unit_head):
-        return select(AssignmentRow.workflow_id).where(AssignmentRow.unit == actor.unit, AssignmentRow.status == "active")
-    if actor.role == Role.deputy:
-        return select(SignerRow.workflow_id).where(SignerRow.deputy == actor.deputy)
+    signatures); None for a role that sees none. `reader` is the unit's or the deputy's code (or a
+    parameter for it)."""
+    if role in UNIT_ROLES:
+        return select(AssignmentRow.workflow_id).where(AssignmentRow.unit == reader, AssignmentRow.status == "active")
+    if role == Role.deputy:
+        return select(SignerRow.workflow_id).where(SignerRow.deputy == reader)
     return None
+
+
+def _reader_code(actor: Actor) -> str | None:
+    return actor.unit if actor.role in UNIT_ROLES else actor.deputy
 
 
 def scoped(stmt: Select, actor: Actor) -> Select:
     """Unit roles see their unit's items, deputies their own; coordinators, supervisors, admins all."""
     if actor.role in SEES_ALL:
         return stmt
-    theirs = _theirs(actor)
+    theirs = _theirs(actor.role, _reader_code(actor))
     return stmt.where(False) if theirs is None else stmt.where(SuggestionRow.workflow_id.in_(theirs))
 
 
-def scoped_item(stmt: Select, actor: Actor, workflow_id: str) -> Select:
-    """One item, if the reader may see it (as scoped): checked on that item's own rows, where scoped
-    would list every item of the reader's unit or of the deputy (thousands over the years) for each action."""
-    stmt = stmt.where(SuggestionRow.workflow_id == workflow_id)
-    if actor.role in SEES_ALL:
+def _one_item(stmt: Select, role: Role) -> Select:
+    """One item (parameter `item`), if a reader of this role (parameter `reader`) may see it, as scoped:
+    checked on that item's own rows, where scoped would list every item of the reader's unit or of the
+    deputy (thousands over the years)."""
+    stmt = stmt.where(SuggestionRow.workflow_id == bindparam("item"))
+    if role in SEES_ALL:
         return stmt
-    theirs = _theirs(actor)
+    theirs = _theirs(role, bindparam("reader"))
     if theirs is None:
         return stmt.where(False)
-    return stmt.where(theirs.where(theirs.selected_columns[0] == workflow_id).exists())
+    return stmt.where(theirs.where(theirs.selected_columns[0] == bindparam("item")).exists())
+
+
+# Built once per role: every action checks the item's visibility first, and building the statement
+# cost more than the database's answer.
+_VISIBLE_ROW = {role: _one_item(select(SuggestionRow), role) for role in Role}
+_VISIBLE_STAGE = {role: _one_item(select(SuggestionRow.stage), role) for role in Role}
 
 
 @dataclass
@@ -117,12 +129,12 @@ def _searched(
 
 
 def visible_suggestion(session: Session, actor: Actor, workflow_id: str) -> SuggestionRow | None:
-    return session.scalar(scoped_item(select(SuggestionRow), actor, workflow_id))
+    return session.scalar(_VISIBLE_ROW[actor.role], {"item": workflow_id, "reader": _reader_code(actor)})
 
 
 def visible_stage(session: Session, actor: Actor, workflow_id: str) -> str | None:
     """The item's stage if this reader may see it (None: no such item, or not theirs); reads one column."""
-    return session.scalar(scoped_item(select(SuggestionRow.stage), actor, workflow_id))
+    return session.scalar(_VISIBLE_STAGE[actor.role], {"item": workflow_id, "reader": _reader_code(actor)})
 
 
 def just_recorded(session: Session, workflow_id: str) -> SuggestionRow:

@@ -22,14 +22,16 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
+T = TypeVar("T")
 
 
 # --- small helpers -------------------------------------------------------------------------------
@@ -112,6 +114,44 @@ class CpuMeter:
         self.used = {name: round(cpu_seconds(pid) - self.before[name], 2) for name, pid in self.pids.items()}
         self.used["wall"] = round(wall, 2)
         return self.used
+
+
+
+@dataclass
+class Tally:
+    """What one side used over all its rounds: wall seconds, CPU seconds per process."""
+
+    pids: dict[str, int]
+    cpu: dict[str, float] = field(default_factory=dict)
+    wall: float = 0.0
+
+    async def measure(self, job: Awaitable[T]) -> T:
+        meter = CpuMeter(self.pids).start()
+        result = await job
+        used = meter.stop()
+        self.wall += used.pop("wall")
+        for name, seconds in used.items():
+            self.cpu[name] = self.cpu.get(name, 0.0) + seconds
+        return result
+
+    def cpu_s(self) -> dict[str, float]:
+        return {**{name: round(seconds, 2) for name, seconds in self.cpu.items()}, "wall": round(self.wall, 2)}
+
+    def cpu_s_per(self, count: int) -> dict[str, float]:
+        return {name: round(seconds / count, 4) for name, seconds in self.cpu.items()}
+
+
+async def interleaved(sides: dict[str, Callable[[int, int], Awaitable[None]]], items: int, rounds: int) -> None:
+    """Run each side's `items` in `rounds` rounds, the sides taking turns and the first of each round
+    alternating (A B, B A, A B, …): whatever else loads the shared machine meanwhile falls on both sides
+    alike, instead of on whichever ran second. A side's round is called with (round, items in it)."""
+    rounds = max(1, min(rounds, items))
+    names = list(sides)
+    for r in range(rounds):
+        count = items // rounds + (1 if r < items % rounds else 0)
+        for name in names if r % 2 == 0 else names[::-1]:
+            log(f"round {r + 1}/{rounds}: {name}, {count} items")
+            await sides[name](r, count)
 
 
 # --- machine facts --------------------------------------------------------------------------------

@@ -9,24 +9,27 @@ Each client works through its own items one after the other, one action at a tim
 does: register, accept, assign, sign-for-receipt, log-contact, draft-reply, sign-off-reply,
 check-reply, give-feedback. The eight actions after registration are the samples. Bare: each
 client starts a workflow and sends it 9 updates, one at a time; the update round trips are the
-samples.
+samples. The sides take turns in rounds (bare, Huiyin, Huiyin, bare, …), so that the load of whatever
+else runs on the machine falls on both alike.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import time
 import uuid
 
 from bench.bare import BareLifecycle
 from bench.common import (
-    CpuMeter,
+    Tally,
     bare_worker,
     connect,
     dev_server,
     huiyin_worker,
+    interleaved,
     ledger_url,
     log,
     machine,
@@ -41,75 +44,113 @@ from bench.huiyin_api import ACTIONS, api_settings, running_api, seed
 UPDATES = 1 + len(ACTIONS)
 
 
-async def bare_phase(server, client, clients: int, per_client: int) -> dict:
-    worker = await started(client, bare_worker(server, "bare-latency"))
-    run = uuid.uuid4().hex[:6]
-    samples: list[float] = []
+class BareSide:
+    """Each client starts a workflow and sends it the same number of updates, one at a time."""
 
-    async def clerk(c: int, items: int, record: bool) -> None:
+    def __init__(self, server, client, clients: int):
+        self.server, self.client, self.clients = server, client, clients
+        self.run_id = uuid.uuid4().hex[:6]
+        self.samples: list[float] = []
+        self.rounds = 0
+
+    async def __aenter__(self) -> "BareSide":
+        self.worker = await started(self.client, bare_worker(self.server, "bare-latency"))
+        self.tally = Tally({"server": self.server.proc.pid, "worker": self.worker.pid, "driver": os.getpid()})
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        self.worker.check()
+        self.worker.stop()
+
+    async def clerk(self, c: int, items: int, prefix: str, record: bool) -> None:
         for i in range(items):
-            handle = await client.start_workflow(BareLifecycle.run, UPDATES, id=f"bare-{run}-{c}-{i}-{record}",
-                                                 task_queue=worker.task_queue)
+            handle = await self.client.start_workflow(BareLifecycle.run, UPDATES, id=f"bare-{self.run_id}-{prefix}-{c}-{i}",
+                                                      task_queue=self.worker.task_queue)
             for _ in range(UPDATES):
                 began = time.perf_counter()
                 await handle.execute_update(BareLifecycle.act, "act")
                 if record:
-                    samples.append(time.perf_counter() - began)
+                    self.samples.append(time.perf_counter() - began)
 
-    await asyncio.gather(*(clerk(c, 1, False) for c in range(clients)))  # warm-up
-    meter = CpuMeter({"server": server.proc.pid, "worker": worker.pid, "driver": os.getpid()}).start()
-    await asyncio.gather(*(clerk(c, per_client, True) for c in range(clients)))
-    cpu = meter.stop()
-    worker.check()
-    worker.stop()
-    stats = summary(samples)
-    log(f"bare: update round trip {stats}; {len(samples) / cpu['wall']:.1f} updates/s")
-    return {"update_round_trip_s": stats, "updates_per_s": round(len(samples) / cpu["wall"], 2), "cpu_s": cpu}
+    async def warm_up(self) -> None:
+        await asyncio.gather(*(self.clerk(c, 1, "w", False) for c in range(self.clients)))
+
+    async def round(self, r: int, per_client: int) -> None:
+        await self.tally.measure(asyncio.gather(*(self.clerk(c, per_client, f"r{r}", True) for c in range(self.clients))))
+
+    def results(self) -> dict:
+        stats, per_s = summary(self.samples), round(len(self.samples) / self.tally.wall, 2)
+        log(f"bare: update round trip {stats}; {per_s} updates/s")
+        return {"update_round_trip_s": stats, "updates_per_s": per_s, "cpu_s": self.tally.cpu_s()}
 
 
-async def huiyin_phase(server, client, directory, clients: int, per_client: int) -> dict:
-    url = ledger_url(directory)
-    seed(url)
-    task_queue = "huiyin-latency"
-    worker = await started(client, huiyin_worker(server, task_queue, url))
-    run = uuid.uuid4().hex[:4].upper()
-    async with running_api(api_settings(url, task_queue, server.address), client) as http:
+class HuiyinSide:
+    """Each client works through its items through the in-process API, as a clerk does."""
 
-        async def clerk(c: int, items: int, prefix: str) -> None:
-            for i in range(items):
-                await http.lifecycle(f"{prefix}{run}{c:02d}{i:03d}")
+    def __init__(self, server, client, directory, clients: int):
+        self.server, self.client, self.clients = server, client, clients
+        self.url = ledger_url(directory)
+        self.run_id = uuid.uuid4().hex[:4].upper()
+        self.api = contextlib.AsyncExitStack()
 
-        await asyncio.gather(*(clerk(c, 1, "W") for c in range(clients)))  # warm-up
-        http.timings.clear()
-        meter = CpuMeter({"server": server.proc.pid, "worker": worker.pid, "driver": os.getpid()}).start()
-        await asyncio.gather(*(clerk(c, per_client, "A") for c in range(clients)))
-        cpu = meter.stop()
-        actions = [t for name, values in http.timings.items() if name != "register" for t in values]
-        by_action = {name: summary(values) for name, values in http.timings.items()}
-    worker.check()
-    worker.stop()
-    stats = summary(actions)
-    log(f"huiyin: action round trip {stats}; {len(actions) / cpu['wall']:.1f} actions/s")
-    return {"action_round_trip_s": stats, "by_action_s": by_action, "actions_per_s": round(len(actions) / cpu["wall"], 2),
-            "retries_503": http.retries, "cpu_s": cpu}
+    async def __aenter__(self) -> "HuiyinSide":
+        seed(self.url)
+        task_queue = "huiyin-latency"
+        self.worker = await started(self.client, huiyin_worker(self.server, task_queue, self.url))
+        settings = api_settings(self.url, task_queue, self.server.address)
+        self.http = await self.api.enter_async_context(running_api(settings, self.client))
+        self.tally = Tally({"server": self.server.proc.pid, "worker": self.worker.pid, "driver": os.getpid()})
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        self.retries = self.http.retries
+        await self.api.aclose()
+        self.worker.check()
+        self.worker.stop()
+
+    async def clerk(self, c: int, items: int, prefix: str) -> None:
+        for i in range(items):
+            await self.http.lifecycle(f"{prefix}{self.run_id}{c:02d}{i:03d}")
+
+    async def warm_up(self) -> None:
+        await asyncio.gather(*(self.clerk(c, 1, "W") for c in range(self.clients)))
+        self.http.timings.clear()
+
+    async def round(self, r: int, per_client: int) -> None:
+        await self.tally.measure(asyncio.gather(*(self.clerk(c, per_client, f"A{r}") for c in range(self.clients))))
+
+    def results(self) -> dict:
+        actions = [t for name, values in self.http.timings.items() if name != "register" for t in values]
+        stats, per_s = summary(actions), round(len(actions) / self.tally.wall, 2)
+        log(f"huiyin: action round trip {stats}; {per_s} actions/s")
+        return {"action_round_trip_s": stats, "by_action_s": {n: summary(v) for n, v in self.http.timings.items()},
+                "actions_per_s": per_s, "retries_503": self.retries, "cpu_s": self.tally.cpu_s()}
 
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=10)
     parser.add_argument("--items-per-client", type=int, default=12)
+    parser.add_argument("--rounds", type=int, default=4, help="rounds per side, the sides taking turns (default 4)")
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
     info = machine()
     with workdir(args.keep) as directory:
         async with dev_server(directory) as server:
             client = await connect(server.address)
-            log(f"dev server on {server.address}; {args.clients} clients × {args.items_per_client} items")
-            bare = await bare_phase(server, client, args.clients, args.items_per_client)
-            huiyin = await huiyin_phase(server, client, directory, args.clients, args.items_per_client)
+            log(f"dev server on {server.address}; {args.clients} clients × {args.items_per_client} items, "
+                f"{args.rounds} rounds")
+            sides = {"bare": BareSide(server, client, args.clients),
+                     "huiyin": HuiyinSide(server, client, directory, args.clients)}
+            async with contextlib.AsyncExitStack() as running:
+                for side in sides.values():
+                    await running.enter_async_context(side)
+                    await side.warm_up()
+                await interleaved({name: side.round for name, side in sides.items()}, args.items_per_client, args.rounds)
+            bare, huiyin = sides["bare"].results(), sides["huiyin"].results()
     p99_ratio = ratio(huiyin["action_round_trip_s"]["p99"], bare["update_round_trip_s"]["p99"])
     figures = {
-        "clients": args.clients, "items_per_client": args.items_per_client, "bare": bare, "huiyin": huiyin,
+        "clients": args.clients, "items_per_client": args.items_per_client, "rounds": args.rounds, "bare": bare, "huiyin": huiyin,
         "p50_ratio": ratio(huiyin["action_round_trip_s"]["p50"], bare["update_round_trip_s"]["p50"]),
         "p95_ratio": ratio(huiyin["action_round_trip_s"]["p95"], bare["update_round_trip_s"]["p95"]),
         "p99_ratio": p99_ratio, "target": "p99 <= 2 x bare p99", "met": p99_ratio is not None and p99_ratio <= 2,

@@ -9,13 +9,15 @@ log-contact, draft-reply, sign-off-reply, check-reply, give-feedback (each an up
 the item's state read back from the ledger),
 through the in-process API (httpx ASGI) with a separate `worker.py`. Bare: start + 9 updates, each
 restarting a timer, completing after the last; a separate default SDK worker. Both with the same
-number of lifecycles in flight.
+number of lifecycles in flight, in rounds that take turns (bare, Huiyin, Huiyin, bare, …) so that
+the load of whatever else runs on the machine falls on both alike.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import time
 import uuid
@@ -24,12 +26,13 @@ from sqlalchemy import func, select
 
 from bench.bare import BareLifecycle
 from bench.common import (
-    CpuMeter,
+    Tally,
     bare_worker,
     bounded,
     connect,
     dev_server,
     huiyin_worker,
+    interleaved,
     ledger_url,
     log,
     machine,
@@ -44,62 +47,98 @@ from bench.huiyin_api import ACTIONS, api_settings, running_api, seed
 UPDATES_PER_LIFECYCLE = 1 + len(ACTIONS)  # the registration's wait-for-ledger update + 8 actions
 
 
-async def bare_phase(server, client, items: int, concurrency: int, warmup: int) -> dict:
-    worker = await started(client, bare_worker(server, "bare-lifecycle"))
-    run = uuid.uuid4().hex[:6]
-    latencies: list[float] = []
+class BareSide:
+    """Start + the same number of updates, each restarting a timer, then completion; the SDK's defaults."""
 
-    async def lifecycle(i: int, record: bool) -> None:
-        handle = await client.start_workflow(BareLifecycle.run, UPDATES_PER_LIFECYCLE, id=f"bare-{run}-{i}",
-                                             task_queue=worker.task_queue)
+    def __init__(self, server, client, concurrency: int):
+        self.server, self.client, self.concurrency = server, client, concurrency
+        self.run_id = uuid.uuid4().hex[:6]
+        self.latencies: list[float] = []
+        self.done = 0
+
+    async def __aenter__(self) -> "BareSide":
+        self.worker = await started(self.client, bare_worker(self.server, "bare-lifecycle"))
+        self.tally = Tally({"server": self.server.proc.pid, "worker": self.worker.pid, "driver": os.getpid()})
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        self.worker.check()
+        self.worker.stop()
+
+    async def lifecycle(self, name: str, record: bool) -> None:
+        handle = await self.client.start_workflow(BareLifecycle.run, UPDATES_PER_LIFECYCLE, id=f"bare-{self.run_id}-{name}",
+                                                  task_queue=self.worker.task_queue)
         for _ in range(UPDATES_PER_LIFECYCLE):
             began = time.perf_counter()
             await handle.execute_update(BareLifecycle.act, "act")
             if record:
-                latencies.append(time.perf_counter() - began)
+                self.latencies.append(time.perf_counter() - began)
 
-    await bounded([lambda i=i: lifecycle(-1 - i, False) for i in range(warmup)], concurrency)
-    meter = CpuMeter({"server": server.proc.pid, "worker": worker.pid, "driver": os.getpid()}).start()
-    began = time.perf_counter()
-    await bounded([lambda i=i: lifecycle(i, True) for i in range(items)], concurrency)
-    elapsed = time.perf_counter() - began
-    cpu = meter.stop()
-    worker.check()
-    worker.stop()
-    log(f"bare: {items} lifecycles in {elapsed:.1f}s = {items / elapsed:.2f}/s; cpu {cpu}")
-    return {"elapsed_s": round(elapsed, 2), "items_per_s": round(items / elapsed, 3), "update_latency_s": summary(latencies),
-            "cpu_s": cpu, "cpu_s_per_item": {k: round(v / items, 4) for k, v in cpu.items() if k != "wall"}}
+    async def warm_up(self, count: int) -> None:
+        await bounded([lambda i=i: self.lifecycle(f"w{i}", False) for i in range(count)], self.concurrency)
+
+    async def round(self, r: int, count: int) -> None:
+        first, self.done = self.done, self.done + count
+        await self.tally.measure(bounded([lambda i=i: self.lifecycle(str(i), True) for i in range(first, self.done)],
+                                         self.concurrency))
+
+    def results(self) -> dict:
+        items, elapsed = self.done, self.tally.wall
+        log(f"bare: {items} lifecycles in {elapsed:.1f}s = {items / elapsed:.2f}/s; cpu {self.tally.cpu_s()}")
+        return {"elapsed_s": round(elapsed, 2), "items_per_s": round(items / elapsed, 3),
+                "update_latency_s": summary(self.latencies), "cpu_s": self.tally.cpu_s(),
+                "cpu_s_per_item": self.tally.cpu_s_per(items)}
 
 
-async def huiyin_phase(server, client, directory, items: int, concurrency: int, warmup: int) -> dict:
-    url = ledger_url(directory)
-    seed(url)
-    task_queue = "huiyin-lifecycle"
-    worker = await started(client, huiyin_worker(server, task_queue, url))
-    settings = api_settings(url, task_queue, server.address)
-    run = uuid.uuid4().hex[:4].upper()
-    async with running_api(settings, client) as http:
-        stages = await bounded([lambda i=i: http.lifecycle(f"W{run}{i:05d}") for i in range(warmup)], concurrency)
-        http.timings.clear()
-        meter = CpuMeter({"server": server.proc.pid, "worker": worker.pid, "driver": os.getpid()}).start()
-        began = time.perf_counter()
-        stages = await bounded([lambda i=i: http.lifecycle(f"L{run}{i:05d}") for i in range(items)], concurrency)
-        elapsed = time.perf_counter() - began
-        cpu = meter.stop()
-        timings = {name: summary(values) for name, values in http.timings.items()}
-        retries = http.retries
-    worker.check()
-    worker.stop()
-    from ledger.db import session_factory
-    from ledger.models import SuggestionRow
+class HuiyinSide:
+    """Each lifecycle through the in-process API, with the real worker writing the ledger."""
 
-    with session_factory(url)() as session:
-        closed = session.scalar(select(func.count()).select_from(SuggestionRow).where(SuggestionRow.stage == "closed"))
-    assert set(stages) == {"closed"}, set(stages)
-    log(f"huiyin: {items} lifecycles in {elapsed:.1f}s = {items / elapsed:.2f}/s; cpu {cpu}; ledger closed {closed}")
-    return {"elapsed_s": round(elapsed, 2), "items_per_s": round(items / elapsed, 3), "closed_in_ledger": closed,
-            "retries_503": retries, "action_latency_s": timings, "cpu_s": cpu,
-            "cpu_s_per_item": {k: round(v / items, 4) for k, v in cpu.items() if k != "wall"}}
+    def __init__(self, server, client, directory, concurrency: int):
+        self.server, self.client, self.concurrency = server, client, concurrency
+        self.url = ledger_url(directory)
+        self.run_id = uuid.uuid4().hex[:4].upper()
+        self.stages: list[str] = []
+        self.done = 0
+        self.api = contextlib.AsyncExitStack()
+
+    async def __aenter__(self) -> "HuiyinSide":
+        seed(self.url)
+        task_queue = "huiyin-lifecycle"
+        self.worker = await started(self.client, huiyin_worker(self.server, task_queue, self.url))
+        settings = api_settings(self.url, task_queue, self.server.address)
+        self.http = await self.api.enter_async_context(running_api(settings, self.client))
+        self.tally = Tally({"server": self.server.proc.pid, "worker": self.worker.pid, "driver": os.getpid()})
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        self.retries = self.http.retries
+        await self.api.aclose()
+        self.worker.check()
+        self.worker.stop()
+
+    async def warm_up(self, count: int) -> None:
+        await bounded([lambda i=i: self.http.lifecycle(f"W{self.run_id}{i:05d}") for i in range(count)], self.concurrency)
+        self.http.timings.clear()
+
+    async def round(self, r: int, count: int) -> None:
+        first, self.done = self.done, self.done + count
+        self.stages += await self.tally.measure(bounded(
+            [lambda i=i: self.http.lifecycle(f"L{self.run_id}{i:05d}") for i in range(first, self.done)], self.concurrency
+        ))
+
+    def results(self) -> dict:
+        from ledger.db import session_factory
+        from ledger.models import SuggestionRow
+
+        with session_factory(self.url)() as session:
+            closed = session.scalar(select(func.count()).select_from(SuggestionRow).where(SuggestionRow.stage == "closed"))
+        assert set(self.stages) == {"closed"}, set(self.stages)
+        items, elapsed = self.done, self.tally.wall
+        log(f"huiyin: {items} lifecycles in {elapsed:.1f}s = {items / elapsed:.2f}/s; cpu {self.tally.cpu_s()}; "
+            f"ledger closed {closed}")
+        return {"elapsed_s": round(elapsed, 2), "items_per_s": round(items / elapsed, 3), "closed_in_ledger": closed,
+                "retries_503": self.retries, "action_latency_s": {n: summary(v) for n, v in self.http.timings.items()},
+                "cpu_s": self.tally.cpu_s(), "cpu_s_per_item": self.tally.cpu_s_per(items)}
 
 
 async def main() -> None:
@@ -107,6 +146,7 @@ async def main() -> None:
     parser.add_argument("--items", type=int, default=1000, help="lifecycles per side (default 1,000)")
     parser.add_argument("--concurrency", type=int, default=50, help="lifecycles in flight (default 50)")
     parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=4, help="rounds per side, the sides taking turns (default 4)")
     parser.add_argument("--keep", action="store_true", help="keep the temp directory (server db, ledger, logs)")
     parser.add_argument("--only", choices=["bare", "huiyin"], help="run one side only (e.g. to profile); no results written")
     args = parser.parse_args()
@@ -114,16 +154,25 @@ async def main() -> None:
     with workdir(args.keep) as directory:
         async with dev_server(directory) as server:
             client = await connect(server.address)
-            log(f"dev server on {server.address}; {args.items} lifecycles per side, {args.concurrency} in flight")
-            if args.only != "huiyin":
-                bare = await bare_phase(server, client, args.items, args.concurrency, args.warmup)
-            if args.only != "bare":
-                huiyin = await huiyin_phase(server, client, directory, args.items, args.concurrency, args.warmup)
+            log(f"dev server on {server.address}; {args.items} lifecycles per side, {args.concurrency} in flight, "
+                f"{args.rounds} rounds")
+            sides = {"bare": BareSide(server, client, args.concurrency),
+                     "huiyin": HuiyinSide(server, client, directory, args.concurrency)}
+            if args.only:
+                sides = {args.only: sides[args.only]}
+            async with contextlib.AsyncExitStack() as running:
+                for side in sides.values():
+                    await running.enter_async_context(side)
+                    await side.warm_up(args.warmup)
+                await interleaved({name: side.round for name, side in sides.items()}, args.items, args.rounds)
+            results = {name: side.results() for name, side in sides.items()}
     if args.only:
         return
+    bare, huiyin = results["bare"], results["huiyin"]
     r = ratio(huiyin["items_per_s"], bare["items_per_s"])
     figures = {
-        "items": args.items, "concurrency": args.concurrency, "updates_per_lifecycle": UPDATES_PER_LIFECYCLE,
+        "items": args.items, "concurrency": args.concurrency, "rounds": args.rounds,
+        "updates_per_lifecycle": UPDATES_PER_LIFECYCLE,
         "bare": bare, "huiyin": huiyin, "ratio_to_bare": r, "target": ">= 0.5", "met": r is not None and r >= 0.5,
     }
     write_results("lifecycle", info, figures, {

@@ -2,7 +2,7 @@
 HTTP round trip (update + ledger write + the state read back) — against the bare update round trip
 at the same concurrency on the same server.
 
-    .venv/bin/python -m bench.latency                      # 10 clients × 12 items each
+    .venv/bin/python -m bench.latency                      # 10 clients × 24 items each
     .venv/bin/python -m bench.latency --clients 10 --items-per-client 4   # quick
 
 Each client works through its own items one after the other, one action at a time, as a clerk
@@ -130,7 +130,7 @@ class HuiyinSide:
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=10)
-    parser.add_argument("--items-per-client", type=int, default=12)
+    parser.add_argument("--items-per-client", type=int, default=24)
     parser.add_argument("--rounds", type=int, default=4, help="rounds per side, the sides taking turns (default 4)")
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()

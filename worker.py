@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 from concurrent.futures import ThreadPoolExecutor
@@ -71,6 +72,10 @@ async def main() -> None:
     notifier = asyncio.create_task(Dispatcher.from_settings(settings).run(stop)) if settings.huiyin_notify_enabled else None
     with ThreadPoolExecutor(max_workers=settings.huiyin_worker_activity_threads) as executor:
         worker = build_worker(client, settings, executor)
+        # What start-up made lives as long as the process: the collector need not walk it again and again
+        # (bench.lifecycle, 300 lifecycles: the worker's full collections 1.27 → 0.74–0.80 CPU-s of ≈ 32).
+        gc.collect()
+        gc.freeze()
         async with worker:
             logging.info("worker polling task queue %r on %s", settings.temporal_task_queue, settings.temporal_address)
             await stop.wait()

@@ -430,6 +430,23 @@ async def started(client, worker: WorkerProcess) -> WorkerProcess:
     return worker
 
 
+
+class BareRun:
+    """One side of an interleaved benchmark: the bare worker process and what it, the server and this
+    process use (`tally`). Subclasses add the rounds."""
+
+    def __init__(self, server, client, name: str):
+        self.server, self.client, self.name = server, client, name
+
+    async def __aenter__(self):
+        self.worker = await started(self.client, bare_worker(self.server, self.name))
+        self.tally = Tally({"server": self.server.proc.pid, "worker": self.worker.pid, "driver": os.getpid()})
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        self.worker.check()
+        self.worker.stop()
+
 # --- running many coroutines with bounded concurrency -------------------------------------------------
 
 

@@ -7,6 +7,7 @@ The app is the real `api.app.create_app(settings, temporal=client)`; the worker 
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 from collections import defaultdict
 from datetime import date, datetime, timedelta, timezone
@@ -16,6 +17,7 @@ from sqlalchemy import select
 
 from api.app import create_app
 from api.security import new_user
+from bench.common import Tally, huiyin_worker, ledger_url, started
 from domain.enums import Role
 from huiyin.settings import Settings
 from ledger.db import session_factory
@@ -145,3 +147,27 @@ async def running_api(settings: Settings, temporal, year: int | None = None):
                 response.raise_for_status()
                 tokens[username] = {"Authorization": f"Bearer {response.json()['access_token']}"}
             yield Http(client, tokens, year or date.today().year)
+
+
+class ApiRun:
+    """One side of an interleaved benchmark: a seeded ledger, the real worker process, the in-process API
+    (`http`) and what they and the server use (`tally`). Subclasses add the rounds."""
+
+    def __init__(self, server, client, directory, task_queue: str):
+        self.server, self.client, self.task_queue = server, client, task_queue
+        self.url = ledger_url(directory)
+        self.api = contextlib.AsyncExitStack()
+
+    async def __aenter__(self):
+        seed(self.url)
+        self.worker = await started(self.client, huiyin_worker(self.server, self.task_queue, self.url))
+        settings = api_settings(self.url, self.task_queue, self.server.address)
+        self.http = await self.api.enter_async_context(running_api(settings, self.client))
+        self.tally = Tally({"server": self.server.proc.pid, "worker": self.worker.pid, "driver": os.getpid()})
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        self.retries = self.http.retries
+        await self.api.aclose()
+        self.worker.check()
+        self.worker.stop()

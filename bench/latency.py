@@ -18,49 +18,35 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import os
 import time
 import uuid
 
 from bench.bare import BareLifecycle
 from bench.common import (
-    Tally,
-    bare_worker,
+    BareRun,
     connect,
     dev_server,
-    huiyin_worker,
     interleaved,
-    ledger_url,
     log,
     machine,
     ratio,
-    started,
     summary,
     workdir,
     write_results,
 )
-from bench.huiyin_api import ACTIONS, api_settings, running_api, seed
+from bench.huiyin_api import ACTIONS, ApiRun
 
 UPDATES = 1 + len(ACTIONS)
 
 
-class BareSide:
+class BareSide(BareRun):
     """Each client starts a workflow and sends it the same number of updates, one at a time."""
 
     def __init__(self, server, client, clients: int):
-        self.server, self.client, self.clients = server, client, clients
+        super().__init__(server, client, "bare-latency")
+        self.clients = clients
         self.run_id = uuid.uuid4().hex[:6]
         self.samples: list[float] = []
-        self.rounds = 0
-
-    async def __aenter__(self) -> "BareSide":
-        self.worker = await started(self.client, bare_worker(self.server, "bare-latency"))
-        self.tally = Tally({"server": self.server.proc.pid, "worker": self.worker.pid, "driver": os.getpid()})
-        return self
-
-    async def __aexit__(self, *exc) -> None:
-        self.worker.check()
-        self.worker.stop()
 
     async def clerk(self, c: int, items: int, prefix: str, record: bool) -> None:
         for i in range(items):
@@ -84,29 +70,13 @@ class BareSide:
         return {"update_round_trip_s": stats, "updates_per_s": per_s, "cpu_s": self.tally.cpu_s()}
 
 
-class HuiyinSide:
+class HuiyinSide(ApiRun):
     """Each client works through its items through the in-process API, as a clerk does."""
 
     def __init__(self, server, client, directory, clients: int):
-        self.server, self.client, self.clients = server, client, clients
-        self.url = ledger_url(directory)
+        super().__init__(server, client, directory, "huiyin-latency")
+        self.clients = clients
         self.run_id = uuid.uuid4().hex[:4].upper()
-        self.api = contextlib.AsyncExitStack()
-
-    async def __aenter__(self) -> "HuiyinSide":
-        seed(self.url)
-        task_queue = "huiyin-latency"
-        self.worker = await started(self.client, huiyin_worker(self.server, task_queue, self.url))
-        settings = api_settings(self.url, task_queue, self.server.address)
-        self.http = await self.api.enter_async_context(running_api(settings, self.client))
-        self.tally = Tally({"server": self.server.proc.pid, "worker": self.worker.pid, "driver": os.getpid()})
-        return self
-
-    async def __aexit__(self, *exc) -> None:
-        self.retries = self.http.retries
-        await self.api.aclose()
-        self.worker.check()
-        self.worker.stop()
 
     async def clerk(self, c: int, items: int, prefix: str) -> None:
         for i in range(items):

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import os
 import time
 import uuid
 
@@ -26,44 +25,32 @@ from sqlalchemy import func, select
 
 from bench.bare import BareLifecycle
 from bench.common import (
-    Tally,
-    bare_worker,
+    BareRun,
     bounded,
     connect,
     dev_server,
-    huiyin_worker,
     interleaved,
-    ledger_url,
     log,
     machine,
     ratio,
-    started,
     summary,
     workdir,
     write_results,
 )
-from bench.huiyin_api import ACTIONS, api_settings, running_api, seed
+from bench.huiyin_api import ACTIONS, ApiRun
 
 UPDATES_PER_LIFECYCLE = 1 + len(ACTIONS)  # the registration's wait-for-ledger update + 8 actions
 
 
-class BareSide:
+class BareSide(BareRun):
     """Start + the same number of updates, each restarting a timer, then completion; the SDK's defaults."""
 
     def __init__(self, server, client, concurrency: int):
-        self.server, self.client, self.concurrency = server, client, concurrency
+        super().__init__(server, client, "bare-lifecycle")
+        self.concurrency = concurrency
         self.run_id = uuid.uuid4().hex[:6]
         self.latencies: list[float] = []
         self.done = 0
-
-    async def __aenter__(self) -> "BareSide":
-        self.worker = await started(self.client, bare_worker(self.server, "bare-lifecycle"))
-        self.tally = Tally({"server": self.server.proc.pid, "worker": self.worker.pid, "driver": os.getpid()})
-        return self
-
-    async def __aexit__(self, *exc) -> None:
-        self.worker.check()
-        self.worker.stop()
 
     async def lifecycle(self, name: str, record: bool) -> None:
         handle = await self.client.start_workflow(BareLifecycle.run, UPDATES_PER_LIFECYCLE, id=f"bare-{self.run_id}-{name}",
@@ -90,31 +77,15 @@ class BareSide:
                 "cpu_s_per_item": self.tally.cpu_s_per(items)}
 
 
-class HuiyinSide:
+class HuiyinSide(ApiRun):
     """Each lifecycle through the in-process API, with the real worker writing the ledger."""
 
     def __init__(self, server, client, directory, concurrency: int):
-        self.server, self.client, self.concurrency = server, client, concurrency
-        self.url = ledger_url(directory)
+        super().__init__(server, client, directory, "huiyin-lifecycle")
+        self.concurrency = concurrency
         self.run_id = uuid.uuid4().hex[:4].upper()
         self.stages: list[str] = []
         self.done = 0
-        self.api = contextlib.AsyncExitStack()
-
-    async def __aenter__(self) -> "HuiyinSide":
-        seed(self.url)
-        task_queue = "huiyin-lifecycle"
-        self.worker = await started(self.client, huiyin_worker(self.server, task_queue, self.url))
-        settings = api_settings(self.url, task_queue, self.server.address)
-        self.http = await self.api.enter_async_context(running_api(settings, self.client))
-        self.tally = Tally({"server": self.server.proc.pid, "worker": self.worker.pid, "driver": os.getpid()})
-        return self
-
-    async def __aexit__(self, *exc) -> None:
-        self.retries = self.http.retries
-        await self.api.aclose()
-        self.worker.check()
-        self.worker.stop()
 
     async def warm_up(self, count: int) -> None:
         await bounded([lambda i=i: self.http.lifecycle(f"W{self.run_id}{i:05d}") for i in range(count)], self.concurrency)

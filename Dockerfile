@@ -2,7 +2,7 @@
 #   python worker.py          the worker
 #   python -m huiyin.serve    the API (uvicorn on HUIYIN_API_HOST:HUIYIN_API_PORT)
 # plus `python -m huiyin.migrate` (the ledger's schema, run once before them) and the
-# operator CLI `huiyin …`. Configuration only from the environment (huiyin/settings.py).
+# operator CLI `huiyin …`. Configuration only from the environment (core/settings.py).
 FROM python:3.12.8-slim-bookworm
 
 ENV PYTHONUNBUFFERED=1 \
@@ -18,10 +18,14 @@ RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin huiyi
 
 WORKDIR /app
 COPY pyproject.toml README.md alembic.ini worker.py ./
+# The layers, ground floor first (docs/architecture.md).
 COPY domain ./domain
-COPY workflows ./workflows
-COPY activities ./activities
+COPY core ./core
 COPY ledger ./ledger
+COPY activities ./activities
+COPY notify ./notify
+COPY workflows ./workflows
+COPY services ./services
 COPY api ./api
 COPY huiyin ./huiyin
 COPY config ./config
@@ -29,7 +33,7 @@ COPY config ./config
 # Bytecode compiled now: /app is read-only for the processes (PYTHONDONTWRITEBYTECODE, owned by root),
 # and `huiyin replay-check` loads the workflow module afresh for every history it replays.
 RUN pip install -e . \
- && python -m compileall -q domain workflows activities ledger api huiyin worker.py \
+ && python -m compileall -q domain core ledger activities notify workflows services api huiyin worker.py \
  && mkdir -p /app/var && chown -R huiyin:huiyin /app/config /app/var
 
 USER huiyin

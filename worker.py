@@ -13,28 +13,17 @@ from concurrent.futures import ThreadPoolExecutor
 
 from temporalio.client import Client
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker
-from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities.deadlines import DeadlineActivities
 from activities.ledger import LedgerActivities
-from huiyin.logs import configure_logging
-from huiyin.notify.dispatcher import Dispatcher
-from huiyin.observability import ItemLogInterceptor, worker_runtime
-from huiyin.settings import Settings, get_settings
-from huiyin.temporal import connect
+from core.logs import configure_logging
+from core.settings import Settings, get_settings
+from core.telemetry import ItemLogInterceptor, worker_runtime
+from core.temporal import connect
 from ledger.db import session_factory
 from ledger.schema import upgrade_database
+from notify.dispatcher import Dispatcher
 from workflows.suggestion import SuggestionWorkflow
-
-# Deterministic modules shared with the sandbox instead of re-imported per workflow run.
-PASSTHROUGH = ("domain", "pydantic", "pydantic_core", "annotated_types", "chinese_calendar")
-
-
-def sandbox_runner() -> SandboxedWorkflowRunner:
-    """The strict workflow sandbox, where recorded and live histories are replayed (tests/test_replay.py,
-    `huiyin replay-check`): the workflow module is loaded inside it, so a non-deterministic call in
-    workflow code (the clock, random, I/O) fails the replay before it ships."""
-    return SandboxedWorkflowRunner(restrictions=SandboxRestrictions.default.with_passthrough_modules(*PASSTHROUGH))
 
 
 def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecutor) -> Worker:
@@ -68,7 +57,7 @@ async def main() -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    # Notifications go out from the outbox the ledger writes fill (huiyin/notify/dispatcher.py).
+    # Notifications go out from the outbox the ledger writes fill (notify/dispatcher.py).
     notifier = asyncio.create_task(Dispatcher.from_settings(settings).run(stop)) if settings.huiyin_notify_enabled else None
     with ThreadPoolExecutor(max_workers=settings.huiyin_worker_activity_threads) as executor:
         worker = build_worker(client, settings, executor)

@@ -8,10 +8,10 @@ from pathlib import Path
 from pydantic import BaseModel
 from temporalio import activity
 
+from core.config_files import load_calendar
 from domain.deadlines import Schedule, schedule
 from domain.models import Pause
 from domain.policy import DrillScale, Duration, Ladder
-from huiyin.config_files import load_calendar
 
 
 class DueRequest(BaseModel):

@@ -13,13 +13,13 @@ from temporalio.client import Client
 
 from api.operations import install_operations
 from api.problems import install_problem_handlers
-from api.routers import admin, auth, ledger, notifications, suggestions
-from api.routers import public, reports
-from huiyin.logs import configure_logging
-from huiyin.settings import Settings, get_settings
-from huiyin.temporal import connect
+from api.routers import admin, auth, ledger, notifications, public, reports, suggestions
+from core.logs import configure_logging
+from core.settings import Settings, get_settings
+from core.temporal import connect
 from ledger.db import session_factory
 from ledger.schema import upgrade_database
+from services.users import ensure_first_admin
 
 log = logging.getLogger("huiyin.api")
 
@@ -36,8 +36,6 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
         upgrade_database(settings.huiyin_database_url)
         app.state.sessions = session_factory(settings.huiyin_database_url)
         with app.state.sessions() as session:
-            from api.security import ensure_first_admin
-
             ensure_first_admin(session, settings)
         app.state.temporal = temporal or await connect(settings)
         yield

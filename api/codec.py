@@ -25,10 +25,10 @@ from temporalio.api.common.v1 import Payloads
 
 from api.deps import SessionDep, SettingsDep
 from api.security import TOKEN_LIFETIME, token_subject
+from core.codec import CodecError, PlainPayloadsOnly, codec_for
+from core.errors import Problem, forbidden, invalid
+from core.settings import Settings
 from domain.enums import Role
-from huiyin.codec import CodecError, PlainPayloadsOnly, codec_for
-from huiyin.problems import Problem, forbidden, invalid
-from huiyin.settings import Settings
 from ledger.models import UserRow
 
 COOKIE = "huiyin_codec"

@@ -12,16 +12,17 @@ from sqlalchemy.orm import Session
 from temporalio.client import Client
 
 from api.security import token_subject
+from core.errors import Problem, forbidden
+from core.settings import Settings
 from domain.enums import Role
 from domain.models import Actor
-from huiyin.problems import Problem, forbidden
-from huiyin.settings import Settings
 from ledger.models import UserRow
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 
-def get_settings(request: Request) -> Settings:
+def app_settings(request: Request) -> Settings:
+    """The settings the app was created with (tests give their own)."""
     return request.app.state.settings
 
 
@@ -35,7 +36,7 @@ def get_temporal(request: Request) -> Client:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
-SettingsDep = Annotated[Settings, Depends(get_settings)]
+SettingsDep = Annotated[Settings, Depends(app_settings)]
 TemporalDep = Annotated[Client, Depends(get_temporal)]
 
 

@@ -10,7 +10,7 @@
   HUIYIN_API_METRICS_PORT is 0, else on that port alone (HUIYIN_METRICS_HOST).
 - a request log line (logger ``huiyin.api.access``) with the item and the actor: the
   item from the path (``/suggestions/{suggestion_id}/…``), the actor from the bearer
-  token, both kept in huiyin.logs.item_context for every line logged while serving it.
+  token, both kept in core.logs.item_context for every line logged while serving it.
 - the codec endpoint (api.codec) with CORS for the Temporal UI's origins only.
 """
 
@@ -27,8 +27,14 @@ from datetime import timedelta
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
-from prometheus_client import start_http_server
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+    start_http_server,
+)
 from sqlalchemy import text
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -36,9 +42,9 @@ from temporalio.api.workflowservice.v1 import GetSystemInfoRequest
 
 from api.problems import MEDIA_TYPE, problem_response
 from api.security import token_subject
-from huiyin.logs import item_context
-from huiyin.problems import Problem
-from huiyin.settings import Settings
+from core.errors import Problem
+from core.logs import item_context
+from core.settings import Settings
 
 log = logging.getLogger("huiyin.api")
 access_log = logging.getLogger("huiyin.api.access")

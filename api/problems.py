@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from huiyin.problems import Problem
+from core.errors import Problem
 
 log = logging.getLogger("huiyin.api")
 MEDIA_TYPE = "application/problem+json"

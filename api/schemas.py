@@ -5,15 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from domain.enums import Role
+from domain.models import Model
 
 T = TypeVar("T")
-
-
-class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class Token(BaseModel):
@@ -28,7 +25,7 @@ class Page(BaseModel, Generic[T]):
     page_size: int
 
 
-class UnitIn(Body):
+class UnitIn(Model):
     code: str = Field(pattern=r"^[A-Za-z0-9_-]{1,32}$")
     name: str = Field(min_length=1, max_length=200)
     head_name: str = ""
@@ -39,7 +36,7 @@ class UnitOut(UnitIn):
     model_config = ConfigDict(from_attributes=True)
 
 
-class DeputyIn(Body):
+class DeputyIn(Model):
     code: str = Field(pattern=r"^[A-Za-z0-9_-]{1,32}$")
     name: str = Field(min_length=1, max_length=100)
     delegation: str = ""
@@ -49,26 +46,6 @@ class DeputyIn(Body):
 
 class DeputyOut(DeputyIn):
     model_config = ConfigDict(from_attributes=True)
-
-
-class UserIn(Body):
-    username: str = Field(pattern=r"^[A-Za-z0-9_.@-]{3,100}$")
-    password: str = Field(min_length=8)
-    role: Role
-    unit_code: str | None = None
-    deputy_code: str | None = None
-    email: str = ""
-
-    @model_validator(mode="after")
-    def _scope(self) -> "UserIn":
-        if self.role == Role.system:
-            raise ValueError("the system role is not for users")
-        needs_unit = self.role in (Role.unit_handler, Role.unit_head)
-        if needs_unit != bool(self.unit_code):
-            raise ValueError("unit_code is required for unit roles and only for them")
-        if (self.role == Role.deputy) != bool(self.deputy_code):
-            raise ValueError("deputy_code is required for deputies and only for them")
-        return self
 
 
 class UserOut(BaseModel):

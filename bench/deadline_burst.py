@@ -24,7 +24,6 @@ import argparse
 import asyncio
 import email
 import email.policy
-import os
 import time
 import uuid
 from datetime import datetime, timedelta, timezone
@@ -237,8 +236,8 @@ def smtp_sink():
 
 
 def dispatcher(sessions, controller):
-    from huiyin.notify.dispatcher import Dispatcher
-    from huiyin.settings import Settings
+    from core.settings import Settings
+    from notify.dispatcher import Dispatcher
 
     settings = Settings(huiyin_smtp_host=controller.hostname, huiyin_smtp_port=controller.port)
     return Dispatcher(sessions, settings), settings

@@ -16,13 +16,13 @@ import httpx
 from sqlalchemy import select
 
 from api.app import create_app
-from api.security import new_user
 from bench.common import Tally, huiyin_worker, ledger_url, started
+from core.settings import Settings
 from domain.enums import Role
-from huiyin.settings import Settings
 from ledger.db import session_factory
 from ledger.models import DeputyRow, UnitRow, UserRow
 from ledger.schema import upgrade_database
+from services.users import new_user
 
 PASSWORD = "bench-password-not-secret"
 UNITS = {"U01": "市住房和城乡建设局", "U02": "市财政局"}

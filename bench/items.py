@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from core.config_files import load_policy
 from domain.enums import Period, Role
 from domain.models import Actor, NewSuggestion
 from domain.policy import DrillScale, Duration, PolicyProfile
-from huiyin.config_files import load_policy
 
 COORDINATOR = Actor(user="coord", role=Role.coordinator)
 ADMIN = Actor(user="admin", role=Role.admin)
@@ -77,9 +77,9 @@ def seconds(delta: timedelta) -> float:
 def schedule_clocks(state, now, config_dir=None) -> None:
     """What SuggestionWorkflow._schedule_clocks + activities.deadlines.compute_schedules do."""
     from activities.deadlines import DueRequest
+    from core.config_files import load_calendar
     from domain.clocks import set_schedule
     from domain.deadlines import schedule
-    from huiyin.config_files import load_calendar
 
     todo = [d for d in state.deadlines if d.due_at is None or d.reschedule]
     if not todo:

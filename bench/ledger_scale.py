@@ -25,11 +25,11 @@ from sqlalchemy import func, insert, select, text
 
 from bench.common import log, machine, summary, write_results
 from bench.items import COORDINATOR, HANDLER, HEAD, LEAD_DEPUTY, build, new_suggestion  # noqa: F401
+from core.config_files import load_policy
 from domain import commands as c
 from domain import follow_up, process
 from domain.enums import ContactWay, ResultClass, Role, Verdict
 from domain.models import Actor, Commitment
-from huiyin.config_files import load_policy
 from ledger.db import make_engine
 from ledger.models import (
     AssignmentRow,
@@ -43,8 +43,8 @@ from ledger.models import (
     UnitRow,
 )
 from ledger.queries import SuggestionFilters, list_suggestions
-from ledger.search import add_to_index
 from ledger.schema import upgrade_database
+from ledger.search import add_to_index
 
 YEARS = [2022, 2023, 2024, 2025, 2026]
 CURRENT = 2026

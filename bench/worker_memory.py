@@ -36,7 +36,7 @@ from bench.common import (
 )
 from bench.huiyin_api import seed
 from bench.items import assigned, carried, new_suggestion  # noqa: F401
-from huiyin.config_files import load_policy
+from core.config_files import load_policy
 from workflows.suggestion import SuggestionWorkflow as W
 
 MIB = 2**20

@@ -1,7 +1,7 @@
 """Working-day calendar (工作日历) and date arithmetic for deadlines.
 
 Pure code: no file or network I/O, so it can be imported inside the Temporal
-workflow sandbox. Operator override files are read by ``huiyin.config_files``
+workflow sandbox. Operator override files are read by ``core.config_files``
 and handed in as text or as ``HolidayYear`` values.
 
 A day is a working day when it is a swapped working weekend (调休上班), or when it

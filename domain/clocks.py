@@ -8,6 +8,7 @@ from typing import Any
 
 from domain.calendar import SHANGHAI
 from domain.enums import (
+    UNIT_ROLES,
     DeadlineKind,
     DeadlineStatus,
     Period,
@@ -126,7 +127,7 @@ def last_deadline(state: SuggestionState, kind: DeadlineKind, unit: str | None) 
     return next((d for d in reversed(state.deadlines) if d.kind == kind and d.unit == unit), None)
 
 
-UNIT_STAFF = ["unit_handler", "unit_head"]
+UNIT_STAFF = [role.value for role in UNIT_ROLES]
 LEVEL_ORDER = [WarningLevel.none, WarningLevel.blue, WarningLevel.orange, WarningLevel.red]
 
 

@@ -1,6 +1,6 @@
 """Policy profiles (办理规则配置): the per-locality numbers of the handling process.
 
-Pure parsing and validation; reading the files is ``huiyin.config_files``'s job.
+Pure parsing and validation; reading the files is ``core.config_files``'s job.
 A deployment chooses a profile; a running item keeps the ``ref`` (name@version)
 it started with.
 """

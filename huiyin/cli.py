@@ -10,30 +10,31 @@ import asyncio
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
 import typer
 from pydantic import ValidationError
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from temporalio.client import Client
 
-from api.schemas import UserIn
-from api.security import new_user
+from core.errors import Problem, invalid
+from core.settings import Settings
+from core.temporal import connect
 from domain.enums import Period, Role
 from domain.models import Actor
 from huiyin import demo
-from huiyin.importing import import_suggestions, read_rows
-from huiyin.operations import ExportFormat
-from huiyin.problems import Problem, conflict, forbidden, invalid
-from huiyin.settings import Settings
-from huiyin.temporal import connect
 from ledger.db import session_factory
-from ledger.models import DeputyRow, SuggestionRow, UnitRow, UserRow
+from ledger.queries import running_items_with_policy
 from ledger.schema import upgrade_database
+from services import holidays, replay
+from services.act import migrate_policy as migrate
+from services.export import ExportFormat
+from services.export import export_ledger as write_export
+from services.importing import import_suggestions, importing_actor, read_rows
+from services.users import UserIn, add_user
 
 app = typer.Typer(help="Huiyin (回音) operator commands.", no_args_is_help=True)
-OPERATOR = Actor(user="cli", role=Role.coordinator)
 
 
 @contextmanager
@@ -59,18 +60,6 @@ async def connect_temporal(settings: Settings) -> Client:
 
 
 # --- import -------------------------------------------------------------------------------
-
-
-def import_actor(session: Session, username: str | None) -> Actor:
-    """The coordinator the import is recorded as; the built-in operator when none is named."""
-    if username is None:
-        return OPERATOR
-    user = session.scalar(select(UserRow).where(UserRow.username == username))
-    if user is None or not user.active:
-        raise invalid(f"user {username!r} does not exist or is disabled")
-    if user.role != Role.coordinator:
-        raise forbidden(f"user {username!r} is a {user.role}; imports are done as a coordinator")
-    return Actor(user=user.username, role=Role.coordinator)
 
 
 @app.command("import")
@@ -99,7 +88,7 @@ async def _import(settings: Settings, filename: str, content: bytes, year: int, 
                   as_user: str | None, total: int):
     client = await connect_temporal(settings)
     with open_ledger(settings) as session:
-        actor = import_actor(session, as_user)
+        actor = importing_actor(session, as_user)
         with typer.progressbar(length=total, label="importing") as bar:
             return await import_suggestions(
                 client, session, settings, filename=filename, content=content,
@@ -158,17 +147,6 @@ def create_user(
     typer.echo(f"created user {username} ({role.value})")
 
 
-def add_user(session: Session, body: UserIn) -> None:
-    if session.scalar(select(UserRow.id).where(UserRow.username == body.username)):
-        raise conflict(f"user {body.username} already exists")
-    if body.unit_code and not session.get(UnitRow, body.unit_code):
-        raise invalid(f"unknown unit {body.unit_code}")
-    if body.deputy_code and not session.get(DeputyRow, body.deputy_code):
-        raise invalid(f"unknown deputy {body.deputy_code}")
-    session.add(new_user(body.username, body.password, body.role, body.unit_code, body.deputy_code, body.email))
-    session.commit()
-
-
 def _message(error: dict) -> str:
     where = ".".join(str(part) for part in error["loc"])
     return f"{where}: {error['msg']}" if where else error["msg"]
@@ -183,11 +161,9 @@ def load_holidays(
     announce: bool = typer.Option(False, "--announce", help="also tell every running item now (calendar_revised)"),
 ) -> None:
     """Check a year's official holidays (节假日安排) and install them into the config's holidays/ folder."""
-    from huiyin.operations import install_holidays
-
     settings = Settings()
     with reported():
-        installed = install_holidays(file, settings.huiyin_config_dir)
+        installed = holidays.install_holidays(file, settings.huiyin_config_dir)
     override = installed.override
     typer.echo(f"{'replaced' if installed.replaced else 'installed'} {installed.path}: {override.year}, "
                f"{len(override.holidays)} holidays, {len(override.workdays)} weekend workdays"
@@ -196,10 +172,8 @@ def load_holidays(
         typer.echo("running items keep their deadlines until told: run again with --announce "
                    "(workers read the new file on their next deadline computation)")
         return
-    from huiyin.calendar_revision import announce_calendar_revision
-
     async def tell() -> int:
-        return await announce_calendar_revision(await connect_temporal(settings), override.year)
+        return await holidays.announce_calendar_revision(await connect_temporal(settings), override.year)
 
     with reported():
         told = asyncio.run(tell())
@@ -213,16 +187,13 @@ def migrate_policy(
     reason: str = typer.Option(..., help="why (recorded on every item)"),
 ) -> None:
     """Move every running item of one policy version to another profile's current version (recorded per item)."""
-    from huiyin.suggestions import migrate_policy as migrate
-
     settings = Settings()
     operator = Actor(user="cli", role=Role.admin)
 
     async def run() -> tuple[int, list[str]]:
         client = await connect_temporal(settings)
         with open_ledger(settings) as session:
-            ids = list(session.scalars(select(SuggestionRow.workflow_id).where(
-                SuggestionRow.policy == from_ref, SuggestionRow.stage.not_in(["closed", "converted"]))))
+            ids = running_items_with_policy(session, from_ref)
         failed = []
         with typer.progressbar(ids, label=f"{from_ref} -> {to}") as bar:
             for workflow_id in bar:
@@ -249,14 +220,12 @@ def replay_check(
     limit: int | None = typer.Option(None, min=1, help="at most this many executions"),
 ) -> None:
     """Replay live workflow histories against this code; exit 1 if any no longer replays (non-determinism)."""
-    from huiyin import operations
-
     settings = Settings()
 
-    async def run() -> operations.ReplayReport:
+    async def run() -> replay.ReplayReport:
         client = await connect_temporal(settings)
-        return await operations.replay_check(
-            client, query=query or operations.LIVE_SUGGESTIONS, workflow_ids=workflow_id, save_dir=save, limit=limit,
+        return await replay.replay_check(
+            client, query=query, workflow_ids=workflow_id, save_dir=save, limit=limit,
         )
 
     with reported():
@@ -275,12 +244,8 @@ def export_ledger(
     year: int | None = typer.Option(None, min=2000, max=2100, help="only this year's suggestions"),
 ) -> None:
     """Export the ledger (台账): the suggestions projection and every event."""
-    from datetime import date
-
-    from huiyin.operations import export_ledger as write
-
     target = out or Path(f"ledger-export-{date.today():%Y%m%d}{'.xlsx' if fmt == ExportFormat.xlsx else ''}")
     with reported():
         with open_ledger(Settings()) as session:
-            counts = write(session, fmt, target, year)
+            counts = write_export(session, fmt, target, year)
     typer.echo(f"wrote {counts['suggestions']} suggestions and {counts['events']} events to {target}")

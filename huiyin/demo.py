@@ -17,15 +17,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from temporalio.client import Client
 
-from api.security import new_user
+from core.settings import VAR_DIR, Settings
 from domain import commands as c
 from domain.calendar import add_months, local_date
 from domain.enums import ContactWay, Period, ResultClass, Role, Verdict
 from domain.models import Actor, Commitment, SuggestionState
-from huiyin.settings import VAR_DIR, Settings
-from huiyin.suggestions import SuggestionInput, perform, recorded_state, register
 from ledger.models import DeputyRow, UnitRow, UserRow
 from ledger.queries import number_taken
+from services.act import perform, recorded_state
+from services.register import SuggestionInput, register
+from services.users import new_user
 
 UNITS = [  # code, name, head (主要负责人)
     ("U01", "市住房和城乡建设局", "李明远"),

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from temporalio.common import SearchAttributeIndexedValueType, SearchAttributeKey
 
-from huiyin.settings import VAR_DIR
+from core.settings import VAR_DIR
 
 DEFAULT_DB_FILENAME = VAR_DIR / "temporal.db"
 DEFAULT_IP = "127.0.0.1"

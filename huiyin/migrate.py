@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import logging
 
-from huiyin.logs import configure_logging
-from huiyin.settings import get_settings
+from core.logs import configure_logging
+from core.settings import get_settings
 from ledger.schema import upgrade_database
 
 log = logging.getLogger("huiyin.migrate")

@@ -27,8 +27,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core.settings import PROJECT_ROOT, VAR_DIR, get_settings
 from huiyin import devserver
-from huiyin.settings import PROJECT_ROOT, VAR_DIR, get_settings
 
 POLL_INTERVAL = 0.2
 SERVER_START_TIMEOUT = 60.0

@@ -1,6 +1,6 @@
 """Serve the API as production does: `python -m huiyin.serve` (uvicorn on HUIYIN_API_HOST:HUIYIN_API_PORT).
 
-Logging is left to the app (huiyin.logs: JSON lines); uvicorn's own access log is
+Logging is left to the app (core.logs: JSON lines); uvicorn's own access log is
 replaced by the app's request lines, which name the item and the actor.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uvicorn
 
-from huiyin.settings import get_settings
+from core.settings import get_settings
 
 
 def main() -> None:

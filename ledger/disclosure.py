@@ -3,7 +3,7 @@
 A reply is public from its `reply_published` event (the workflow's publication timer, or at once
 when the item ends) until a later `publication_withdrawn` of the same item and unit; a reply
 marked not for publication never has such an event (domain/disclosure.py). Every
-text is passed through huiyin.masking first, and searching (q) looks only at the masked text, so
+text is passed through domain.masking first, and searching (q) looks only at the masked text, so
 a hidden number cannot be probed for. Only the fields in PUBLIC_REPLY_FIELDS and the aggregate
 figures in PUBLIC_STATISTICS leave this module.
 """
@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session, aliased
 
 from domain.enums import Role
 from domain.fields import FIELDS
+from domain.masking import mask_contacts
 from domain.models import Actor
-from huiyin.masking import mask_contacts
 from ledger.models import EventRow, SuggestionRow, UnitRow
 from ledger.reports import annual_report
 

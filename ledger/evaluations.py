@@ -19,10 +19,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from core.errors import conflict, forbidden, not_found
 from domain.enums import Role
 from domain.models import Actor
 from domain.policy import RATER_GROUPS, EvaluationRule
-from huiyin.problems import conflict, forbidden, not_found
 from ledger.carry_over import Rate
 from ledger.models import AssignmentRow, EvaluationRow, SignerRow, SuggestionRow, UnitRow
 

@@ -23,13 +23,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from domain import notices
+from domain.enums import UNIT_ROLES
 from domain.models import SuggestionState
-from huiyin.notify import messages
 from ledger.models import DeliveryRow, DeputyRow, EventRow, NotificationRow, UserRow
 
 log = logging.getLogger("huiyin.notify")
 
-UNIT_ROLES = ("unit_handler", "unit_head")
 ALL_OF_ROLE = ("coordinator", "supervisor")
 NO_ADDRESS = "none"  # channel of the delivery that records a recipient nobody can reach
 
@@ -56,7 +56,7 @@ def resolve_recipients(session: Session, notify: dict[str, Any]) -> list[Recipie
     units = _codes(notify.get("units"))
     deputies = _codes(notify.get("deputies"))
     found: dict[int, Recipient] = {}
-    unit_roles = sorted(roles & set(UNIT_ROLES))
+    unit_roles = sorted(roles & {role.value for role in UNIT_ROLES})
     if unit_roles and units:
         for user in session.scalars(
             select(UserRow).where(UserRow.active, UserRow.role.in_(unit_roles), UserRow.unit_code.in_(units))
@@ -107,11 +107,11 @@ def notifications_for_event(session: Session, event_row: EventRow, state: Sugges
     session.flush()  # the event row goes in before the rows that refer to it
     now = datetime.now(timezone.utc)
     action = event_row.action
-    level = messages.level_for(action, detail.get("level"))
+    level = notices.level_for(action, detail.get("level"))
     notifications = []
     for recipient in recipients:
         kind, due_at = _deadline_for(state, event_row, detail, recipient.user)
-        item = messages.ItemRef(year=state.year, number=state.number, title=state.title, due_at=due_at)
+        item = notices.ItemRef(year=state.year, number=state.number, title=state.title, due_at=due_at)
         message = _render(event_row, item, recipient.user, kind, level, detail)
         notification = NotificationRow(
             event_id=event_row.id,
@@ -132,7 +132,7 @@ def notifications_for_event(session: Session, event_row: EventRow, state: Sugges
     session.add_all(notifications)
     session.flush()
     for recipient, notification in zip(recipients, notifications):
-        key = messages.digest_key(action, notification.kind, level)
+        key = notices.digest_key(action, notification.kind, level)
         session.add_all(_deliveries(recipient, notification, key, now))
     return notifications
 
@@ -142,7 +142,7 @@ def _deadline_for(state: SuggestionState, event_row: EventRow, detail: dict[str,
     """The deadline the recipient should see: the event's own, else the one of the item it implies
     (an assignment names no instant, but the unit's reply or co-opinion clock is already computed)."""
     action = event_row.action
-    kind = messages.kind_for(action, detail.get("kind"), detail.get("deadline"))
+    kind = notices.kind_for(action, detail.get("kind"), detail.get("deadline"))
     due_at = _due_at(detail)
     if due_at is not None:
         return kind, due_at
@@ -172,16 +172,16 @@ def _deadline_for(state: SuggestionState, event_row: EventRow, detail: dict[str,
         return kind, None
 
 
-def _render(event_row: EventRow, item: messages.ItemRef, user: UserRow, kind: str | None, level: str | None,
-            detail: dict[str, Any]) -> messages.Message:
+def _render(event_row: EventRow, item: notices.ItemRef, user: UserRow, kind: str | None, level: str | None,
+            detail: dict[str, Any]) -> notices.Message:
     """The message; a template bug must not stop the ledger, so it falls back to a plain one."""
     try:
-        return messages.render(event_row.action, item, role=user.role, kind=kind, level=level, now=event_row.at,
+        return notices.render(event_row.action, item, role=user.role, kind=kind, level=level, now=event_row.at,
                                detail=detail, unit=event_row.unit, recipient_unit=user.unit_code)
     except Exception:  # noqa: BLE001 - the event must be recorded whatever the template does
         log.exception("notification template failed for %s (%s); sending the generic message",
                       event_row.id, event_row.action)
-        return messages.render("_fallback", item, role=user.role)
+        return notices.render("_fallback", item, role=user.role)
 
 
 def _deliveries(recipient: Recipient, notification: NotificationRow, key: str, now: datetime) -> list[DeliveryRow]:

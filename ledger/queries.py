@@ -177,6 +177,12 @@ def next_number(session: Session, year: int) -> str:
     return f"{int(highest or 0) + 1:04d}"
 
 
+def running_items_with_policy(session: Session, ref: str) -> list[str]:
+    """The ids of the items not ended that run under one policy version (name@version)."""
+    return list(session.scalars(select(SuggestionRow.workflow_id).where(
+        SuggestionRow.policy == ref, SuggestionRow.stage.not_in(["closed", "converted"]))))
+
+
 def unknown_units(session: Session, codes: list[str]) -> list[str]:
     known = set(session.scalars(select(UnitRow.code).where(UnitRow.code.in_(codes)))) if codes else set()
     return [code for code in codes if code not in known]

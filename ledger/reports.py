@@ -30,18 +30,17 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.errors import invalid
 from domain.calendar import SHANGHAI, local_date
-from domain.enums import STAGE_LABELS, Role
+from domain.enums import STAGE_LABELS, UNIT_ROLES
 from domain.fields import FIELDS
 from domain.models import Actor
-from huiyin.problems import invalid
 from ledger.carry_over import Rate, carry_over_ledger
 from ledger.history import CLASS_EVENTS, CLASS_ORDER, RAW_EVENT_COLUMNS, collector_paused, logged_event
 from ledger.models import EventRow, ReplyRow, SuggestionRow, UnitRow
 from ledger.queries import scoped
 
 VERDICTS = ("satisfied", "basically_satisfied", "unsatisfied")
-UNIT_ROLES = (Role.unit_handler, Role.unit_head)
 HEAD_RULE_LIMIT = 3  # Laoshan: ≤ 3 items → the principal head replies to all face to face; more → at least 3
 # The actions item_facts reads; the others (deadlines set, reminders, contacts, carry-overs ...) are
 # most of the log and are left in the database. An item's events are recorded in time order, so

@@ -24,12 +24,12 @@ from sqlalchemy.orm import Session
 from domain.models import ItemChanges, SuggestionState
 from ledger.models import (
     AssignmentRow,
-    DeliveryRow,
-    NotificationRow,
     ContactRow,
     DeadlineRow,
+    DeliveryRow,
     EventRow,
     FeedbackRow,
+    NotificationRow,
     ReplyRow,
     SignerRow,
     SuggestionRow,

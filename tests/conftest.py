@@ -17,8 +17,8 @@ from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
+from core.settings import Settings
 from domain.calendar import SHANGHAI
-from huiyin.settings import Settings
 from ledger.db import session_factory
 from ledger.schema import upgrade_database
 from workflows import search_attributes as sa

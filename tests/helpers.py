@@ -11,11 +11,11 @@ from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 
+from core.config_files import load_policy
 from domain import commands as c
 from domain.calendar import end_of_day, local_date
 from domain.enums import ContactWay, Period, ResultClass, Role, Verdict
 from domain.models import Actor, Commitment, NewSuggestion, SuggestionState, suggestion_workflow_id
-from huiyin.config_files import load_policy
 from workflows.suggestion import SuggestionWorkflow, starting_search_attributes
 
 COORDINATOR = Actor(user="coord", role=Role.coordinator)
@@ -72,7 +72,7 @@ class Item:
             now = await env.get_current_time()
         new = new.model_copy(update={"year": local_date(now).year})
         workflow_id = suggestion_workflow_id(new.year, new.number)
-        handle = await env.client.start_workflow(  # as huiyin.suggestions.start_suggestion starts it
+        handle = await env.client.start_workflow(  # as services.register.start_suggestion starts it
             SuggestionWorkflow.run,
             new,
             id=workflow_id,

@@ -11,13 +11,13 @@ import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from api.security import verify_password
+from core.settings import Settings
 from huiyin.cli import app
 from huiyin.demo import load_demo
-from huiyin.settings import Settings
 from ledger.db import session_factory
 from ledger.models import DeputyRow, EventRow, SuggestionRow, UnitRow, UserRow
 from ledger.schema import upgrade_database
+from services.users import verify_password
 
 DEMO_YEAR = 2031  # a year no other test uses: workflow ids never meet theirs
 

@@ -94,7 +94,7 @@ async def test_suggestion_and_its_timers_survive_a_server_restart(tmp_path: Path
 
     from domain.commands import SignForReceipt
     from domain.enums import DeadlineKind, Stage
-    from huiyin.suggestions import start_suggestion
+    from services.register import start_suggestion
     from tests.helpers import UPSERT, Item, first_task_events, handler, new_suggestion
     from worker import build_worker
     from workflows.suggestion import SuggestionWorkflow

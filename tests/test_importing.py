@@ -11,11 +11,11 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import select
 
+from core.errors import Problem
 from domain.enums import Period, Role
 from domain.models import Actor
-from huiyin.importing import import_suggestions, parse_date, read_rows
-from huiyin.problems import Problem
 from ledger.models import DeputyRow, SignerRow, SuggestionRow
+from services.importing import import_suggestions, parse_date, read_rows
 
 YEAR = 2040  # a year no other test uses, so numbers never meet theirs
 COORDINATOR = Actor(user="coord-import", role=Role.coordinator)

@@ -11,12 +11,12 @@ from datetime import date, timedelta
 
 from temporalio.client import Client
 
+from core.config_files import load_calendar, load_policy
 from domain.calendar import local_date
 from domain.enums import DeadlineKind
 from domain.policy import DrillScale
-from huiyin.calendar_revision import announce_calendar_revision
-from huiyin.config_files import load_calendar, load_policy
 from huiyin.devserver import wait_for_port
+from services.holidays import announce_calendar_revision
 from tests.devserver import connect_when_ready, dev_server, free_port
 from tests.helpers import Item, new_suggestion
 from worker import build_worker

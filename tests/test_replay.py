@@ -15,7 +15,7 @@ from temporalio.client import WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
-from worker import sandbox_runner
+from workflows.sandbox import sandbox_runner
 from workflows.suggestion import SuggestionWorkflow
 
 HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))

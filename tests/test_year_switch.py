@@ -10,10 +10,10 @@ import pytest
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 
+from core.config_files import load_policy
 from domain import commands as c
 from domain.enums import ContactWay, Stage
 from domain.policy import DrillScale
-from huiyin.config_files import load_policy
 from huiyin.devserver import wait_for_port
 from tests.devserver import connect_when_ready, dev_server, free_port
 from tests.helpers import Item, handler, new_suggestion

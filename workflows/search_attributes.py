@@ -32,3 +32,6 @@ ALL = [
     WARNING_LEVEL,
     CARRY_OVER_COUNT,
 ]
+
+# The visibility query for every item still running (what a calendar revision tells, what replay-check replays).
+RUNNING_SUGGESTIONS = "WorkflowType = 'SuggestionWorkflow' AND ExecutionStatus = 'Running'"

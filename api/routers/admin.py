@@ -8,11 +8,11 @@ from fastapi import APIRouter, Depends, Query, status
 from sqlalchemy import func, select
 
 from api.deps import SessionDep, UserDep, require_roles
-from api.schemas import DeputyIn, DeputyOut, Page, UnitIn, UnitOut, UserIn, UserOut
-from api.security import new_user
+from api.schemas import DeputyIn, DeputyOut, Page, UnitIn, UnitOut, UserOut
+from core.errors import conflict
 from domain.enums import Role
-from huiyin.problems import conflict, invalid
 from ledger.models import DeputyRow, UnitRow, UserRow
+from services.users import UserIn, add_user
 
 router = APIRouter(tags=["admin"])
 Admin = Depends(require_roles(Role.admin))
@@ -58,16 +58,7 @@ def list_deputies(session: SessionDep, page: PageNo = 1, page_size: PageSize = 1
 
 @router.post("/users", status_code=status.HTTP_201_CREATED, response_model=UserOut, dependencies=[Admin])
 def create_user(body: UserIn, session: SessionDep) -> UserOut:
-    if session.scalar(select(UserRow.id).where(UserRow.username == body.username)):
-        raise conflict(f"user {body.username} already exists")
-    if body.unit_code and not session.get(UnitRow, body.unit_code):
-        raise invalid(f"unknown unit {body.unit_code}")
-    if body.deputy_code and not session.get(DeputyRow, body.deputy_code):
-        raise invalid(f"unknown deputy {body.deputy_code}")
-    user = new_user(body.username, body.password, body.role, body.unit_code, body.deputy_code, body.email)
-    session.add(user)
-    session.commit()
-    return UserOut.model_validate(user)
+    return UserOut.model_validate(add_user(session, body))
 
 
 @router.get("/users", response_model=Page[UserOut], dependencies=[Admin])

@@ -10,8 +10,9 @@ from sqlalchemy import select
 
 from api.deps import SessionDep, SettingsDep, UserDep, unauthorized
 from api.schemas import Token, UserOut
-from api.security import create_token, verify_password
+from api.security import create_token
 from ledger.models import UserRow
+from services.users import verify_password
 
 router = APIRouter(tags=["auth"])
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 
 from api.deps import SessionDep, UserDep
 from api.schemas import Page
-from huiyin.problems import not_found
+from core.errors import not_found
 from ledger.models import NotificationRow
 
 router = APIRouter(prefix="/me/notifications", tags=["notifications"])

@@ -17,10 +17,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from api.deps import SessionDep, SettingsDep, UserDep, actor_of, require_roles
+from core.config_files import load_policy
 from domain.calendar import SHANGHAI
 from domain.enums import UNIT_ROLES, Role
 from huiyin import charts
-from huiyin.config_files import load_policy
 from ledger import evaluations as ev
 from ledger.models import UnitRow
 from ledger.reports import RATE_LABELS, AnnualReport, annual_report, annual_xlsx, parse_as_of, report_json

@@ -9,15 +9,16 @@ from pydantic import create_model
 
 from api.deps import SessionDep, SettingsDep, TemporalDep, UserDep, actor_of, require_roles
 from api.schemas import EventOut, ImportReport, Page, SuggestionSummary
+from core.errors import conflict, forbidden, invalid, not_found
+from core.logs import item_context
 from domain import commands as c
 from domain.enums import Period, Role, Stage
 from domain.models import Actor, Model
-from huiyin.importing import import_suggestions
-from huiyin.logs import item_context
-from huiyin.problems import conflict, forbidden, invalid, not_found
-from huiyin.suggestions import ACTIONS, SuggestionInput, migrate_policy, perform, register
 from ledger import queries
 from ledger.models import SuggestionRow
+from services.act import ACTIONS, migrate_policy, perform
+from services.importing import import_suggestions
+from services.register import SuggestionInput, register
 
 router = APIRouter(prefix="/suggestions", tags=["suggestions"])
 Registrar = Depends(require_roles(Role.coordinator, Role.deputy))

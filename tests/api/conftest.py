@@ -6,9 +6,9 @@ import httpx
 import pytest
 
 from api.app import create_app
-from api.security import new_user
 from domain.enums import Role
 from ledger.models import DeputyRow, UnitRow
+from services.users import new_user
 
 PASSWORD = "correct-horse-battery"
 UNITS = {"U01": "市住房和城乡建设局", "U02": "市财政局", "U03": "市教育局", "U04": "市交通运输局"}

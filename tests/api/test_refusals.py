@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 
-
 async def test_unauthenticated_and_bad_tokens_get_401(api, http):
     for headers in ({}, {"Authorization": "Bearer not-a-token"}):
         response = await api.get("/api/v1/suggestions", headers=headers)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-
 # Who can read an item assigned to U01 (lead) with U02 co-handling, led by D001 with co-signer D002.
 READERS = {
     "admin1": True, "coord": True, "sup": True,

@@ -5,6 +5,7 @@ from pathlib import Path
 import chinese_calendar
 import pytest
 
+from core.config_files import load_calendar
 from domain.calendar import (
     CHINA_TIME,
     SHANGHAI,
@@ -16,7 +17,6 @@ from domain.calendar import (
     local_date,
     parse_holiday_override,
 )
-from huiyin.config_files import load_calendar
 
 CONFIG_DIR = Path(__file__).resolve().parents[2] / "config"
 D = date

@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
+from core.config_files import available_policies, load_policy
 from domain.policy import Duration, PolicyError, parse_policy
-from huiyin.config_files import available_policies, load_policy
 
 CONFIG_DIR = Path(__file__).resolve().parents[2] / "config"
 NATIONAL = (CONFIG_DIR / "policies" / "national.toml").read_text(encoding="utf-8")

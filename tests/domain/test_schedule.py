@@ -4,13 +4,13 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from core.config_files import load_calendar, load_policy
+from core.settings import CONFIG_DIR
 from domain.calendar import SHANGHAI, end_of_day
 from domain.deadlines import schedule
 from domain.enums import Rung
 from domain.models import Pause
 from domain.policy import DrillScale, Duration, Ladder, PolicyError, parse_policy
-from huiyin.config_files import load_calendar, load_policy
-from huiyin.settings import CONFIG_DIR
 
 CAL = load_calendar()
 REPLY_LADDER = Ladder(blue=Duration.parse("15 days"), orange=Duration.parse("5 days"),

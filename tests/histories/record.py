@@ -21,11 +21,11 @@ from pathlib import Path
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
+from core.settings import Settings
 from domain import commands as c
 from domain.enums import DeadlineKind, ResultClass, Rung, SupervisionActionKind, Verdict
 from domain.follow_up import year_end
 from domain.models import CalendarRevision, Commitment
-from huiyin.settings import Settings
 from ledger.schema import upgrade_database
 from tests.conftest import binary, register_search_attributes
 from tests.helpers import CO_SIGNER, COORDINATOR, LEAD_DEPUTY, SUPERVISOR, Item, draft, handler, head, new_suggestion

@@ -16,7 +16,6 @@ from domain.models import ItemChanges
 from ledger.models import EventRow, SuggestionRow
 from tests.helpers import Item, new_suggestion
 from workflows.suggestion import SuggestionWorkflow
-from worker import PASSTHROUGH  # noqa: F401  (the same sandbox settings as production)
 
 
 def _event_rows(sessions, workflow_id: str) -> list[EventRow]:

@@ -16,10 +16,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from aiosmtpd.controller import Controller
 
+from core.settings import Settings
 from domain import process
 from domain.enums import Role
 from domain.models import SYSTEM, ItemChanges, SuggestionState
-from huiyin.settings import Settings
 from ledger.db import session_factory
 from ledger.models import DeputyRow, UnitRow, UserRow
 from ledger.schema import upgrade_database

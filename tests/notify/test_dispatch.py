@@ -8,9 +8,9 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select, update
 
-from huiyin.notify.dispatcher import Dispatcher, backoff
-from huiyin.notify.email import EmailChannel
 from ledger.models import DeliveryRow, UserRow
+from notify.dispatcher import Dispatcher, backoff
+from notify.email import EmailChannel
 from tests.notify.conftest import BLUE_AT, DUE, emit, free_port, new_item, notify_units, settings_for
 
 DUE_TEXT = "2026-06-05 23:59（北京时间）"
@@ -219,7 +219,7 @@ async def test_the_loop_sends_and_stops_cleanly(nsessions, db_url, smtp_server):
 
 
 def test_email_message_is_utf8():
-    from huiyin.notify.channels import Outgoing
+    from notify.channels import Outgoing
 
     mail = EmailChannel("localhost", sender="回音 <a@b.example>").build(
         Outgoing(to="x@y.example", subject="【回音】测试", body="正文：答复期限", short="", message_id="<m@b.example>"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from huiyin.notify.messages import ItemRef, beijing_time, digest_key, item_label, render, render_digest, short_text
+from domain.notices import ItemRef, beijing_time, digest_key, item_label, render, render_digest, short_text
 
 DUE = datetime(2026, 6, 5, 15, 59, 59, tzinfo=timezone.utc)  # 23:59:59 in Beijing
 ITEM = ItemRef(2026, "0123", "关于加强老旧小区加装电梯的建议", DUE)

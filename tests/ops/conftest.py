@@ -9,9 +9,9 @@ import pytest
 from pydantic import SecretStr
 
 from api.app import create_app
-from api.security import new_user
 from domain.enums import Role
 from ledger.models import UnitRow, UserRow
+from services.users import new_user
 
 PASSWORD = "ops-password-123"
 KEY_OLD = base64.b64encode(b"o" * 32).decode()

@@ -19,12 +19,12 @@ from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.service import RPCError
 
+from core.settings import PROJECT_ROOT, Settings
+from core.temporal import converter_for
 from domain import commands as c
 from domain.enums import ContactWay, Stage, Verdict
 from domain.models import SuggestionState, suggestion_workflow_id
 from huiyin.devserver import devserver_command, wait_for_port
-from huiyin.settings import PROJECT_ROOT, Settings
-from huiyin.temporal import converter_for
 from ledger.db import session_factory
 from ledger.models import EventRow
 from tests.devserver import connect_when_ready

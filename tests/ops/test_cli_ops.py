@@ -12,11 +12,11 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
+from core.config_files import load_calendar
+from core.settings import PROJECT_ROOT
 from huiyin.cli import app
-from huiyin.config_files import load_calendar
-from huiyin.operations import replay_check
-from huiyin.settings import PROJECT_ROOT
 from ledger.models import SuggestionRow
+from services.replay import replay_check
 from tests.helpers import Item, new_suggestion
 from tests.ops.changed_workflow import ChangedSuggestionWorkflow
 

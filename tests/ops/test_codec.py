@@ -12,8 +12,7 @@ from temporalio.api.common.v1 import Payload
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 
-from domain.models import suggestion_workflow_id
-from huiyin.codec import (
+from core.codec import (
     ENCODING,
     CodecError,
     EncryptionCodec,
@@ -23,6 +22,7 @@ from huiyin.codec import (
     new_key_entry,
     parse_keys,
 )
+from domain.models import suggestion_workflow_id
 from tests.helpers import Item, new_suggestion
 from tests.ops.conftest import CODEC_KEYS, KEY_NEW, KEY_OLD, UI_ORIGIN
 from workflows.suggestion import SuggestionWorkflow

@@ -12,14 +12,14 @@ import importlib
 import re
 import shutil
 import subprocess
+import tomllib
 from collections import Counter
-from pathlib import Path
 
 import pytest
 import yaml
 
+from core.settings import PROJECT_ROOT, Settings
 from huiyin.devserver import CLI_TYPE_NAMES
-from huiyin.settings import PROJECT_ROOT, Settings
 from workflows.search_attributes import ALL
 
 COMPOSE = PROJECT_ROOT / "docker-compose.yml"
@@ -108,7 +108,7 @@ def test_every_setting_is_set_for_api_and_worker(services):
         missing = wanted - set(env)
         assert not missing, f"{name} does not set {sorted(missing)} (add them to x-app-env in docker-compose.yml)"
         unknown = {k for k in env if k.startswith(("HUIYIN_", "TEMPORAL_"))} - wanted
-        assert not unknown, f"{name} sets {sorted(unknown)}, which huiyin.settings.Settings does not read"
+        assert not unknown, f"{name} sets {sorted(unknown)}, which core.settings.Settings does not read"
     api, worker = env_of(services["api"]), env_of(services["worker"])
     assert api == worker, "the API and the workers must see the same configuration"
     # Values that must agree with the rest of the file.
@@ -204,7 +204,8 @@ def test_commands_exist_in_the_image(services):
     assert froms and all(":" in f and not f.endswith(":latest") for f in froms)
     copied = set(re.findall(r"^COPY\s+(.+?)\s+\S+$", dockerfile, re.M))
     copied = {part for line in copied for part in line.split()}
-    for package in ("domain", "workflows", "activities", "ledger", "api", "huiyin", "config", "worker.py"):
+    packages = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    for package in (*packages, "config", "worker.py"):
         assert package in copied, f"the Dockerfile does not copy {package}"
     for name in ("migrate", *APP_SERVICES):
         command = services[name]["command"]

@@ -26,10 +26,10 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 from temporalio.client import Client
 
-from huiyin.operations import replay_check
 from ledger.db import session_factory
 from ledger.models import EventRow
 from ledger.schema import upgrade_database
+from services.replay import replay_check
 from tests.ops.conftest import CODEC_KEYS
 from tests.ops.drills import Drill, Run, check_ledger, drive, json_lines, new_runs
 

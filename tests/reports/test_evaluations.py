@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from core.config_files import load_policy
 from domain.policy import EvaluationRule
-from huiyin.config_files import load_policy
 from ledger.evaluations import grade_of
 from ledger.models import EvaluationRow
 from tests.reports.builder import Timeline, at

@@ -1,10 +1,10 @@
-"""Contact details are removed from text before it goes public (huiyin.masking)."""
+"""Contact details are removed from text before it goes public (domain.masking)."""
 
 from __future__ import annotations
 
 import pytest
 
-from huiyin.masking import EMAIL_MARK, ID_MARK, PHONE_MARK, ACCOUNT_MARK, has_contacts, mask_contacts
+from domain.masking import ACCOUNT_MARK, EMAIL_MARK, ID_MARK, PHONE_MARK, has_contacts, mask_contacts
 
 REPLY = (
     "尊敬的张伟代表：您提出的《关于加强老旧小区加装电梯的建议》收悉。经研究，我局已将加装电梯纳入2025年度民生实事，"

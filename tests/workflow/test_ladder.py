@@ -7,14 +7,14 @@ import shutil
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
+from core.config_files import load_calendar
 from domain import commands as c
 from domain.calendar import SHANGHAI, end_of_day, local_date
-from domain.enums import DeadlineKind, Rung, RungStatus, SupervisionActionKind
 from domain.deadlines import due_instant
-from domain.policy import Duration
-from huiyin.config_files import load_calendar
+from domain.enums import DeadlineKind, Rung, RungStatus, SupervisionActionKind
 from domain.models import CalendarRevision
-from tests.helpers import COORDINATOR, SUPERVISOR, Item, handler, head, new_suggestion
+from domain.policy import Duration
+from tests.helpers import COORDINATOR, SUPERVISOR, Item, handler, new_suggestion
 from worker import build_worker
 from workflows import search_attributes as sa
 from workflows.suggestion import SuggestionWorkflow as W

@@ -7,12 +7,12 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from core.config_files import load_policy
 from domain import commands as c
 from domain.calendar import local_date
 from domain.enums import DeadlineKind, ResultClass, Stage, Verdict
 from domain.follow_up import year_end
 from domain.models import Commitment
-from huiyin.config_files import load_policy
 from ledger.models import EventRow, SuggestionRow
 from tests.helpers import COORDINATOR, UPSERT, Item, first_task_events, handler, new_suggestion
 from workflows import search_attributes as sa

@@ -6,10 +6,8 @@ Create Date: 2026-11-23 09:00:15.671512
 """
 from typing import Sequence, Union
 
-from alembic import op
 import sqlalchemy as sa
-
-
+from alembic import op
 
 revision: str = '0003'
 down_revision: Union[str, None] = '0002'

@@ -8,9 +8,8 @@ Create Date: 2026-11-23 12:10:00
 """
 from typing import Sequence, Union
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision: str = '0005'
 down_revision: Union[str, None] = '0004'

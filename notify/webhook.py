@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import httpx
 
-from huiyin.notify.channels import Outgoing, PermanentError
-from huiyin.settings import Settings
+from core.settings import Settings
+from notify.channels import Outgoing, PermanentError
 
 
 class WebhookChannel:

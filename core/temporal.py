@@ -7,12 +7,12 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.converter import DataConverter
 from temporalio.runtime import Runtime
 
-from huiyin.codec import codec_for, data_converter
-from huiyin.settings import Settings, get_settings
+from core.codec import codec_for, data_converter
+from core.settings import Settings, get_settings
 
 
 def converter_for(settings: Settings) -> DataConverter:
-    """The pydantic converter with the payload codec of HUIYIN_CODEC_KEYS (huiyin.codec)."""
+    """The pydantic converter with the payload codec of HUIYIN_CODEC_KEYS (core.codec)."""
     return data_converter(pydantic_data_converter, codec_for(settings))
 
 

@@ -4,7 +4,7 @@
   slots, sticky cache, poll results, activity/workflow failures…) Prometheus scrapes at
   ``http://HUIYIN_METRICS_HOST:HUIYIN_WORKER_METRICS_PORT/metrics`` (none when the port is 0).
 - ``ItemLogInterceptor``: runs every activity (local ones too, e.g. the ledger write)
-  inside huiyin.logs.item_context(workflow id, actor of the events it records).
+  inside core.logs.item_context(workflow id, actor of the events it records).
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ from temporalio.worker import (
     Interceptor,
 )
 
-from huiyin.logs import item_context
-from huiyin.settings import Settings
+from core.logs import item_context
+from core.settings import Settings
 
 log = logging.getLogger("huiyin.worker")
 

@@ -22,6 +22,8 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any
 
+from core.settings import get_settings
+
 _workflow_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("huiyin_workflow_id", default=None)
 _actor: contextvars.ContextVar[str | None] = contextvars.ContextVar("huiyin_actor", default=None)
 
@@ -141,8 +143,6 @@ def configure_logging(level: str | int | None = None, fmt: str | None = None) ->
     uvicorn's loggers are routed through it too, so every line of the API is JSON.
     """
     if level is None or fmt is None:
-        from huiyin.settings import get_settings
-
         settings = get_settings()
         level = level if level is not None else settings.huiyin_log_level
         fmt = fmt if fmt is not None else settings.huiyin_log_format

@@ -22,14 +22,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from temporalio.client import Client
 
-from domain.enums import Period
+from core.errors import Problem, forbidden, invalid
+from core.settings import Settings
+from domain.enums import Period, Role
 from domain.fields import field_code
 from domain.models import Actor, suggestion_workflow_id
-from huiyin.problems import Problem, invalid
-from huiyin.settings import Settings
-from huiyin.suggestions import SuggestionInput, register
-from ledger.models import DeputyRow
+from ledger.models import DeputyRow, UserRow
 from ledger.queries import number_taken
+from services.register import SuggestionInput, register
 
 # Spreadsheet header → SuggestionInput field. 附议代表 may be left out: no co-signers.
 COLUMNS = {
@@ -237,6 +237,21 @@ def _duplicates(rows: list[Row]) -> dict[int, str]:
 
 
 # --- importing ---------------------------------------------------------------------------
+
+OPERATOR = Actor(user="cli", role=Role.coordinator)  # an import from the command line names no one else
+
+
+def importing_actor(session: Session, username: str | None) -> Actor:
+    """The coordinator an import is recorded as; the built-in operator when none is named."""
+    if username is None:
+        return OPERATOR
+    user = session.scalar(select(UserRow).where(UserRow.username == username))
+    if user is None or not user.active:
+        raise invalid(f"user {username!r} does not exist or is disabled")
+    if user.role != Role.coordinator:
+        raise forbidden(f"user {username!r} is a {user.role}; imports are done as a coordinator")
+    return Actor(user=user.username, role=Role.coordinator)
+
 
 
 async def import_suggestions(

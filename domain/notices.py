@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-BEIJING = ZoneInfo("Asia/Shanghai")
+from domain.calendar import SHANGHAI
+from domain.enums import UNIT_ROLES
+
 PREFIX = "【回音】"
 GREETING = "您好："
 FOOTER = "此为回音系统自动发送的通知，请登录系统查看详情。"
-
-UNIT_ROLES = ("unit_handler", "unit_head")
 
 
 @dataclass(frozen=True)
@@ -104,7 +103,7 @@ def beijing_time(instant: datetime | None) -> str:
     """"2026-06-05 23:59（北京时间）"; "（期限待定）" when unknown."""
     if instant is None:
         return "（期限待定）"
-    return instant.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M") + "（北京时间）"
+    return instant.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") + "（北京时间）"
 
 
 def audience(role: str) -> str:
@@ -116,7 +115,7 @@ def audience(role: str) -> str:
 
 def days_left(due_at: datetime, now: datetime) -> int:
     """Calendar days from today to the deadline's day, both in Beijing."""
-    return (due_at.astimezone(BEIJING).date() - now.astimezone(BEIJING).date()).days
+    return (due_at.astimezone(SHANGHAI).date() - now.astimezone(SHANGHAI).date()).days
 
 
 def kind_for(action: str, kind: str | None, deadline: str | None = None) -> str | None:
@@ -429,7 +428,7 @@ def render_digest(action: str, items: list[ItemRef], *, role: str, kind: str | N
     """One message listing many items that reached the same rung for the same recipient."""
     if len(items) == 1:
         return render(action, items[0], role=role, kind=kind, level=level, now=now)
-    items = sorted(items, key=lambda i: (i.due_at is None, i.due_at or datetime.min.replace(tzinfo=BEIJING),
+    items = sorted(items, key=lambda i: (i.due_at is None, i.due_at or datetime.min.replace(tzinfo=SHANGHAI),
                                          i.year, i.number))
     ctx = _context(action, role, kind, level, None, None, None)
     template = _template(action)

@@ -44,7 +44,7 @@ class Settings(BaseSettings):
     huiyin_worker_workflow_tasks: int = 20
     huiyin_worker_activity_threads: int = 8  # threads for the (sync) ledger writes
 
-    # Notifications (huiyin/notify): email over SMTP, SMS through a webhook, the outbox dispatcher.
+    # Notifications (notify/): email over SMTP, SMS through a webhook, the outbox dispatcher.
     huiyin_smtp_host: str = ""  # unset = email channel not configured (deliveries marked undeliverable)
     huiyin_smtp_port: int = 25
     huiyin_smtp_username: str = ""  # login only when set

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from huiyin.notify.messages import ItemRef
+from domain.notices import ItemRef
 
 
 @dataclass(frozen=True)

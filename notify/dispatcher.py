@@ -1,6 +1,6 @@
 """The dispatcher: drains the `deliveries` outbox over email and the SMS webhook.
 
-    python -m huiyin.notify.dispatcher     # alone; the worker also runs it as a background task
+    python -m notify.dispatcher     # alone; the worker also runs it as a background task
 
 Every HUIYIN_NOTIFY_INTERVAL seconds it
 
@@ -36,15 +36,15 @@ from email.utils import parseaddr
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from huiyin.logs import configure_logging
-from huiyin.notify import messages
-from huiyin.notify.channels import Channel, Outgoing, PermanentError
-from huiyin.notify.email import EmailChannel
-from huiyin.notify.webhook import WebhookChannel
-from huiyin.settings import Settings, get_settings
+from core.logs import configure_logging
+from core.settings import Settings, get_settings
+from domain import notices
 from ledger.db import session_factory
 from ledger.models import DeliveryRow, NotificationRow, UserRow
 from ledger.schema import upgrade_database
+from notify.channels import Channel, Outgoing, PermanentError
+from notify.email import EmailChannel
+from notify.webhook import WebhookChannel
 
 log = logging.getLogger("huiyin.notify")
 
@@ -198,12 +198,12 @@ class Dispatcher:
     def _compose(self, group, mid: str) -> Outgoing:
         delivery, first, user = group[0]
         notifications = sorted({n.id: n for _, n, _ in group}.values(), key=lambda n: n.id)
-        items = [messages.ItemRef(n.year, n.number, n.title, n.due_at) for n in notifications]
+        items = [notices.ItemRef(n.year, n.number, n.title, n.due_at) for n in notifications]
         if len(notifications) == 1:
             subject, body = first.subject, first.body
-            short = messages.short_text(subject, body)
+            short = notices.short_text(subject, body)
         else:
-            digest = messages.render_digest(first.action, items, role=user.role, kind=first.kind, level=first.level)
+            digest = notices.render_digest(first.action, items, role=user.role, kind=first.kind, level=first.level)
             subject, body, short = digest.subject, digest.body, digest.short
         return Outgoing(to=delivery.address, subject=subject, body=body, short=short, message_id=mid, items=items)
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+from core.settings import get_settings
 from domain.calendar import CalendarError, WorkingCalendar, parse_holiday_override
 from domain.policy import NAME_PATTERN, PolicyError, PolicyProfile, parse_policy
-from huiyin.settings import get_settings
 
 _calendar_cache: dict[Path, tuple[tuple, WorkingCalendar]] = {}
 _calendar_lock = threading.Lock()

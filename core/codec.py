@@ -11,7 +11,7 @@ that were never encrypted decode as they are, so encryption can be switched on i
 running system. Search attributes and workflow ids are never encrypted: they hold
 no personal data (workflows/search_attributes.py).
 
-    python -m huiyin.codec new-key k3     # print a fresh key entry to put first in HUIYIN_CODEC_KEYS
+    python -m core.codec new-key k3     # print a fresh key entry to put first in HUIYIN_CODEC_KEYS
 """
 
 from __future__ import annotations
@@ -165,7 +165,7 @@ def _main(argv: Iterable[str]) -> int:
     if len(args) == 2 and args[0] == "new-key":
         print(new_key_entry(args[1]))
         return 0
-    print("usage: python -m huiyin.codec new-key KEY_ID", file=sys.stderr)
+    print("usage: python -m core.codec new-key KEY_ID", file=sys.stderr)
     return 2
 
 

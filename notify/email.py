@@ -13,8 +13,8 @@ from datetime import datetime, timezone
 from email.message import EmailMessage
 from email.utils import format_datetime
 
-from huiyin.notify.channels import Outgoing, PermanentError
-from huiyin.settings import Settings
+from core.settings import Settings
+from notify.channels import Outgoing, PermanentError
 
 
 class EmailChannel:

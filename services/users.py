@@ -1,0 +1,109 @@
+"""Users (用户): passwords, creating a user with its checks, and the first admin.
+
+Shared by the API (admin registers, login), the CLI (`huiyin create-user`) and the demo.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from datetime import datetime, timezone
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from argon2.exceptions import VerificationError
+from pydantic import Field, model_validator
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.errors import conflict, invalid
+from core.settings import VAR_DIR, Settings
+from domain.enums import UNIT_ROLES, Role
+from domain.models import Model
+from ledger.models import DeputyRow, UnitRow, UserRow
+
+log = logging.getLogger("huiyin.users")
+_hasher = PasswordHasher()
+
+
+class UserIn(Model):
+    """A new user: a unit role names its unit, a deputy their deputy code, and nobody else either."""
+
+    username: str = Field(pattern=r"^[A-Za-z0-9_.@-]{3,100}$")
+    password: str = Field(min_length=8)
+    role: Role
+    unit_code: str | None = None
+    deputy_code: str | None = None
+    email: str = ""
+
+    @model_validator(mode="after")
+    def _scope(self) -> "UserIn":
+        if self.role == Role.system:
+            raise ValueError("the system role is not for users")
+        if (self.role in UNIT_ROLES) != bool(self.unit_code):
+            raise ValueError("unit_code is required for unit roles and only for them")
+        if (self.role == Role.deputy) != bool(self.deputy_code):
+            raise ValueError("deputy_code is required for deputies and only for them")
+        return self
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except VerificationError:
+        return False
+
+
+def new_user(username: str, password: str, role: Role, unit_code: str | None = None,
+             deputy_code: str | None = None, email: str = "") -> UserRow:
+    """A user row with its password hashed; nothing checked (add_user checks)."""
+    return UserRow(
+        username=username,
+        password_hash=hash_password(password),
+        role=role.value,
+        unit_code=unit_code,
+        deputy_code=deputy_code,
+        email=email,
+        created_at=datetime.now(timezone.utc),
+    )
+
+
+def add_user(session: Session, body: UserIn) -> UserRow:
+    """Create a user: 409 when the name is taken, 422 for an unknown unit or deputy."""
+    if session.scalar(select(UserRow.id).where(UserRow.username == body.username)):
+        raise conflict(f"user {body.username} already exists")
+    if body.unit_code and not session.get(UnitRow, body.unit_code):
+        raise invalid(f"unknown unit {body.unit_code}")
+    if body.deputy_code and not session.get(DeputyRow, body.deputy_code):
+        raise invalid(f"unknown deputy {body.deputy_code}")
+    user = new_user(body.username, body.password, body.role, body.unit_code, body.deputy_code, body.email)
+    session.add(user)
+    session.commit()
+    return user
+
+
+def ensure_first_admin(session: Session, settings: Settings, var_dir: Path = VAR_DIR) -> str | None:
+    """Create the first admin once. Returns a generated password to show, if one was made.
+
+    From HUIYIN_ADMIN_USERNAME / HUIYIN_ADMIN_PASSWORD when set; otherwise an `admin`
+    with a random password, printed once and kept in var/ (never a fixed default).
+    """
+    if session.scalar(select(UserRow.id).where(UserRow.role == Role.admin.value).limit(1)):
+        return None
+    username = settings.huiyin_admin_username or "admin"
+    password = settings.huiyin_admin_password
+    generated = None
+    if not password:
+        generated = password = secrets.token_urlsafe(16)
+        var_dir.mkdir(parents=True, exist_ok=True)
+        keep = var_dir / "admin-password.txt"
+        keep.write_text(f"{username}\n{password}\n")
+        keep.chmod(0o600)
+        log.warning("created the first admin %r with a random password (also in %s): %s", username, keep, password)
+    session.add(new_user(username, password, Role.admin))
+    session.commit()
+    return generated

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -12,9 +13,10 @@ from sqlalchemy.orm import Session
 from temporalio.client import Client
 
 from api.security import token_subject
-from core.errors import Problem, forbidden
+from core.errors import Problem, forbidden, invalid
 from core.settings import Settings
 from domain.enums import Role
+from domain.figures import as_of_instant
 from domain.models import Actor
 from ledger.models import UserRow
 
@@ -74,3 +76,16 @@ def require_roles(*roles: Role):
         return user
 
     return check
+
+
+def parse_as_of(value: str | None) -> datetime | None:
+    """`as_of` as the API takes it: a date (the end of that day, Beijing time) or an ISO instant
+    (without a zone: Beijing time); None or empty: now. 422 for anything else."""
+    if not value:
+        return None
+    for parse in (date.fromisoformat, datetime.fromisoformat):
+        try:
+            return as_of_instant(parse(value))
+        except ValueError:
+            continue
+    raise invalid(f"as_of {value!r} is neither a date (2025-06-30) nor an ISO instant (2025-06-30T18:00:00+08:00)")

@@ -8,7 +8,7 @@ dispatcher runs against an SMTP server and the messages are counted (a digest, n
     .venv/bin/python -m bench.deadline_burst --items 300   # quick
 
 How the instant is made: the items are registered under the national policy and accepted and
-assigned to U01 with real updates (`SuggestionWorkflow.accept`/`assign`). Their assignment times
+assigned to U01 with real updates (`accept`/`assign`). Their assignment times
 differ by the time the server takes to assign N items, so each is then moved (`migrate_policy`, an
 admin's update) to a drill-scaled copy of the policy whose reply clock lasts exactly the whole
 seconds from its assignment to the chosen instant T (bench.items.burst_policy: one drill day = 1 s,
@@ -51,7 +51,7 @@ from bench.common import (
 from bench.huiyin_api import seed
 from bench.items import ADMIN, COORDINATOR, burst_policy, new_suggestion
 from domain import commands as c
-from domain.models import suggestion_workflow_id
+from domain.models import Outcome, suggestion_workflow_id
 from ledger.db import session_factory
 from ledger.models import DeliveryRow, EventRow, NotificationRow, SuggestionRow
 from workflows.suggestion import SuggestionWorkflow as W
@@ -183,8 +183,8 @@ async def updates_setup(client, task_queue, numbers, concurrency, margin):
     async def register_and_assign(number: str) -> None:
         new = new_suggestion(number)
         handle = await client.start_workflow(W.run, new, id=suggestion_workflow_id(new.year, number), task_queue=task_queue)
-        await handle.execute_update(W.accept, c.Accept(actor=COORDINATOR))
-        outcome = await handle.execute_update(W.assign, c.Assign(actor=COORDINATOR, lead_unit="U01"))
+        await handle.execute_update("accept", c.Accept(actor=COORDINATOR))
+        outcome = await handle.execute_update("assign", c.Assign(actor=COORDINATOR, lead_unit="U01"), result_type=Outcome)
         assigned_at[handle.id] = next(e.at for e in outcome.events if e.action == "assigned")
 
     began = time.perf_counter()
@@ -201,7 +201,7 @@ async def updates_setup(client, task_queue, numbers, concurrency, margin):
         seconds = round((instant - assigned_at[wid]).total_seconds())
         due[wid] = assigned_at[wid] + timedelta(seconds=seconds)
         await client.get_workflow_handle(wid).execute_update(
-            W.migrate_policy, c.MigratePolicy(actor=ADMIN, policy=burst_policy(seconds), reason="benchmark: one instant"))
+            "migrate_policy", c.MigratePolicy(actor=ADMIN, policy=burst_policy(seconds), reason="benchmark: one instant"))
         if datetime.now(timezone.utc) >= due[wid]:
             late += 1
 

@@ -69,7 +69,7 @@ def seconds(delta: timedelta) -> float:
 # A workflow started with NewSuggestion.carried = state goes on from that state (as after a year-end
 # continue-as-new). The benchmarks use this to put many items' clocks on one instant: the state is
 # built here with the same domain functions and deadline maths the workflow applies
-# (process.register / process.apply, then what SuggestionWorkflow._schedule_clocks does), and its
+# (process.register / actions.apply, then what SuggestionWorkflow._schedule_clocks does), and its
 # events are written to the ledger with ledger.writes.record_changes, as the workflow's local
 # activity would have. The carried run then has nothing to compute or record at its start.
 
@@ -96,14 +96,14 @@ def schedule_clocks(state, now, config_dir=None) -> None:
 def build(number: str, policy: PolicyProfile, steps: list[tuple["datetime", object]], registered_at,
           year: int = YEAR) -> "SuggestionState":
     """Register at `registered_at`, then apply each (instant, command) as the workflow would."""
-    from domain import process
+    from domain import actions, process
     from domain.models import suggestion_workflow_id
 
     new = new_suggestion(number, policy, year)
     state = process.register(new, suggestion_workflow_id(new.year, number), registered_at)
     schedule_clocks(state, registered_at)
     for at, cmd in steps:
-        process.apply(state, cmd, at)
+        actions.apply(state, cmd, at)
         schedule_clocks(state, at)
     return state
 

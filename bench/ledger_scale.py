@@ -26,8 +26,8 @@ from sqlalchemy import func, insert, select, text
 from bench.common import log, machine, summary, write_results
 from bench.items import COORDINATOR, HANDLER, HEAD, LEAD_DEPUTY, build, new_suggestion  # noqa: F401
 from core.config_files import load_policy
+from domain import actions, follow_up, process
 from domain import commands as c
-from domain import follow_up, process
 from domain.enums import ContactWay, ResultClass, Role, Verdict
 from domain.models import Actor, Commitment
 from ledger.db import make_engine
@@ -102,7 +102,7 @@ def template(kind: str, year: int, unit: str):
     if kind in ("closed_a_late", "overdue"):
         process.on_time_passed(state, state.reply_due_at() + timedelta(hours=1))  # the reply clock ran out
     for instant, cmd in steps[2:]:
-        process.apply(state, cmd, instant)
+        actions.apply(state, cmd, instant)
         from bench.items import schedule_clocks
 
         schedule_clocks(state, instant)
@@ -272,9 +272,9 @@ def measure(engine, repeats: int) -> dict:
     figures["carry_over_ledger"] = {**summary(times), "items": len(book.items)}
     log(f"  carry-over ledger {CURRENT - 1}: {max(times):.2f}s ({len(book.items)} items)")
     try:
-        from ledger.reports import annual_report
+        from ledger.annual_report import annual_report
     except ImportError:
-        figures["annual_report"] = "ledger/reports.py not present"
+        figures["annual_report"] = "ledger/annual_report.py not present"
     else:
         from ledger.history import year_end
 

@@ -10,7 +10,6 @@ activity (calendar data is I/O) and then waits on them.
 from __future__ import annotations
 
 from datetime import datetime, time
-from typing import Any, Callable
 
 from domain import commands as c
 from domain import disclosure, follow_up, supervision
@@ -666,42 +665,3 @@ def refresh(state: SuggestionState, now: datetime) -> None:
         disclosure.publish_now(state, now)  # "within 20 working days": an ending item publishes at once
         cancel_clocks(state, now)
     state.warning_level = warning_level(state)
-
-
-ACTIONS: dict[type[c.Command], Callable[[SuggestionState, Any, datetime], None]] = {
-    c.Accept: accept,
-    c.ReturnForRevision: return_for_revision,
-    c.Resubmit: resubmit,
-    c.Convert: convert,
-    c.Assign: assign,
-    c.SignForReceipt: sign_for_receipt,
-    c.RequestAdjustment: request_adjustment,
-    c.DecideAdjustment: decide_adjustment,
-    c.LogContact: log_contact,
-    c.SubmitCoOpinion: submit_co_opinion,
-    c.RequestExtension: request_extension,
-    c.DecideExtension: decide_extension,
-    c.DraftReply: draft_reply,
-    c.SignOffReply: sign_off_reply,
-    c.CheckReply: check_reply,
-    c.GiveFeedback: give_feedback,
-    c.OrderRehandling: order_rehandling,
-    c.DesignateKeySupervision: supervision.designate_key_supervision,
-    c.DeclineKeySupervision: supervision.decline_key_supervision,
-    c.ReportKeyProgress: supervision.report_key_progress,
-    c.RecordSupervisionAction: supervision.record_supervision_action,
-    c.AddSupervisionOpinion: supervision.add_supervision_opinion,
-    c.PauseClock: supervision.pause_clock,
-    c.ResumeClock: supervision.resume_clock,
-    c.ReportProgress: follow_up.report_progress,
-    c.MigratePolicy: follow_up.migrate_policy,
-    c.WithdrawPublication: disclosure.withdraw_publication,
-}
-
-
-def apply(state: SuggestionState, cmd: c.Command, now: datetime) -> None:
-    """Perform one action on the state, or raise a Refusal saying why not."""
-    if cmd.actor.role == Role.system:
-        raise Forbidden("the system role cannot act through an update")
-    ACTIONS[type(cmd)](state, cmd, now)
-    refresh(state, now)

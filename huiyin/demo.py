@@ -357,22 +357,21 @@ async def drive(client: Client, session: Session, wid: str, index: int, plan: Pl
     title, _, _, lead, co = SUGGESTIONS[index]
     state = recorded_state(session, wid)
     steps = [
-        lambda s: ("accept", c.Accept(actor=COORDINATOR)),
-        lambda s: ("assign", c.Assign(actor=COORDINATOR, lead_unit=lead, co_units=[co] if co else [])),
-        lambda s: ("sign-for-receipt", c.SignForReceipt(actor=handler(lead))),
-        lambda s: ("log-contact", contact(s, lead, index)),
-        lambda s: ("draft-reply", reply_draft(s, title, lead, plan.result_class, index)),
-        lambda s: ("sign-off-reply", c.SignOffReply(actor=head(lead))),
-        lambda s: ("check-reply", c.CheckReply(actor=COORDINATOR, accept=True)),
-        lambda s: ("give-feedback", feedback(s, plan.verdict)),
+        lambda s: c.Accept(actor=COORDINATOR),
+        lambda s: c.Assign(actor=COORDINATOR, lead_unit=lead, co_units=[co] if co else []),
+        lambda s: c.SignForReceipt(actor=handler(lead)),
+        lambda s: contact(s, lead, index),
+        lambda s: reply_draft(s, title, lead, plan.result_class, index),
+        lambda s: c.SignOffReply(actor=head(lead)),
+        lambda s: c.CheckReply(actor=COORDINATOR, accept=True),
+        lambda s: feedback(s, plan.verdict),
     ]
     for depth, step in enumerate(steps[: plan.depth], start=1):
         if co and depth == 4:  # the co-handling unit signs and sends its opinion before the lead replies
-            await perform(client, wid, "sign-for-receipt", c.SignForReceipt(actor=handler(co)))
+            await perform(client, wid, c.SignForReceipt(actor=handler(co)))
             text = f"{UNIT_NAMES[co]}协办意见：同意主办单位的办理思路，将在职责范围内做好配合工作。"
-            await perform(client, wid, "submit-co-opinion", c.SubmitCoOpinion(actor=handler(co), text=text))
-        action, cmd = step(state)
-        await perform(client, wid, action, cmd)
+            await perform(client, wid, c.SubmitCoOpinion(actor=handler(co), text=text))
+        await perform(client, wid, step(state))
         state = recorded_state(session, wid)
     return state
 

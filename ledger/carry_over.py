@@ -8,49 +8,15 @@ from datetime import datetime, timezone
 from itertools import groupby
 from operator import attrgetter
 
-from pydantic import BaseModel
 from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session
 
+from domain.figures import CarriedItem, CarryOverLedger, Rate, year_end
+from domain.item_facts import CLASS_EVENTS, class_as_of
 from domain.models import Actor
-from ledger.history import CLASS_EVENTS, RAW_EVENT_COLUMNS, class_as_of, collector_paused, logged_event, year_end
+from ledger.history import RAW_EVENT_COLUMNS, collector_paused, logged_event
 from ledger.models import EventRow, SuggestionRow
 from ledger.queries import scoped
-
-
-class Rate(BaseModel):
-    numerator: int
-    denominator: int
-    value: float | None
-
-    @classmethod
-    def of(cls, numerator: int, denominator: int) -> "Rate":
-        return cls(numerator=numerator, denominator=denominator,
-                   value=round(numerator / denominator, 4) if denominator else None)
-
-
-class CarriedItem(BaseModel):
-    id: str
-    number: str
-    title: str
-    origin_year: int
-    field: str
-    unit: str | None
-    class_at_carry_over: str | None
-    class_now: str | None  # at the end of the year, or now if the year is still running
-    overdue_at_carry_over: bool
-    converted: bool  # a carried B/C item that became A during the year
-    stage: str
-
-
-class CarryOverLedger(BaseModel):
-    year: int
-    as_of: datetime
-    items: list[CarriedItem]
-    by_origin_year: dict[int, int]
-    by_unit: dict[str, int]
-    by_class_at_carry_over: dict[str, int]
-    conversion: Rate  # converted / carried B and C items
 
 
 def carried_into(actor: Actor, year: int) -> Select:

@@ -1,58 +1,18 @@
-"""Reading the past from the event log: an item's result class at any instant.
-
-Figures are computed from events, never from hand-kept counters: the class a unit's
-result had at an instant is the one the last class-setting event before it gave.
-"""
+"""Reading the event log for the walks over the past (domain.item_facts): many rows, fast."""
 
 from __future__ import annotations
 
 import gc
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, time, timedelta, timezone
-from typing import Any, NamedTuple
+from datetime import datetime, timezone
+from typing import Any
 
 from sqlalchemy import Text, cast, type_coerce
 
-from domain.calendar import SHANGHAI
+from domain.item_facts import LoggedEvent
 from ledger.models import EventRow
-
-# Events that set a unit's result class, and where the class is in their payload.
-CLASS_EVENTS = ("reply_accepted", "progress_reported", "reclassification_disputed")
-CLASS_ORDER = ["A", "B", "C", "D"]
-
-
-def year_start(year: int) -> datetime:
-    """00:00 Beijing time on 1 January, as a UTC instant."""
-    return datetime.combine(date(year, 1, 1), time(0), SHANGHAI).astimezone(timezone.utc)
-
-
-def year_end(year: int) -> datetime:
-    return year_start(year + 1) - timedelta(microseconds=1)
-
-
-def class_as_of(events: Iterable, instant: datetime) -> str | None:
-    """The item's class at `instant` (its least solved unit's), from its events in order."""
-    by_unit: dict[str | None, str] = {}
-    for event in events:
-        if event.at > instant:
-            break
-        if event.action in CLASS_EVENTS and event.payload.get("result_class"):
-            by_unit[event.unit] = event.payload["result_class"]
-    return max(by_unit.values(), key=CLASS_ORDER.index) if by_unit else None
-
-
-class LoggedEvent(NamedTuple):
-    """One event as the report and the carry-over ledger read it (RAW_EVENT_COLUMNS, logged_event)."""
-
-    workflow_id: str
-    at: datetime
-    action: str
-    unit: str | None
-    actor_deputy: str | None
-    payload: dict[str, Any]
-
 
 # The columns of LoggedEvent as the database holds them: the instant and the payload untouched by the
 # ORM's types, whose per-value layers cost more than the decoding itself over hundreds of thousands of rows.

@@ -14,41 +14,10 @@ from temporalio.service import RPCError, RPCStatusCode
 from core.config_files import load_policy
 from core.errors import Problem, conflict, invalid, not_found
 from domain import commands as c
+from domain.actions import action_of
 from domain.models import Actor, Outcome, SuggestionState
 from domain.policy import PolicyError
 from ledger.queries import just_recorded
-from workflows.suggestion import SuggestionWorkflow as W
-
-# Action name in the API path → (workflow update, command model).
-ACTIONS = {
-    "accept": (W.accept, c.Accept),
-    "return-for-revision": (W.return_for_revision, c.ReturnForRevision),
-    "resubmit": (W.resubmit, c.Resubmit),
-    "convert": (W.convert, c.Convert),
-    "assign": (W.assign, c.Assign),
-    "sign-for-receipt": (W.sign_for_receipt, c.SignForReceipt),
-    "request-adjustment": (W.request_adjustment, c.RequestAdjustment),
-    "decide-adjustment": (W.decide_adjustment, c.DecideAdjustment),
-    "log-contact": (W.log_contact, c.LogContact),
-    "submit-co-opinion": (W.submit_co_opinion, c.SubmitCoOpinion),
-    "request-extension": (W.request_extension, c.RequestExtension),
-    "decide-extension": (W.decide_extension, c.DecideExtension),
-    "draft-reply": (W.draft_reply, c.DraftReply),
-    "sign-off-reply": (W.sign_off_reply, c.SignOffReply),
-    "check-reply": (W.check_reply, c.CheckReply),
-    "give-feedback": (W.give_feedback, c.GiveFeedback),
-    "order-rehandling": (W.order_rehandling, c.OrderRehandling),
-    "designate-key-supervision": (W.designate_key_supervision, c.DesignateKeySupervision),
-    "decline-key-supervision": (W.decline_key_supervision, c.DeclineKeySupervision),
-    "report-key-progress": (W.report_key_progress, c.ReportKeyProgress),
-    "record-supervision-action": (W.record_supervision_action, c.RecordSupervisionAction),
-    "add-supervision-opinion": (W.add_supervision_opinion, c.AddSupervisionOpinion),
-    "pause-clock": (W.pause_clock, c.PauseClock),
-    "resume-clock": (W.resume_clock, c.ResumeClock),
-    "report-progress": (W.report_progress, c.ReportProgress),
-    "withdraw-publication": (W.withdraw_publication, c.WithdrawPublication),
-    "migrate-policy": (W.migrate_policy, c.MigratePolicy),  # its body names a profile: see migrate_policy below
-}
 
 REFUSAL_STATUS = {
     "conflict": (409, "Conflict"),
@@ -58,17 +27,15 @@ REFUSAL_STATUS = {
 }
 
 
-
-async def perform(client: Client, workflow_id: str, action: str, cmd: c.Command) -> Outcome:
+async def perform(client: Client, workflow_id: str, cmd: c.Command) -> Outcome:
     """Send one action to an item; a refusal comes back as a Problem carrying the workflow's reason.
 
     The answer is small (update results stay in the history). The workflow records every change
     in the ledger before it answers, so the item's whole state is then read there (`recorded_state`),
     not by a query: a query costs the worker and the server a workflow task each."""
-    update, _ = ACTIONS[action]
     handle = client.get_workflow_handle(workflow_id)
     try:
-        return await handle.execute_update(update, cmd)
+        return await handle.execute_update(action_of(cmd).update, cmd, result_type=Outcome)
     except WorkflowUpdateFailedError as failure:
         cause = failure.cause
         if isinstance(cause, ApplicationError) and cause.type in REFUSAL_STATUS:
@@ -110,4 +77,4 @@ async def migrate_policy(client: Client, workflow_id: str, profile: str, reason:
         policy = load_policy(profile)
     except PolicyError as error:
         raise invalid(str(error)) from None
-    return await perform(client, workflow_id, "migrate-policy", c.MigratePolicy(actor=actor, policy=policy, reason=reason))
+    return await perform(client, workflow_id, c.MigratePolicy(actor=actor, policy=policy, reason=reason))

@@ -13,6 +13,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from core.config_files import load_policy
 from domain import commands as c
+from domain.actions import action_of
 from domain.calendar import end_of_day, local_date
 from domain.enums import ContactWay, Period, ResultClass, Role, Verdict
 from domain.models import Actor, Commitment, NewSuggestion, SuggestionState, suggestion_workflow_id
@@ -81,14 +82,14 @@ class Item:
         )
         return cls(env, handle)
 
-    async def do(self, update, cmd: c.Command) -> SuggestionState:
-        """Act, then read the whole state (updates return only a small outcome)."""
-        await self.handle.execute_update(update, cmd)
+    async def do(self, cmd: c.Command) -> SuggestionState:
+        """Act (the command's update: domain.actions), then read the whole state (updates return only a small outcome)."""
+        await self.handle.execute_update(action_of(cmd).update, cmd)
         return await self.state()
 
-    async def refused(self, update, cmd: c.Command, kind: str, text: str) -> None:
+    async def refused(self, cmd: c.Command, kind: str, text: str) -> None:
         with pytest.raises(WorkflowUpdateFailedError) as failure:
-            await self.handle.execute_update(update, cmd)
+            await self.handle.execute_update(action_of(cmd).update, cmd)
         cause = failure.value.cause
         assert isinstance(cause, ApplicationError), cause
         assert cause.type == kind, f"{cause.type}: {cause.message}"
@@ -112,21 +113,19 @@ class Item:
     # --- common stretches of the process -------------------------------------------------
 
     async def accept_and_assign(self, lead: str | None = "U01", co: list[str] = (), separate: list[str] = ()) -> SuggestionState:
-        await self.do(SuggestionWorkflow.accept, c.Accept(actor=COORDINATOR))
+        await self.do(c.Accept(actor=COORDINATOR))
         return await self.do(
-            SuggestionWorkflow.assign,
             c.Assign(actor=COORDINATOR, lead_unit=lead, co_units=list(co), separate_units=list(separate)),
         )
 
     async def prepare_reply(self, unit: str) -> None:
         """Sign for receipt and contact the deputy (办前沟通)."""
-        await self.do(SuggestionWorkflow.sign_for_receipt, c.SignForReceipt(actor=handler(unit)))
+        await self.do(c.SignForReceipt(actor=handler(unit)))
         await self.contact(unit)
 
     async def contact(self, unit: str) -> SuggestionState:
         when = await self.now() - timedelta(hours=1)
         return await self.do(
-            SuggestionWorkflow.log_contact,
             c.LogContact(actor=handler(unit), when=when, way=ContactWay.visit, summary="上门走访代表，了解诉求"),
         )
 
@@ -135,13 +134,13 @@ class Item:
         if result_class == ResultClass.B and "commitments" not in extra:
             due_on = (await self.now()).date() + timedelta(days=365)
             extra["commitments"] = [Commitment(what="完成首批50台加装", due_on=due_on)]
-        await self.do(SuggestionWorkflow.draft_reply, draft(unit, result_class, **extra))
-        await self.do(SuggestionWorkflow.sign_off_reply, c.SignOffReply(actor=head(unit)))
-        return await self.do(SuggestionWorkflow.check_reply, c.CheckReply(actor=COORDINATOR, accept=True, unit=unit))
+        await self.do(draft(unit, result_class, **extra))
+        await self.do(c.SignOffReply(actor=head(unit)))
+        return await self.do(c.CheckReply(actor=COORDINATOR, accept=True, unit=unit))
 
     async def rate(self, verdict: Verdict, unit: str | None = None, reasons: str = "", actor: Actor = LEAD_DEPUTY) -> SuggestionState:
         return await self.do(
-            SuggestionWorkflow.give_feedback, c.GiveFeedback(actor=actor, verdict=verdict, reasons=reasons, unit=unit)
+            c.GiveFeedback(actor=actor, verdict=verdict, reasons=reasons, unit=unit)
         )
 
 

@@ -136,5 +136,5 @@ async def test_suggestion_and_its_timers_survive_a_server_restart(tmp_path: Path
             assert after.stage == Stage.handling
             assert after.pending_deadline(DeadlineKind.reply, "U01").due_at == reply_due
             # And it still takes actions after the restart.
-            state = await Item(None, handle).do(SuggestionWorkflow.sign_for_receipt, SignForReceipt(actor=handler("U01")))
+            state = await Item(None, handle).do(SignForReceipt(actor=handler("U01")))
             assert state.assignment("U01").signed_at is not None

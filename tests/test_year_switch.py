@@ -49,7 +49,7 @@ async def contact(item: Item, n: int, when, retries: int = 0) -> str:
     cmd = c.LogContact(actor=handler("U01"), when=when, way=ContactWay.phone, summary=f"第{n}次电话沟通")
     for _ in range(retries + 1):
         try:
-            await item.handle.execute_update(W.log_contact, cmd)
+            await item.handle.execute_update("log_contact", cmd)
             return "applied"
         except WorkflowUpdateFailedError as failure:
             assert isinstance(failure.cause, ApplicationError) and failure.cause.type == "retry", failure.cause

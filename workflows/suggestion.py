@@ -20,6 +20,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.deadlines import DeadlineActivities, DueRequest
     from domain import commands as c
     from domain import follow_up, process, supervision
+    from domain.actions import ACTIONS, apply
     from domain.clocks import set_schedule
     from domain.guards import Refusal
     from domain.models import (
@@ -91,6 +92,10 @@ class SuggestionWorkflow:
         self.switching = False  # moving to a new run: actions are refused with "try again"
         self.updates = 0  # actions taken in this run
         self.validated: tuple[tuple, SuggestionState] | None = None  # the validator's trial, for its handler
+        # One update per action (domain.actions), named as recorded histories have them; each validator runs
+        # the action's rule on a copy (_check), its handler applies it (_act).
+        for action in ACTIONS:
+            workflow.set_update_handler(action.update, self._handler_for(action.command), validator=self._check)
 
     @staticmethod
     def _started_with() -> dict[str, object]:
@@ -179,7 +184,14 @@ class SuggestionWorkflow:
         async with self.lock:
             return self._outcome(since=0)
 
-    # --- one update per action; each validator runs the same rule on a copy ----------------
+    # --- the actions: validated on a copy, then applied ---------------------------------------------
+
+    def _handler_for(self, command: type[c.Command]):
+        async def act(cmd: c.Command) -> Outcome:
+            return await self._act(cmd)
+
+        act.__annotations__ = {"cmd": command, "return": Outcome}  # the SDK decodes an update's input by this type
+        return act
 
     def _trial(self, cmd: c.Command) -> SuggestionState:
         """The action applied to a copy of the state. Records that are only ever appended (contacts,
@@ -193,7 +205,7 @@ class SuggestionWorkflow:
         for name, records in shared.items():
             setattr(trial, name, list(records))
         try:
-            process.apply(trial, cmd, workflow.now())
+            apply(trial, cmd, workflow.now())
         except Refusal as refusal:
             raise ApplicationError(refusal.message, type=refusal.kind, non_retryable=True) from None
         return trial
@@ -275,219 +287,3 @@ class SuggestionWorkflow:
         if changed:
             workflow.upsert_search_attributes(changed)
             self.shown.update({pair.key.name: pair.value for pair in wanted})
-
-    @workflow.update
-    async def accept(self, cmd: c.Accept) -> Outcome:
-        return await self._act(cmd)
-
-    @accept.validator
-    def _validate_accept(self, cmd: c.Accept) -> None:
-        self._check(cmd)
-
-    @workflow.update
-    async def return_for_revision(self, cmd: c.ReturnForRevision) -> Outcome:
-        return await self._act(cmd)
-
-    @return_for_revision.validator
-    def _validate_return_for_revision(self, cmd: c.ReturnForRevision) -> None:
-        self._check(cmd)
-
-    @workflow.update
-    async def resubmit(self, cmd: c.Resubmit) -> Outcome:
-        return await self._act(cmd)
-
-    @resubmit.validator
-    def _validate_resubmit(self, cmd: c.Resubmit) -> None:
-        self._check(cmd)
-
-    @workflow.update
-    async def convert(self, cmd: c.Convert) -> Outcome:
-        return await self._act(cmd)
-
-    @convert.validator
-    def _validate_convert(self, cmd: c.Convert) -> None:
-        self._check(cmd)
-
-    @workflow.update
-    async def assign(self, cmd: c.Assign) -> Outcome:
-        return await self._act(cmd)
-
-    @assign.validator
-    def _validate_assign(self, cmd: c.Assign) -> None:
-        self._check(cmd)
-
-    @workflow.update
-    async def sign_for_receipt(self, cmd: c.SignForReceipt) -> Outcome:
-        return await self._act(cmd)
-
-    @sign_for_receipt.validator
-    def _validate_sign_for_receipt(self, cmd: c.SignForReceipt) -> None:
-        self._check(cmd)
-
-    @workflow.update
-    async def request_adjustment(self, cmd: c.RequestAdjustment) -> Outcome:
-        return await self._act(cmd)
-
-    @request_adjustment.validator
-    def _validate_request_adjustment(self, cmd: c.RequestAdjustment) -> None:
-        self._check(cmd)
-
-    @workflow.update
-    async def decide_adjustment(self, cmd: c.DecideAdjustment) -> Outcome:
-        return await self._act(cmd)
-
-    @decide_adjustment.validator
-    def _validate_decide_adjustment(self, cmd: c.DecideAdjustment) -> None:
-        self._check(cmd)
-
-    @workflow.update
-    async def log_contact(self, cmd: c.LogContact) -> Outcome:
-        return await self._act(cmd)
-
-    @log_contact.validator
-    def _validate_log_contact(self, cmd: c.LogContact) -> None:
-        self._check(cmd)
-
-    @workflow.update
-    async def submit_co_opinion(self, cmd: c.SubmitCoOpinion) -> Outcome:
-        return await self._act(cmd)
-
-    @submit_co_opinion.validator
-    def _validate_submit_co_opinion(self, cmd: c.SubmitCoOpinion) -> None:
-        self._check(cmd)
-
-    @workflow.update
-    async def request_extension(self, cmd: c.RequestExtension) -> Outcome:
-        return await self._act(cmd)
-
-    @request_extension.validator
-    def _validate_request_extension(self, cmd: c.RequestExtension) -> None:
-        self._check(cmd)
-
-    @workflow.update
-    async def decide_extension(self, cmd: c.DecideExtension) -> Outcome:
-        return await self._act(cmd)
-
-    @decide_extension.validator
-    def _validate_decide_extension(self, cmd: c.DecideExtension) -> None:
-        self._check(cmd)
-
-    @workflow.update
-    async def draft_reply(self, cmd: c.DraftReply) -> Outcome:
-        return await self._act(cmd)
-
-    @draft_reply.validator
-    def _validate_draft_reply(self, cmd: c.DraftReply) -> None:
-        self._check(cmd)
-
-    @workflow.update
-    async def sign_off_reply(self, cmd: c.SignOffReply) -> Outcome:
-        return await self._act(cmd)
-
-    @sign_off_reply.validator
-    def _validate_sign_off_reply(self, cmd: c.SignOffReply) -> None:
-        self._check(cmd)
-
-    @workflow.update
-    async def check_reply(self, cmd: c.CheckReply) -> Outcome:
-        return await self._act(cmd)
-
-    @check_reply.validator
-    def _validate_check_reply(self, cmd: c.CheckReply) -> None:
-        self._check(cmd)
-
-    @workflow.update
-    async def give_feedback(self, cmd: c.GiveFeedback) -> Outcome:
-        return await self._act(cmd)
-
-    @give_feedback.validator
-    def _validate_give_feedback(self, cmd: c.GiveFeedback) -> None:
-        self._check(cmd)
-
-    @workflow.update
-    async def order_rehandling(self, cmd: c.OrderRehandling) -> Outcome:
-        return await self._act(cmd)
-
-    @order_rehandling.validator
-    def _validate_order_rehandling(self, cmd: c.OrderRehandling) -> None:
-        self._check(cmd)
-
-    @workflow.update
-    async def designate_key_supervision(self, cmd: c.DesignateKeySupervision) -> Outcome:
-        return await self._act(cmd)
-
-    @designate_key_supervision.validator
-    def _validate_designate_key_supervision(self, cmd: c.DesignateKeySupervision) -> None:
-        self._check(cmd)
-
-    @workflow.update
-    async def decline_key_supervision(self, cmd: c.DeclineKeySupervision) -> Outcome:
-        return await self._act(cmd)
-
-    @decline_key_supervision.validator
-    def _validate_decline_key_supervision(self, cmd: c.DeclineKeySupervision) -> None:
-        self._check(cmd)
-
-    @workflow.update
-    async def report_key_progress(self, cmd: c.ReportKeyProgress) -> Outcome:
-        return await self._act(cmd)
-
-    @report_key_progress.validator
-    def _validate_report_key_progress(self, cmd: c.ReportKeyProgress) -> None:
-        self._check(cmd)
-
-    @workflow.update
-    async def record_supervision_action(self, cmd: c.RecordSupervisionAction) -> Outcome:
-        return await self._act(cmd)
-
-    @record_supervision_action.validator
-    def _validate_record_supervision_action(self, cmd: c.RecordSupervisionAction) -> None:
-        self._check(cmd)
-
-    @workflow.update
-    async def add_supervision_opinion(self, cmd: c.AddSupervisionOpinion) -> Outcome:
-        return await self._act(cmd)
-
-    @add_supervision_opinion.validator
-    def _validate_add_supervision_opinion(self, cmd: c.AddSupervisionOpinion) -> None:
-        self._check(cmd)
-
-    @workflow.update
-    async def pause_clock(self, cmd: c.PauseClock) -> Outcome:
-        return await self._act(cmd)
-
-    @pause_clock.validator
-    def _validate_pause_clock(self, cmd: c.PauseClock) -> None:
-        self._check(cmd)
-
-    @workflow.update
-    async def resume_clock(self, cmd: c.ResumeClock) -> Outcome:
-        return await self._act(cmd)
-
-    @resume_clock.validator
-    def _validate_resume_clock(self, cmd: c.ResumeClock) -> None:
-        self._check(cmd)
-
-    @workflow.update
-    async def report_progress(self, cmd: c.ReportProgress) -> Outcome:
-        return await self._act(cmd)
-
-    @report_progress.validator
-    def _validate_report_progress(self, cmd: c.ReportProgress) -> None:
-        self._check(cmd)
-
-    @workflow.update
-    async def migrate_policy(self, cmd: c.MigratePolicy) -> Outcome:
-        return await self._act(cmd)
-
-    @migrate_policy.validator
-    def _validate_migrate_policy(self, cmd: c.MigratePolicy) -> None:
-        self._check(cmd)
-
-    @workflow.update
-    async def withdraw_publication(self, cmd: c.WithdrawPublication) -> Outcome:
-        return await self._act(cmd)
-
-    @withdraw_publication.validator
-    def _validate_withdraw_publication(self, cmd: c.WithdrawPublication) -> None:
-        self._check(cmd)

@@ -3,28 +3,22 @@ year's aggregate statistics. Only what ledger.disclosure lets out is served here
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import select
 
-from api.deps import SessionDep
+from api.deps import SessionDep, parse_as_of
+from api.render.pages import render_page
 from api.schemas import Page
 from domain.calendar import SHANGHAI
 from domain.fields import FIELDS
 from ledger.disclosure import PublicReply, public_replies, public_statistics
 from ledger.models import UnitRow
-from ledger.reports import parse_as_of
 
 router = APIRouter(tags=["public"])
-TEMPLATES = Environment(
-    loader=FileSystemLoader(Path(__file__).resolve().parents[1] / "templates"),
-    autoescape=select_autoescape(["html"]),
-)
 Year = Annotated[int | None, Query(ge=2000, le=2100)]
 PageNo = Annotated[int, Query(ge=1)]
 PageSize = Annotated[int, Query(ge=1, le=100)]
@@ -44,7 +38,7 @@ def replies(session: SessionDep, year: Year = None, unit: Text = None, field: Te
 def statistics(session: SessionDep, year: Annotated[int, Query(ge=2000, le=2100)],
                as_of: Annotated[str | None, Query(description="a date or ISO instant; default now")] = None) -> dict[str, Any]:
     """The year's aggregate figures (counts and rates, per unit and field); no item, no person."""
-    return public_statistics(session, year, parse_as_of(as_of, year))
+    return public_statistics(session, year, parse_as_of(as_of))
 
 
 @router.get("/public/replies", response_class=HTMLResponse)
@@ -63,7 +57,8 @@ def replies_page(session: SessionDep, year: Text = None, unit: Text = None, fiel
     shown = [
         {**r.model_dump(), "published_on": r.published_at.astimezone(SHANGHAI).strftime("%Y-%m-%d")} for r in items
     ]
-    html = TEMPLATES.get_template("public_replies.html").render(
+    html = render_page(
+        "public_replies.html",
         items=shown, total=total, page=page, year=year, unit=unit, field=field, q=q,
         units=session.execute(select(UnitRow.code, UnitRow.name).order_by(UnitRow.code)).all(),
         fields=list(FIELDS.items()),

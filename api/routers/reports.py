@@ -7,23 +7,24 @@ that handled their own suggestions that year) and by supervisors (any unit).
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, status
 from fastapi.responses import HTMLResponse, Response
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
-from api.deps import SessionDep, SettingsDep, UserDep, actor_of, require_roles
+from api.deps import SessionDep, SettingsDep, UserDep, actor_of, parse_as_of, require_roles
+from api.render.pages import annual_report_page
+from api.render.report_xlsx import annual_xlsx
 from core.config_files import load_policy
-from domain.calendar import SHANGHAI
+from domain import evaluation as ev
 from domain.enums import UNIT_ROLES, Role
-from huiyin import charts
-from ledger import evaluations as ev
+from domain.figures import AnnualReport
+from ledger.annual_report import annual_report
+from ledger.evaluations import evaluation_report
 from ledger.models import UnitRow
-from ledger.reports import RATE_LABELS, AnnualReport, annual_report, annual_xlsx, parse_as_of, report_json
+from services import evaluations
 
 router = APIRouter(tags=["reports"])
 Readers = Depends(require_roles(Role.coordinator, Role.supervisor, Role.admin, Role.unit_handler, Role.unit_head))
@@ -32,22 +33,18 @@ Year = Annotated[int, Query(ge=2000, le=2100, description="year of registration 
 AsOf = Annotated[str | None, Query(
     description="a date (figures at the end of that day, Beijing time) or an ISO 8601 instant; default: now")]
 
-TEMPLATES = Environment(
-    loader=FileSystemLoader(Path(__file__).resolve().parents[1] / "templates"),
-    autoescape=select_autoescape(["html"]),
-)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _report(session, user, year: int, as_of: str | None, with_items: bool = False) -> AnnualReport:
-    return annual_report(session, actor_of(user), year, as_of=parse_as_of(as_of, year), with_items=with_items)
+    return annual_report(session, actor_of(user), year, as_of=parse_as_of(as_of), with_items=with_items)
 
 
 @router.get("/reports/annual", dependencies=[Readers])
 def annual(session: SessionDep, user: UserDep, year: Year, as_of: AsOf = None) -> dict[str, Any]:
     """办理工作报告: the year's figures, per unit and per field, each rate with numerator and denominator.
     `definitions` says exactly what each figure counts."""
-    return report_json(_report(session, user, year, as_of))
+    return _report(session, user, year, as_of).model_dump(mode="json", exclude={"items"})
 
 
 @router.get("/reports/annual.xlsx", dependencies=[Readers], response_class=Response,
@@ -59,34 +56,10 @@ def annual_spreadsheet(session: SessionDep, user: UserDep, year: Year, as_of: As
     return Response(annual_xlsx(report), media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-def _pct(rate: dict) -> str:
-    return "—" if rate["value"] is None else f"{rate['value'] * 100:.1f}%"
-
-
-def _frac(rate: dict) -> str:
-    return "—" if rate["value"] is None else f"{rate['numerator']}/{rate['denominator']}"
-
-
-def render_annual_html(report: AnnualReport) -> str:
-    r = report.model_dump(mode="json", exclude={"items"})
-    class_keys = sorted({c for p in r["classes_over_time"] for c in p["classes"]} | {"A", "B", "C"})
-    pictures = {
-        "classes": charts.data_uri(charts.classes_over_time([(p["date"][5:], p["classes"]) for p in r["classes_over_time"]])),
-        "satisfaction": charts.data_uri(charts.satisfaction(r["totals"]["feedback"])),
-        "on_time": charts.data_uri(charts.on_time_by_unit(
-            [(u["unit"], u["name"], u["rates"]["on_time_rate"]["value"]) for u in r["units"]])),
-    }
-    return TEMPLATES.get_template("annual_report.html").render(
-        r=r, t=r["totals"], rates=r["rates"], rate_labels=RATE_LABELS, class_keys=class_keys, charts=pictures,
-        chart_language=charts.chart_language(), pct=_pct, frac=_frac,
-        as_of=report.as_of.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"),
-    )
-
-
 @router.get("/reports/annual.html", dependencies=[Readers], response_class=HTMLResponse)
 def annual_page(session: SessionDep, user: UserDep, year: Year, as_of: AsOf = None) -> HTMLResponse:
     """The report as a printable page in Chinese, with charts (PNG data URIs)."""
-    return HTMLResponse(render_annual_html(_report(session, user, year, as_of)))
+    return HTMLResponse(annual_report_page(_report(session, user, year, as_of)))
 
 
 # --- unit evaluation (单位评议) ------------------------------------------------------------------------
@@ -105,16 +78,16 @@ class EvaluationIn(BaseModel):
 def rate_unit(code: str, body: EvaluationIn, session: SessionDep, user: UserDep) -> ev.EvaluationOut:
     """Rate a unit's year: excellent / good / average (优秀/良好/一般) with a comment. Once per rater,
     unit and year: a second rating replaces the first, which is kept (`replaces` names it)."""
-    return ev.rate_unit(session, actor_of(user), code, body.year, body.grade, body.comment)
+    return evaluations.rate_unit(session, actor_of(user), code, body.year, body.grade, body.comment)
 
 
 @router.get("/evaluations/rateable", dependencies=[Raters])
 def rateable(session: SessionDep, user: UserDep, year: Year) -> dict[str, Any]:
     """The units you may rate for `year`, with the rating you gave each (if any)."""
     actor = actor_of(user)
-    codes = ev.rateable_units(session, actor, year)
+    codes = evaluations.rateable_units(session, actor, year)
     names = dict(session.execute(select(UnitRow.code, UnitRow.name).where(UnitRow.code.in_(codes))).all()) if codes else {}
-    mine = ev.my_ratings(session, actor, year)
+    mine = evaluations.my_ratings(session, actor, year)
     return {
         "year": year,
         "units": [
@@ -131,4 +104,4 @@ def evaluations_report(session: SessionDep, user: UserDep, settings: SettingsDep
     grade by the policy profile's [evaluation] rule. A unit's staff see their own unit only."""
     policy = load_policy(settings.huiyin_policy, settings.huiyin_config_dir)
     only = user.unit_code if Role(user.role) in UNIT_ROLES else None
-    return ev.evaluation_report(session, year, policy.evaluation, policy.ref, only_unit=only)
+    return evaluation_report(session, year, policy.evaluation, policy.ref, only_unit=only)

@@ -12,11 +12,12 @@ from api.schemas import EventOut, ImportReport, Page, SuggestionSummary
 from core.errors import conflict, forbidden, invalid, not_found
 from core.logs import item_context
 from domain import commands as c
+from domain.actions import ACTIONS, Action
 from domain.enums import Period, Role, Stage
 from domain.models import Actor, Model
 from ledger import queries
 from ledger.models import SuggestionRow
-from services.act import ACTIONS, migrate_policy, perform
+from services.act import migrate_policy, perform
 from services.importing import import_suggestions
 from services.register import SuggestionInput, register
 
@@ -158,20 +159,19 @@ def _empty_body(body_model: type[Model]) -> Model:
     return body_model()
 
 
-def _precheck(session, action: str, body: Model) -> None:
+def _unknown_units(session, action: Action, body: Model) -> None:
     """Refuse unknown unit codes before they reach the workflow, which does not know the registers."""
     units: list[str] = []
-    if action == "assign":
-        units = [u for u in [body.lead_unit, *body.co_units, *body.separate_units] if u]
-    elif action == "decide-adjustment" and body.new_unit:
-        units = [body.new_unit]
+    for name in action.unit_fields:
+        value = getattr(body, name)
+        units += [u for u in (value if isinstance(value, list) else [value]) if u]
     missing = queries.unknown_units(session, units)
     if missing:
         raise invalid(f"unknown units: {', '.join(missing)}")
 
 
-def _action_route(action: str, command: type[c.Command]):
-    body_model = _body_model(command)
+def _action_route(action: Action):
+    body_model = _body_model(action.command)
 
     async def act(
         suggestion_id: str,
@@ -182,20 +182,19 @@ def _action_route(action: str, command: type[c.Command]):
     ) -> dict[str, Any]:
         stage = _visible_stage(session, user, suggestion_id)
         # A closed item still takes co-signers' ratings and a withdrawal from publication during its
-        # feedback window: the workflow decides.
-        if stage in ENDED and action not in ("give-feedback", "withdraw-publication"):
+        # feedback window (action.after_end): the workflow decides.
+        if stage in ENDED and not action.after_end:
             raise conflict(f"suggestion {suggestion_id} has ended ({stage}); it takes no more actions")
         body = body if body is not None else _empty_body(body_model)
-        _precheck(session, action, body)
+        _unknown_units(session, action, body)
         actor = actor_of(user)
         session.commit()  # give the connection back while the workflow works
         with item_context(suggestion_id, actor):  # every log line about this action names the item and actor
-            cmd = command(actor=actor, **body.model_dump())
-            await perform(temporal, suggestion_id, action, cmd)
+            await perform(temporal, suggestion_id, action.command(actor=actor, **body.model_dump()))
         return await run_in_threadpool(_recorded_view, session, suggestion_id, actor)
 
-    act.__name__ = action.replace("-", "_")
-    act.__doc__ = command.__doc__
+    act.__name__ = action.update
+    act.__doc__ = f"{action.label}: {action.command.__doc__ or ''}".rstrip(": ")
     return act
 
 
@@ -217,10 +216,9 @@ async def migrate_policy_route(
     return await run_in_threadpool(_recorded_view, session, suggestion_id, actor_of(user))
 
 
-for _action, (_update, _command) in ACTIONS.items():
-    if _action == "migrate-policy":
-        continue
-    router.add_api_route(
-        "/{suggestion_id}/" + _action, _action_route(_action, _command), methods=["POST"], name=_action,
-        summary=_action.replace("-", " "),
-    )
+for _action in ACTIONS:
+    if not _action.own_route:
+        router.add_api_route(
+            "/{suggestion_id}/" + _action.name, _action_route(_action), methods=["POST"], name=_action.name,
+            summary=f"{_action.label} ({_action.name})",
+        )

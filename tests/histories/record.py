@@ -38,7 +38,7 @@ HERE = Path(__file__).parent
 async def closed_after_satisfied(item: Item) -> None:
     await item.accept_and_assign(lead="U01", co=["U02"])
     await item.prepare_reply("U01")
-    await item.do(W.submit_co_opinion, c.SubmitCoOpinion(actor=handler("U02"), text="同意"))
+    await item.do(c.SubmitCoOpinion(actor=handler("U02"), text="同意"))
     await item.reply("U01", ResultClass.A)
     await item.rate(Verdict.satisfied)
 
@@ -55,25 +55,25 @@ async def co_signer_rates_after_closing(item: Item) -> None:
 
 
 async def returned_then_converted(item: Item) -> None:
-    await item.do(W.return_for_revision, c.ReturnForRevision(actor=COORDINATOR, reason="不够具体"))
-    await item.do(W.resubmit, c.Resubmit(actor=LEAD_DEPUTY, title="修改稿", body="具体措施"))
-    await item.do(W.convert, c.Convert(actor=COORDINATOR, reason="转为来信"))
+    await item.do(c.ReturnForRevision(actor=COORDINATOR, reason="不够具体"))
+    await item.do(c.Resubmit(actor=LEAD_DEPUTY, title="修改稿", body="具体措施"))
+    await item.do(c.Convert(actor=COORDINATOR, reason="转为来信"))
 
 
 async def adjusted_extended_overdue_escalated(item: Item) -> None:
     await item.accept_and_assign(lead="U01")
-    await item.do(W.request_adjustment, c.RequestAdjustment(actor=handler("U01"), reason="非本单位职责"))
-    await item.do(W.decide_adjustment, c.DecideAdjustment(actor=COORDINATOR, unit="U01", approve=True, new_unit="U02"))
-    await item.do(W.request_extension, c.RequestExtension(actor=handler("U02"), reason="涉及面广"))
-    state = await item.do(W.decide_extension, c.DecideExtension(actor=COORDINATOR, approve=True))
+    await item.do(c.RequestAdjustment(actor=handler("U01"), reason="非本单位职责"))
+    await item.do(c.DecideAdjustment(actor=COORDINATOR, unit="U01", approve=True, new_unit="U02"))
+    await item.do(c.RequestExtension(actor=handler("U02"), reason="涉及面广"))
+    state = await item.do(c.DecideExtension(actor=COORDINATOR, approve=True))
     reply = state.pending_deadline(DeadlineKind.reply, "U02")
     escalation = next(s.at for s in reply.ladder if s.rung == Rung.escalation)
     await item.pass_until(escalation)  # blue, orange, red, escalation
-    await item.do(W.designate_key_supervision, c.DesignateKeySupervision(
+    await item.do(c.DesignateKeySupervision(
         actor=COORDINATOR, council_member="副主任", government_leader="副市长", theme="民生"))
-    await item.do(W.record_supervision_action, c.RecordSupervisionAction(
+    await item.do(c.RecordSupervisionAction(
         actor=SUPERVISOR, kind=SupervisionActionKind.interview, when=await item.now(), summary="约谈"))
-    await item.do(W.report_key_progress, c.ReportKeyProgress(actor=handler("U02"), text="进展"))
+    await item.do(c.ReportKeyProgress(actor=handler("U02"), text="进展"))
     await item.prepare_reply("U02")
     await item.reply("U02", ResultClass.A)
     await item.rate(Verdict.satisfied)
@@ -84,19 +84,19 @@ async def unsatisfied_twice(item: Item) -> None:
     await item.prepare_reply("U01")
     await item.reply("U01", ResultClass.A)
     await item.rate(Verdict.unsatisfied, reasons="未解决")
-    await item.do(W.order_rehandling, c.OrderRehandling(actor=COORDINATOR, reason="不满意", leader_in_charge="局长"))
+    await item.do(c.OrderRehandling(actor=COORDINATOR, reason="不满意", leader_in_charge="局长"))
     await item.reply("U01", ResultClass.C)
     await item.rate(Verdict.unsatisfied, reasons="仍未解决")
-    await item.do(W.decline_key_supervision, c.DeclineKeySupervision(actor=COORDINATOR, reason="已面商"))
+    await item.do(c.DeclineKeySupervision(actor=COORDINATOR, reason="已面商"))
 
 
 async def separate_units_sent_back_published(item: Item) -> None:
     await item.accept_and_assign(lead=None, separate=["U01", "U02"])
     for unit in ("U01", "U02"):
         await item.prepare_reply(unit)
-    await item.do(W.draft_reply, draft("U01"))
-    await item.do(W.sign_off_reply, c.SignOffReply(actor=head("U01")))
-    await item.do(W.check_reply, c.CheckReply(actor=COORDINATOR, accept=False, reason="格式不符", unit="U01"))
+    await item.do(draft("U01"))
+    await item.do(c.SignOffReply(actor=head("U01")))
+    await item.do(c.CheckReply(actor=COORDINATOR, accept=False, reason="格式不符", unit="U01"))
     await item.reply("U01", ResultClass.A)
     await item.reply("U02", ResultClass.B)
     await item.rate(Verdict.satisfied, unit="U01")
@@ -106,9 +106,9 @@ async def separate_units_sent_back_published(item: Item) -> None:
 async def paused_and_calendar_revised(item: Item) -> None:
     await item.accept_and_assign(lead="U01")
     await item.pass_days(3)
-    await item.do(W.pause_clock, c.PauseClock(actor=COORDINATOR, reason="等待代表补充"))
+    await item.do(c.PauseClock(actor=COORDINATOR, reason="等待代表补充"))
     await item.pass_days(7)
-    await item.do(W.resume_clock, c.ResumeClock(actor=COORDINATOR))
+    await item.do(c.ResumeClock(actor=COORDINATOR))
     await item.handle.signal(W.calendar_revised, CalendarRevision(year=2027))
     await item.pass_days(1)
     await item.handle.terminate("recorded")
@@ -121,10 +121,10 @@ async def b_item_carried_over_into_a_new_year(item: Item) -> None:
     await item.reply("U01", ResultClass.B, commitments=[Commitment(what="完成改造", due_on=due)])
     state = await item.rate(Verdict.basically_satisfied)
     await item.pass_until(state.pending_deadline(DeadlineKind.follow_up_report, "U01").due_at - timedelta(days=1))
-    await item.do(W.report_progress, c.ReportProgress(actor=handler("U01"), text="按计划推进"))
+    await item.do(c.ReportProgress(actor=handler("U01"), text="按计划推进"))
     state = await item.state()
     await item.pass_until(year_end(state) + timedelta(hours=1))  # carried over: continue-as-new
-    await item.do(W.report_progress, c.ReportProgress(actor=handler("U01"), text="已完成", result_class=ResultClass.A))
+    await item.do(c.ReportProgress(actor=handler("U01"), text="已完成", result_class=ResultClass.A))
     await item.rate(Verdict.satisfied)
 
 

@@ -22,6 +22,7 @@ from temporalio.service import RPCError
 from core.settings import PROJECT_ROOT, Settings
 from core.temporal import converter_for
 from domain import commands as c
+from domain.actions import action_of
 from domain.enums import ContactWay, Stage, Verdict
 from domain.models import SuggestionState, suggestion_workflow_id
 from huiyin.devserver import devserver_command, wait_for_port
@@ -163,21 +164,21 @@ class Drill:
 # --- driving items --------------------------------------------------------------------------
 
 
-def lifecycle() -> list[tuple[str, object, object]]:
+def lifecycle() -> list[tuple[str, object]]:
     """Start to close: accept, assign, sign, contact, draft, sign off, check, both signers rate."""
     contact_at = datetime.now(timezone.utc) - timedelta(minutes=5)
     return [
-        ("accept", SuggestionWorkflow.accept, c.Accept(actor=COORDINATOR)),
-        ("assign", SuggestionWorkflow.assign, c.Assign(actor=COORDINATOR, lead_unit="U01")),
-        ("sign", SuggestionWorkflow.sign_for_receipt, c.SignForReceipt(actor=handler("U01"))),
-        ("contact", SuggestionWorkflow.log_contact,
+        ("accept", c.Accept(actor=COORDINATOR)),
+        ("assign", c.Assign(actor=COORDINATOR, lead_unit="U01")),
+        ("sign", c.SignForReceipt(actor=handler("U01"))),
+        ("contact",
          c.LogContact(actor=handler("U01"), when=contact_at, way=ContactWay.visit, summary="上门走访代表")),
-        ("draft", SuggestionWorkflow.draft_reply, draft("U01")),
-        ("sign-off", SuggestionWorkflow.sign_off_reply, c.SignOffReply(actor=head("U01"))),
-        ("check", SuggestionWorkflow.check_reply, c.CheckReply(actor=COORDINATOR, accept=True, unit="U01")),
-        ("rate", SuggestionWorkflow.give_feedback, c.GiveFeedback(actor=LEAD_DEPUTY, verdict=Verdict.satisfied)),
+        ("draft", draft("U01")),
+        ("sign-off", c.SignOffReply(actor=head("U01"))),
+        ("check", c.CheckReply(actor=COORDINATOR, accept=True, unit="U01")),
+        ("rate", c.GiveFeedback(actor=LEAD_DEPUTY, verdict=Verdict.satisfied)),
         # The co-signer rates too, so the closed item need not wait out its feedback window.
-        ("co-rate", SuggestionWorkflow.give_feedback, c.GiveFeedback(actor=CO_SIGNER, verdict=Verdict.satisfied)),
+        ("co-rate", c.GiveFeedback(actor=CO_SIGNER, verdict=Verdict.satisfied)),
     ]
 
 
@@ -209,9 +210,9 @@ async def drive(client: Client, task_queue: str, run: Run, pause: float = 0.0) -
         id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
     ))
     handle = client.get_workflow_handle_for(SuggestionWorkflow.run, run.workflow_id)
-    for name, update, cmd in lifecycle():
+    for name, cmd in lifecycle():
         await _until_through(f"{name} on {run.workflow_id}", lambda: handle.execute_update(
-            update, cmd, id=f"{run.workflow_id}:{name}"
+            action_of(cmd).update, cmd, id=f"{run.workflow_id}:{name}"
         ))
         run.done.append(name)
         if pause:

@@ -7,8 +7,9 @@ from datetime import date
 import pytest
 
 from domain.enums import Role
+from domain.figures import as_of_instant
 from domain.models import Actor
-from ledger.reports import annual_report, as_of_instant
+from ledger.annual_report import annual_report
 from tests.helpers import COORDINATOR
 from tests.reports.builder import Timeline, at, due
 
@@ -77,7 +78,7 @@ def year(private_sessions):
 
 def report(sessions, as_of: date, actor: Actor = COORDINATOR, **kw):
     with sessions() as session:
-        return annual_report(session, actor, Y, as_of=as_of_instant(as_of, Y), **kw).model_dump(mode="json")
+        return annual_report(session, actor, Y, as_of=as_of_instant(as_of), **kw).model_dump(mode="json")
 
 
 def rate(r: dict) -> tuple:
@@ -215,7 +216,7 @@ def test_a_unit_sees_its_own_unit_only(year):
 
 def test_item_lines(year):
     with year() as session:
-        full = annual_report(session, COORDINATOR, Y, as_of=as_of_instant(date(Y, 12, 31), Y), with_items=True)
+        full = annual_report(session, COORDINATOR, Y, as_of=as_of_instant(date(Y, 12, 31)), with_items=True)
     lines = {i.number: i for i in full.items}
     assert len(lines) == 12
     assert lines["0003"].overdue_days == 10 and lines["0003"].on_time is False and lines["0003"].result_class == "C"

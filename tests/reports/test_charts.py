@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from huiyin import charts
+from api.render import charts
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

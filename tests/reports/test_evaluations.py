@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from core.config_files import load_policy
+from domain.evaluation import grade_of
 from domain.policy import EvaluationRule
-from ledger.evaluations import grade_of
 from ledger.models import EvaluationRow
 from tests.reports.builder import Timeline, at
 

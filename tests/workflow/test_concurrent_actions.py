@@ -9,17 +9,16 @@ from datetime import timedelta
 from domain import commands as c
 from domain.enums import ContactWay
 from tests.helpers import Item, handler, new_suggestion
-from workflows.suggestion import SuggestionWorkflow as W
 
 
 async def test_simultaneous_actions_each_see_the_one_before(time_env, worker, settings, number):
     item = await Item.start(time_env, settings.temporal_task_queue, new_suggestion(number))
     await item.accept_and_assign(lead="U01")
-    await item.do(W.sign_for_receipt, c.SignForReceipt(actor=handler("U01")))
+    await item.do(c.SignForReceipt(actor=handler("U01")))
     when = await item.now() - timedelta(hours=1)
     summaries = [f"第{i}次电话沟通" for i in range(6)]
     await asyncio.gather(*(
-        item.handle.execute_update(W.log_contact, c.LogContact(actor=handler("U01"), when=when, way=ContactWay.phone, summary=s))
+        item.handle.execute_update("log_contact", c.LogContact(actor=handler("U01"), when=when, way=ContactWay.phone, summary=s))
         for s in summaries
     ))
     state = await item.state()

@@ -72,26 +72,26 @@ async def test_reply_clock_climbs_every_rung_then_key_supervision(time_env, work
     assert len(events(state, "reminder_orange", reply.key)) == 1
 
     # The coordinator confirms the chairperson's council's decision; monthly reports start.
-    state = await item.do(W.designate_key_supervision, c.DesignateKeySupervision(
+    state = await item.do(c.DesignateKeySupervision(
         actor=COORDINATOR, council_member="副主任 陈某", government_leader="副市长 李某", theme="老旧小区改造"))
     assert state.key_supervision and state.key.theme == "老旧小区改造"
     assert (await item.handle.describe()).typed_search_attributes.get(sa.KEY_SUPERVISION) is True
     report = state.pending_deadline(DeadlineKind.key_report, "U01")
     assert report.rule == "1 month"
-    state = await item.do(W.report_key_progress, c.ReportKeyProgress(actor=handler("U01"), text="已完成方案论证"))
+    state = await item.do(c.ReportKeyProgress(actor=handler("U01"), text="已完成方案论证"))
     assert state.key.reports[-1].late is False
     next_report = state.pending_deadline(DeadlineKind.key_report, "U01")
     assert next_report.key != report.key
     state = await item.pass_until(next_report.due_at)
     assert "key_report_missed" in actions(state)
     assert state.pending_deadline(DeadlineKind.key_report, "U01") is not None  # the next month's clock runs
-    state = await item.do(W.record_supervision_action, c.RecordSupervisionAction(
+    state = await item.do(c.RecordSupervisionAction(
         actor=SUPERVISOR, kind=SupervisionActionKind.interview, when=await item.now(), summary="约谈局长"))
     assert not state.interview_due
-    state = await item.do(W.add_supervision_opinion, c.AddSupervisionOpinion(actor=SUPERVISOR, text="请加快进度"))
+    state = await item.do(c.AddSupervisionOpinion(actor=SUPERVISOR, text="请加快进度"))
     assert state.key.opinions[-1].text == "请加快进度"
-    await item.refused(W.add_supervision_opinion, c.AddSupervisionOpinion(actor=COORDINATOR, text="x"), "forbidden", "supervisor")
-    await item.refused(W.designate_key_supervision, c.DesignateKeySupervision(
+    await item.refused(c.AddSupervisionOpinion(actor=COORDINATOR, text="x"), "forbidden", "supervisor")
+    await item.refused(c.DesignateKeySupervision(
         actor=COORDINATOR, council_member="x", government_leader="y"), "conflict", "already under key supervision")
 
 
@@ -107,7 +107,7 @@ async def test_a_reply_before_a_rung_cancels_the_rest(time_env, worker, settings
     assert done.status == "met" and state.warning_level == "none"
     assert steps(done)[Rung.orange].status == RungStatus.cancelled
     assert steps(done)[Rung.escalation].status == RungStatus.cancelled
-    await item.refused(W.decline_key_supervision, c.DeclineKeySupervision(actor=COORDINATOR, reason="x"), "conflict", "no key-supervision proposal")
+    await item.refused(c.DeclineKeySupervision(actor=COORDINATOR, reason="x"), "conflict", "no key-supervision proposal")
     state = await item.pass_until(done.due_at + timedelta(days=20))
     assert not events(state, "reminder_orange", reply.key) and "reply_overdue" not in actions(state)
 
@@ -117,8 +117,8 @@ async def test_extension_moves_every_later_rung(time_env, worker, settings, numb
     state = await item.accept_and_assign(lead="U01")
     first = state.pending_deadline(DeadlineKind.reply, "U01")
     await item.pass_until(steps(first)[Rung.blue].at)
-    await item.do(W.request_extension, c.RequestExtension(actor=handler("U01"), reason="涉及面广"))
-    state = await item.do(W.decide_extension, c.DecideExtension(actor=COORDINATOR, approve=True))
+    await item.do(c.RequestExtension(actor=handler("U01"), reason="涉及面广"))
+    state = await item.do(c.DecideExtension(actor=COORDINATOR, approve=True))
     old = next(d for d in state.deadlines if d.key == first.key)
     new = state.pending_deadline(DeadlineKind.reply, "U01")
     assert old.status == "superseded" and all(s.status != RungStatus.pending for s in old.ladder)
@@ -136,9 +136,9 @@ async def test_reassignment_starts_a_new_ladder_for_the_new_unit(time_env, worke
     item = await Item.start(time_env, settings.temporal_task_queue, new_suggestion(number))
     state = await item.accept_and_assign(lead="U01")
     old = state.pending_deadline(DeadlineKind.reply, "U01")
-    await item.do(W.request_adjustment, c.RequestAdjustment(actor=handler("U01"), reason="非本单位职责"))
+    await item.do(c.RequestAdjustment(actor=handler("U01"), reason="非本单位职责"))
     await item.pass_days(2)
-    state = await item.do(W.decide_adjustment, c.DecideAdjustment(actor=COORDINATOR, unit="U01", approve=True, new_unit="U02"))
+    state = await item.do(c.DecideAdjustment(actor=COORDINATOR, unit="U01", approve=True, new_unit="U02"))
     withdrawn = next(d for d in state.deadlines if d.key == old.key)
     assert withdrawn.status == "cancelled" and all(s.status == RungStatus.cancelled for s in withdrawn.ladder)
     new = state.pending_deadline(DeadlineKind.reply, "U02")
@@ -154,13 +154,13 @@ async def test_pause_shifts_deadlines_by_the_paused_working_time(time_env, worke
     state = await item.accept_and_assign(lead="U01")
     before = state.pending_deadline(DeadlineKind.reply, "U01")
     await item.pass_days(10)
-    state = await item.do(W.pause_clock, c.PauseClock(actor=COORDINATOR, reason="等待代表补充材料"))
+    state = await item.do(c.PauseClock(actor=COORDINATOR, reason="等待代表补充材料"))
     paused_at = await item.now()
     assert state.pending_deadline(DeadlineKind.reply, "U01").paused
-    await item.refused(W.pause_clock, c.PauseClock(actor=COORDINATOR, reason="again"), "conflict", "no running")
-    await item.refused(W.pause_clock, c.PauseClock(actor=handler("U01"), reason="x"), "forbidden", "coordinator")
+    await item.refused(c.PauseClock(actor=COORDINATOR, reason="again"), "conflict", "no running")
+    await item.refused(c.PauseClock(actor=handler("U01"), reason="x"), "forbidden", "coordinator")
     await item.pass_days(14)
-    state = await item.do(W.resume_clock, c.ResumeClock(actor=COORDINATOR, reason="代表已补充"))
+    state = await item.do(c.ResumeClock(actor=COORDINATOR, reason="代表已补充"))
     resumed_at = await item.now()
     after = state.pending_deadline(DeadlineKind.reply, "U01")
     calendar = load_calendar()
@@ -171,14 +171,14 @@ async def test_pause_shifts_deadlines_by_the_paused_working_time(time_env, worke
     moved = events(state, "deadline_moved")
     assert moved and moved[0].detail["old_due_at"] == before.due_at.isoformat()
     assert moved[0].detail["due_at"] == after.due_at.isoformat()
-    await item.refused(W.resume_clock, c.ResumeClock(actor=COORDINATOR), "conflict", "no paused clock")
+    await item.refused(c.ResumeClock(actor=COORDINATOR), "conflict", "no paused clock")
 
 
 async def test_paused_clock_does_not_run_out(time_env, worker, settings, number):
     item = await Item.start(time_env, settings.temporal_task_queue, new_suggestion(number))
     state = await item.accept_and_assign(lead="U01")
     due = state.pending_deadline(DeadlineKind.reply, "U01").due_at
-    await item.do(W.pause_clock, c.PauseClock(actor=COORDINATOR, reason="等待代表澄清", unit="U01"))
+    await item.do(c.PauseClock(actor=COORDINATOR, reason="等待代表澄清", unit="U01"))
     state = await item.pass_until(due + timedelta(days=5))
     assert not state.overdue and "reminder_blue" not in actions(state)
 

@@ -16,7 +16,6 @@ from domain.models import Commitment
 from ledger.models import EventRow, SuggestionRow
 from tests.helpers import COORDINATOR, UPSERT, Item, first_task_events, handler, new_suggestion
 from workflows import search_attributes as sa
-from workflows.suggestion import SuggestionWorkflow as W
 
 
 def ledger_events(sessions, workflow_id: str, action: str) -> list[EventRow]:
@@ -32,7 +31,7 @@ def projection(sessions, workflow_id: str) -> SuggestionRow:
 
 
 async def report(item: Item, unit: str = "U01", **extra):
-    return await item.do(W.report_progress, c.ReportProgress(actor=handler(unit), text="按计划推进", **extra))
+    return await item.do(c.ReportProgress(actor=handler(unit), text="按计划推进", **extra))
 
 
 async def test_b_item_over_three_handling_years(time_env, worker, settings, sessions, number):
@@ -100,13 +99,13 @@ async def test_c_item_is_reviewed_yearly_and_missed_reviews_go_red(time_env, wor
     state = await report(item)
     assert state.progress[-1].late is True and state.warning_level == "none"
     # Re-classified to B, it needs commitments and then reports quarterly.
-    await item.refused(W.report_progress, c.ReportProgress(actor=handler("U01"), text="x", result_class=ResultClass.B),
+    await item.refused(c.ReportProgress(actor=handler("U01"), text="x", result_class=ResultClass.B),
                        "invalid", "needs the commitments")
     due = local_date(await item.now()) + timedelta(days=300)
     state = await report(item, result_class=ResultClass.B, commitments=[Commitment(what="列入明年预算", due_on=due)])
     assert state.result_class() == ResultClass.B
     assert state.pending_deadline(DeadlineKind.follow_up_report, "U01").rule == "3 months"
-    await item.refused(W.report_progress, c.ReportProgress(actor=handler("U02"), text="x"), "forbidden", "not assigned")
+    await item.refused(c.ReportProgress(actor=handler("U02"), text="x"), "forbidden", "not assigned")
 
 
 async def test_migrate_policy_recomputes_future_deadlines(time_env, worker, settings, number):
@@ -115,13 +114,13 @@ async def test_migrate_policy_recomputes_future_deadlines(time_env, worker, sett
     before = state.pending_deadline(DeadlineKind.reply, "U01")
     city = load_policy("city_example")
     admin = COORDINATOR.model_copy(update={"role": "admin", "user": "ops"})
-    await item.refused(W.migrate_policy, c.MigratePolicy(actor=COORDINATOR, policy=city, reason="x"), "forbidden", "admin")
-    state = await item.do(W.migrate_policy, c.MigratePolicy(actor=admin, policy=city, reason="市人大常委会修订办法"))
+    await item.refused(c.MigratePolicy(actor=COORDINATOR, policy=city, reason="x"), "forbidden", "admin")
+    state = await item.do(c.MigratePolicy(actor=admin, policy=city, reason="市人大常委会修订办法"))
     after = state.pending_deadline(DeadlineKind.reply, "U01")
     assert state.policy.ref == city.ref and after.policy == city.ref
     assert after.rule == str(city.clocks.reply)
     assert any(e.action == "policy_migrated" and e.detail["to_policy"] == city.ref for e in state.events)
     window = state.pending_deadline(DeadlineKind.adjustment_window, "U01")
     assert window is None or window.rule == str(city.clocks.adjustment_window)
-    await item.refused(W.migrate_policy, c.MigratePolicy(actor=admin, policy=city, reason="again"), "conflict", "already runs under")
+    await item.refused(c.MigratePolicy(actor=admin, policy=city, reason="again"), "conflict", "already runs under")
     assert before.policy == "national@2025.1"

@@ -1,0 +1,1 @@
+"""Rendering for people: the HTML pages, the spreadsheet and the charts of the reports (no routes here)."""

@@ -1,0 +1,48 @@
+"""HTML pages (Jinja2 templates in api/render/templates, autoescaped): the printable annual report and the
+public replies page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from api.render import charts
+from domain.calendar import SHANGHAI
+from domain.figures import RATE_LABELS, AnnualReport
+
+TEMPLATES = Environment(
+    loader=FileSystemLoader(Path(__file__).resolve().parent / "templates"),
+    autoescape=select_autoescape(["html"]),
+)
+
+
+def render_page(template: str, **context: Any) -> str:
+    return TEMPLATES.get_template(template).render(**context)
+
+
+def _pct(rate: dict) -> str:
+    return "—" if rate["value"] is None else f"{rate['value'] * 100:.1f}%"
+
+
+def _frac(rate: dict) -> str:
+    return "—" if rate["value"] is None else f"{rate['numerator']}/{rate['denominator']}"
+
+
+def annual_report_page(report: AnnualReport) -> str:
+    """The report as a printable page in Chinese, with charts (PNG data URIs)."""
+    r = report.model_dump(mode="json", exclude={"items"})
+    class_keys = sorted({c for p in r["classes_over_time"] for c in p["classes"]} | {"A", "B", "C"})
+    pictures = {
+        "classes": charts.data_uri(charts.classes_over_time([(p["date"][5:], p["classes"]) for p in r["classes_over_time"]])),
+        "satisfaction": charts.data_uri(charts.satisfaction(r["totals"]["feedback"])),
+        "on_time": charts.data_uri(charts.on_time_by_unit(
+            [(u["unit"], u["name"], u["rates"]["on_time_rate"]["value"]) for u in r["units"]])),
+    }
+    return render_page(
+        "annual_report.html",
+        r=r, t=r["totals"], rates=r["rates"], rate_labels=RATE_LABELS, class_keys=class_keys, charts=pictures,
+        chart_language=charts.chart_language(), pct=_pct, frac=_frac,
+        as_of=report.as_of.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"),
+    )

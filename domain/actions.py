@@ -1,0 +1,90 @@
+"""Every action on a suggestion (办理操作), declared once.
+
+One line per action: its name (the API's path segment), its command (the input; the API's request
+body is the command without the actor), the rule that checks and performs it, and its Chinese label.
+The rest is derived from this table: the workflow registers one update per action (named `update`,
+exactly as recorded histories have it) with a validator that runs the same rule on a copy; the API
+adds one `POST /suggestions/{id}/<name>` per action; the README's list and docs/process.md are
+checked against it (tests/test_actions.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Callable
+
+from domain import commands as c
+from domain import disclosure, follow_up, process, supervision
+from domain.enums import Role
+from domain.guards import Forbidden
+from domain.models import SuggestionState
+
+Rule = Callable[[SuggestionState, Any, datetime], None]
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str  # in the API path: POST /api/v1/suggestions/{id}/<name>
+    command: type[c.Command]
+    rule: Rule  # checks the actor and the state (raising a Refusal that says why not), then changes the state
+    label: str  # what people call it (Chinese)
+    after_end: bool = False  # an ended item still takes it during its feedback window
+    unit_fields: tuple[str, ...] = ()  # command fields naming units, checked against the register before sending
+    own_route: bool = False  # the API gives it a route of its own (its body differs from its command)
+
+    @property
+    def update(self) -> str:
+        """The workflow update's name: the name with underscores (recorded histories hold these names)."""
+        return self.name.replace("-", "_")
+
+
+ACTIONS: tuple[Action, ...] = (
+    # review (审查) and assignment (交办)
+    Action("accept", c.Accept, process.accept, "审查受理"),
+    Action("return-for-revision", c.ReturnForRevision, process.return_for_revision, "退回完善"),
+    Action("resubmit", c.Resubmit, process.resubmit, "修改后重新提交"),
+    Action("convert", c.Convert, process.convert, "转为参阅件"),
+    Action("assign", c.Assign, process.assign, "交办", unit_fields=("lead_unit", "co_units", "separate_units")),
+    # handling (办理) by the units
+    Action("sign-for-receipt", c.SignForReceipt, process.sign_for_receipt, "签收"),
+    Action("request-adjustment", c.RequestAdjustment, process.request_adjustment, "申请调整"),
+    Action("decide-adjustment", c.DecideAdjustment, process.decide_adjustment, "审定调整申请", unit_fields=("new_unit",)),
+    Action("log-contact", c.LogContact, process.log_contact, "记录与代表沟通"),
+    Action("submit-co-opinion", c.SubmitCoOpinion, process.submit_co_opinion, "提交协办意见"),
+    Action("request-extension", c.RequestExtension, process.request_extension, "申请延期答复"),
+    Action("decide-extension", c.DecideExtension, process.decide_extension, "审定延期申请"),
+    # the reply (答复) and the deputy's rating (代表评价)
+    Action("draft-reply", c.DraftReply, process.draft_reply, "拟写答复"),
+    Action("sign-off-reply", c.SignOffReply, process.sign_off_reply, "负责人审签答复"),
+    Action("check-reply", c.CheckReply, process.check_reply, "审核答复"),
+    Action("give-feedback", c.GiveFeedback, process.give_feedback, "评价答复", after_end=True),
+    Action("order-rehandling", c.OrderRehandling, process.order_rehandling, "交办二次办理"),
+    # key supervision (重点督办) and the clocks
+    Action("designate-key-supervision", c.DesignateKeySupervision, supervision.designate_key_supervision, "列为重点督办"),
+    Action("decline-key-supervision", c.DeclineKeySupervision, supervision.decline_key_supervision, "不列为重点督办"),
+    Action("report-key-progress", c.ReportKeyProgress, supervision.report_key_progress, "报送重点督办进展"),
+    Action("record-supervision-action", c.RecordSupervisionAction, supervision.record_supervision_action, "记录督办活动"),
+    Action("add-supervision-opinion", c.AddSupervisionOpinion, supervision.add_supervision_opinion, "提出督办意见"),
+    Action("pause-clock", c.PauseClock, supervision.pause_clock, "暂停计时"),
+    Action("resume-clock", c.ResumeClock, supervision.resume_clock, "恢复计时"),
+    # follow-up (跟踪落实), publication (答复公开), policy
+    Action("report-progress", c.ReportProgress, follow_up.report_progress, "报告落实进展"),
+    Action("withdraw-publication", c.WithdrawPublication, disclosure.withdraw_publication, "撤回公开", after_end=True),
+    Action("migrate-policy", c.MigratePolicy, follow_up.migrate_policy, "迁移办理规则", own_route=True),
+)
+
+BY_NAME: dict[str, Action] = {a.name: a for a in ACTIONS}
+BY_COMMAND: dict[type[c.Command], Action] = {a.command: a for a in ACTIONS}
+
+
+def action_of(cmd: c.Command) -> Action:
+    return BY_COMMAND[type(cmd)]
+
+
+def apply(state: SuggestionState, cmd: c.Command, now: datetime) -> None:
+    """Perform one action on the state, or raise a Refusal saying why not."""
+    if cmd.actor.role == Role.system:
+        raise Forbidden("the system role cannot act through an update")
+    action_of(cmd).rule(state, cmd, now)
+    process.refresh(state, now)

@@ -1,0 +1,513 @@
+"""The figures of the annual handling report (办理工作报告): what each counts, and the counting itself.
+
+Every figure is computed from the event log at an instant (`as_of`), never from hand-kept counters,
+each rate with its numerator and denominator. Pure: the walks over each item's events (domain.item_facts)
+come in, the report's lines go out; ledger.annual_report reads the events, api.render draws the report.
+
+What is counted (also in DEFINITIONS, which the report carries):
+
+- The year is the suggestions' year of registration. An item counts once it is registered
+  (by `as_of`) and unless it was converted to a reference letter (转为参阅件) by then.
+- A **track** is one replying unit's part in an item: the lead unit (主办) or a separately
+  replying unit (分办), active at `as_of` (a unit reassigned away no longer has one).
+  Co-handling units (协办) send an opinion, not a reply, and have no track.
+- Year totals and field lines count **items**; an item's figure combines its tracks (it is
+  replied when every track is, its class is its least solved track's). Unit lines count that
+  unit's tracks. A unit role sees only its own tracks, so its totals are its unit's.
+- Ratings count per track: the lead deputy's latest rating of that unit (feedback_given by the
+  lead deputy), or "none" when the latest thing that happened was a feedback window closing
+  without one (no_feedback). Co-signers' ratings are kept but not counted here.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+
+from pydantic import BaseModel
+
+from domain.calendar import SHANGHAI, local_date
+from domain.enums import STAGE_LABELS
+from domain.fields import FIELDS
+from domain.item_facts import ItemFacts, Track, joint_class
+
+VERDICTS = ("satisfied", "basically_satisfied", "unsatisfied")
+HEAD_RULE_LIMIT = 3  # Laoshan: ≤ 3 items → the principal head replies to all face to face; more → at least 3
+
+DEFINITIONS: dict[str, str] = {
+    "year": "the suggestions' year of registration",
+    "as_of": "every figure is computed from the events recorded up to this instant",
+    "suggestions": "items registered by as_of, less those converted to a reference letter (转为参阅件) by then; "
+                   "per unit: the items in which the unit replies (lead or separate unit; co-handling units have no line)",
+    "replied": "an item whose every replying unit's reply passed the coordinator's check (reply_accepted, any round)",
+    "reply_rate": "replied / suggestions",
+    "on_time_rate": "items whose first-round replies were all signed off in time (reply_signed_off late=false, the "
+                    "sign-off of the reply that was accepted) / items due: replied, or still unreplied after their "
+                    "reply deadline passed (reply_overdue kind=reply)",
+    "face_to_face_rate": "replied items whose every replying unit gave an accepted reply face to face (面复) / replied",
+    "principal_head_rule": "a unit with ≤ 3 suggestions: its principal head replies to all of them face to face; "
+                           "more: to at least 3. A reply is by the principal head when it was face to face and its "
+                           "replied_by contains the unit's registered head_name (units.head_name, spaces ignored); "
+                           "a unit without a head_name cannot meet the rule",
+    "classes": "replied items by result class at as_of: the class of the least solved replying unit, from the last "
+               "reply_accepted / progress_reported / reclassification_disputed of each unit",
+    "feedback": "per replying unit: the lead deputy's latest rating (feedback_given) or 'none' when a feedback "
+                "window closed without one (no_feedback) after it; units not yet rated are not counted",
+    "satisfaction_rate": "(satisfied + basically_satisfied) / (satisfied + basically_satisfied + unsatisfied)",
+    "solved_rate": "replied items of class A / replied",
+    "overdue": "items: items with a reply deadline (first or second reply) that passed unreplied (reply_overdue); "
+               "open: of those, still unreplied at as_of; days: calendar days (Beijing dates) from each missed "
+               "deadline's day to the sign-off of the reply, or to as_of when none yet, summed; max_days: the longest",
+    "second_handling": "items: re-handling ordered (rehandling_ordered); replied: every re-handled unit's second reply "
+                       "accepted; satisfied/basically_satisfied/unsatisfied/none: the lead deputy's latest rating of "
+                       "each re-handled unit's second reply; pending: re-handled units not rated yet",
+    "key_supervision": "items by their key-supervision status at as_of (the last key_supervision_proposed / "
+                       "designated / declined); progress_reports: key_progress_reported events",
+    "carried_in": "items carried into this year's carry-over ledger (跨年度跟踪督办台账, ledger.carry_over)",
+    "carried_converted": "carried B/C items that became A during the year (up to as_of)",
+    "carry_over_conversion_rate": "carried_converted / carried B and C items",
+}
+
+
+
+# --- instants ---------------------------------------------------------------------------------------
+
+
+def year_start(year: int) -> datetime:
+    """00:00 Beijing time on 1 January, as a UTC instant."""
+    return datetime.combine(date(year, 1, 1), time(0), SHANGHAI).astimezone(timezone.utc)
+
+
+def year_end(year: int) -> datetime:
+    """The last instant of the year, Beijing time."""
+    return year_start(year + 1) - timedelta(microseconds=1)
+
+
+def as_of_instant(value: date | datetime) -> datetime:
+    """A date means the end of that day (its last instant), Beijing time; an instant without a zone is
+    Beijing time."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=SHANGHAI)
+    return datetime.combine(value + timedelta(days=1), time(0), SHANGHAI).astimezone(timezone.utc) - timedelta(microseconds=1)
+
+
+def month_ends(year: int, until: datetime) -> list[datetime]:
+    """The last instant of each month of `year` up to `until`, then `until` itself."""
+    points = []
+    for month in range(1, 13):
+        first_next = date(year + (month == 12), month % 12 + 1, 1)
+        end = as_of_instant(first_next - timedelta(days=1))
+        if end > until:
+            break
+        points.append(end)
+    if not points or points[-1] < until:
+        points.append(until)
+    return points
+
+
+# --- the report's lines ------------------------------------------------------------------------------
+
+
+class Rate(BaseModel):
+    numerator: int
+    denominator: int
+    value: float | None
+
+    @classmethod
+    def of(cls, numerator: int, denominator: int) -> "Rate":
+        return cls(numerator=numerator, denominator=denominator,
+                   value=round(numerator / denominator, 4) if denominator else None)
+
+
+class CarriedItem(BaseModel):
+    id: str
+    number: str
+    title: str
+    origin_year: int
+    field: str
+    unit: str | None
+    class_at_carry_over: str | None
+    class_now: str | None  # at the end of the year, or now if the year is still running
+    overdue_at_carry_over: bool
+    converted: bool  # a carried B/C item that became A during the year
+    stage: str
+
+
+class CarryOverLedger(BaseModel):
+    year: int
+    as_of: datetime
+    items: list[CarriedItem]
+    by_origin_year: dict[int, int]
+    by_unit: dict[str, int]
+    by_class_at_carry_over: dict[str, int]
+    conversion: Rate  # converted / carried B and C items
+
+
+class Counts(BaseModel):
+    satisfied: int = 0
+    basically_satisfied: int = 0
+    unsatisfied: int = 0
+    none: int = 0
+
+
+class OverdueTotals(BaseModel):
+    items: int
+    open: int
+    days: int
+    max_days: int
+
+
+class SecondHandling(BaseModel):
+    items: int
+    replied: int
+    satisfied: int
+    basically_satisfied: int
+    unsatisfied: int
+    none: int
+    pending: int
+
+
+class KeySupervisionTotals(BaseModel):
+    designated: int
+    proposed: int
+    declined: int
+    progress_reports: int
+
+
+class Totals(BaseModel):
+    suggestions: int
+    replied: int
+    converted: int
+    classes: dict[str, int]
+    feedback: Counts
+    overdue: OverdueTotals
+    second_handling: SecondHandling
+    key_supervision: KeySupervisionTotals
+    carried_in: int
+    carried_converted: int
+
+
+class Rates(BaseModel):
+    reply_rate: Rate
+    on_time_rate: Rate
+    face_to_face_rate: Rate
+    satisfaction_rate: Rate
+    solved_rate: Rate
+    carry_over_conversion_rate: Rate
+
+
+class PrincipalHead(BaseModel):
+    """Laoshan's rule for one unit: how many face-to-face replies its principal head must give and gave."""
+
+    head_name: str
+    suggestions: int
+    required: int
+    actual: int
+    satisfied: bool
+
+
+class UnitLine(BaseModel):
+    unit: str
+    name: str
+    totals: Totals
+    rates: Rates
+    principal_head: PrincipalHead
+
+
+class FieldLine(BaseModel):
+    field: str
+    label: str
+    totals: Totals
+    rates: Rates
+
+
+class HeadRule(BaseModel):
+    rule: str
+    units_breaking: list[str]
+
+
+class ClassPoint(BaseModel):
+    at: datetime
+    date: date
+    classes: dict[str, int]
+
+
+class ItemLine(BaseModel):
+    """One item in the item sheet (its stage is the one it has now)."""
+
+    id: str
+    number: str
+    title: str
+    field: str
+    units: list[str]
+    stage: str
+    stage_label: str
+    result_class: str | None
+    replied: bool
+    on_time: bool | None
+    face_to_face: bool
+    ratings: dict[str, str | None]
+    overdue_days: int
+    second_handling: bool
+    key_status: str | None
+
+
+class AnnualReport(BaseModel):
+    year: int
+    as_of: datetime
+    scope: str  # "all", or the unit code a unit role's report is limited to
+    totals: Totals
+    rates: Rates
+    principal_head_rule: HeadRule
+    units: list[UnitLine]
+    fields: list[FieldLine]
+    classes_over_time: list[ClassPoint]
+    definitions: dict[str, str]
+    items: list[ItemLine] = []
+
+
+@dataclass
+class Carried:
+    """The carry-over ledger's lines that a group of subjects covers."""
+
+    items: int = 0
+    converted: int = 0
+    open_bc: int = 0
+
+
+@dataclass
+class Subject:
+    """What one line counts once: an item (all its tracks) or one unit's track of an item."""
+
+    item: ItemFacts
+    tracks: list[Track]
+    replied: bool = field(init=False)
+    result_class: str | None = field(init=False)
+
+    def __post_init__(self) -> None:
+        # Worked out once: every line asks many times, and the tracks do not change after.
+        self.replied = bool(self.tracks) and all(t.replied for t in self.tracks)
+        self.result_class = joint_class(self.tracks)
+
+
+def line_figures(subjects: list[Subject], instant: datetime, carried: Carried) -> tuple[Totals, Rates]:
+    """Every count of a line in one pass over its subjects (a report makes some seventy lines)."""
+    converted = sum(1 for s in subjects if s.item.registered and s.item.converted)
+    counted = replied = on_time = due = face = 0
+    classes: dict[str, int] = {"A": 0, "B": 0, "C": 0}
+    ratings: Counter[str | None] = Counter()
+    overdue_items = overdue_open = overdue_days = max_days = 0
+    second_items = second_replied = pending = 0
+    second_ratings: Counter[str] = Counter()
+    key_status: Counter[str | None] = Counter()
+    progress_reports = 0
+    for s in subjects:
+        if not s.item.counted:
+            continue
+        counted += 1
+        tracks = s.tracks
+        if s.replied:
+            replied += 1
+            if s.result_class:
+                classes[s.result_class] = classes.get(s.result_class, 0) + 1
+            on_time += all(t.first_late is False for t in tracks)
+            face += all(t.face_to_face for t in tracks)
+        elif any(o.round == 1 for t in tracks for o in t.overdue):
+            due += 1  # unreplied after its first reply deadline passed
+        if overdue := [o for t in tracks for o in t.overdue]:
+            overdue_items += 1
+            overdue_open += any(o.closed_at is None for o in overdue)
+            for o in overdue:
+                days = o.days(instant)
+                overdue_days, max_days = overdue_days + days, max(max_days, days)
+        if rehandled := [t for t in tracks if t.rehandled]:
+            second_items += 1
+            second_replied += all(t.second_replied for t in rehandled)
+            for t in rehandled:
+                if t.second_rating is None:
+                    pending += 1
+                else:
+                    second_ratings[t.second_rating] += 1
+        for t in tracks:
+            ratings[t.rating] += 1
+            progress_reports += t.key_reports
+        key_status[s.item.key_status] += 1
+    due += replied
+    feedback = Counts(**{v: ratings[v] for v in (*VERDICTS, "none")})
+    overdue = OverdueTotals(items=overdue_items, open=overdue_open, days=overdue_days, max_days=max_days)
+    second = SecondHandling(
+        items=second_items, replied=second_replied, **{v: second_ratings[v] for v in (*VERDICTS, "none")}, pending=pending,
+    )
+    key = KeySupervisionTotals(
+        designated=key_status["designated"], proposed=key_status["proposed"], declined=key_status["declined"],
+        progress_reports=progress_reports,
+    )
+    totals = Totals(
+        suggestions=counted, replied=replied, converted=converted, classes=classes, feedback=feedback,
+        overdue=overdue, second_handling=second, key_supervision=key,
+        carried_in=carried.items, carried_converted=carried.converted,
+    )
+    rated = feedback.satisfied + feedback.basically_satisfied + feedback.unsatisfied
+    rates = Rates(
+        reply_rate=Rate.of(replied, counted),
+        on_time_rate=Rate.of(on_time, due),
+        face_to_face_rate=Rate.of(face, replied),
+        satisfaction_rate=Rate.of(feedback.satisfied + feedback.basically_satisfied, rated),
+        solved_rate=Rate.of(classes.get("A", 0), replied),
+        carry_over_conversion_rate=Rate.of(carried.converted, carried.open_bc),
+    )
+    return totals, rates
+
+
+def head_rule(unit: str, head_name: str, subjects: list[Subject]) -> PrincipalHead:
+    counted = [s for s in subjects if s.item.counted]
+    n = len(counted)
+    required = n if n <= HEAD_RULE_LIMIT else HEAD_RULE_LIMIT
+    actual = sum(1 for s in counted for t in s.tracks if t.unit == unit and t.by_head)
+    return PrincipalHead(head_name=head_name, suggestions=n, required=required, actual=actual, satisfied=actual >= required)
+
+
+# --- the whole report ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnitInfo:
+    """A unit as the report names it: its name and its principal head (主要负责人)."""
+
+    name: str
+    head_name: str
+
+
+def annual_report_of(
+    year: int, instant: datetime, only_unit: str | None, facts: list[ItemFacts], units: dict[str, UnitInfo],
+    carried: list[CarriedItem], moments: Sequence[datetime], with_items: bool = False,
+) -> AnnualReport:
+    """The year's report from the walks over its items (`facts`, each noting its class at `moments`) and the
+    carry-over ledger's lines; `only_unit`: a unit role's report, which counts that unit's tracks only."""
+    subjects = subjects_of(facts, only_unit)
+    carried = [i for i in carried if only_unit is None or i.unit == only_unit]
+    totals, rates = line_figures(subjects, instant, carried_summary(carried))
+    unit_lines = unit_lines_of(facts, instant, carried, units, only_unit)
+    return AnnualReport(
+        year=year, as_of=instant, scope=only_unit or "all", totals=totals, rates=rates,
+        principal_head_rule=HeadRule(
+            rule=DEFINITIONS["principal_head_rule"],
+            units_breaking=[u.unit for u in unit_lines if not u.principal_head.satisfied],
+        ),
+        units=unit_lines, fields=field_lines_of(subjects, instant, carried),
+        classes_over_time=classes_over_time(facts, moments), definitions=DEFINITIONS,
+        items=[item_line(s, instant) for s in subjects] if with_items else [],
+    )
+
+
+def subjects_of(facts: list[ItemFacts], only_unit: str | None) -> list[Subject]:
+    """The year line's subjects: every item with all its tracks, or a unit role's own tracks."""
+    if only_unit is None:
+        return [Subject(f, list(f.tracks.values())) for f in facts]
+    return [Subject(f, [f.tracks[only_unit]]) for f in facts if only_unit in f.tracks]
+
+
+def carried_summary(lines: list[CarriedItem]) -> Carried:
+    """What the carry-over ledger's lines add to a report line."""
+    bc = [i for i in lines if i.class_at_carry_over in ("B", "C")]
+    return Carried(items=len(lines), converted=sum(i.converted for i in bc), open_bc=len(bc))
+
+
+def _grouped(things: Iterable, key) -> dict:
+    """Things by key, each group in the order given (one pass)."""
+    groups: dict = defaultdict(list)
+    for thing in things:
+        groups[key(thing)].append(thing)
+    return groups
+
+
+def unit_lines_of(
+    facts: list[ItemFacts], instant: datetime, carried: list[CarriedItem], units: dict[str, UnitInfo],
+    only_unit: str | None,
+) -> list[UnitLine]:
+    """One line per replying unit (its tracks, in item order), with Laoshan's principal-head rule."""
+    by_unit: dict[str, list[Subject]] = defaultdict(list)
+    for f in facts:
+        for code, track in f.tracks.items():
+            by_unit[code].append(Subject(f, [track]))
+    carried_by_unit = _grouped(carried, lambda i: i.unit)
+    codes = [only_unit] if only_unit else sorted(set(by_unit) | {i.unit for i in carried if i.unit})
+    lines = []
+    for code in codes:
+        mine = by_unit[code]
+        totals, rates = line_figures(mine, instant, carried_summary(carried_by_unit.get(code, [])))
+        unit = units.get(code)
+        lines.append(UnitLine(unit=code, name=unit.name if unit else code, totals=totals, rates=rates,
+                              principal_head=head_rule(code, unit.head_name if unit else "", mine)))
+    return lines
+
+
+def field_lines_of(subjects: list[Subject], instant: datetime, carried: list[CarriedItem]) -> list[FieldLine]:
+    """One line per field (领域) of the items."""
+    by_field = _grouped(subjects, lambda s: s.item.field)
+    carried_by_field = _grouped(carried, lambda i: i.field)
+    lines = []
+    for code in sorted(set(by_field) | set(carried_by_field)):
+        totals, rates = line_figures(by_field.get(code, []), instant, carried_summary(carried_by_field.get(code, [])))
+        lines.append(FieldLine(field=code, label=FIELDS.get(code, code), totals=totals, rates=rates))
+    return lines
+
+
+def classes_over_time(facts: list[ItemFacts], moments: Sequence[datetime]) -> list[ClassPoint]:
+    """The A/B/C counts at each moment: each item's class there, as its walk noted it, counted at once."""
+    at_each_moment = zip(*(f.classes_at for f in facts)) if facts else [()] * len(moments)
+    points = []
+    for moment, classes in zip(moments, at_each_moment):
+        counted = Counter(classes)
+        counted.pop(None, None)  # items without a class then
+        points.append(ClassPoint(at=moment, date=local_date(moment), classes={"A": 0, "B": 0, "C": 0, **counted}))
+    return points
+
+
+def item_line(s: Subject, instant: datetime) -> ItemLine:
+    """One item of the item sheet."""
+    late = [t.first_late for t in s.tracks]
+    return ItemLine(
+        id=s.item.id, number=s.item.number, title=s.item.title, field=s.item.field,
+        units=[t.unit for t in s.tracks], stage=s.item.stage, stage_label=STAGE_LABELS.get(s.item.stage, s.item.stage),
+        result_class=s.result_class, replied=s.replied,
+        on_time=(all(x is False for x in late) if s.replied else None),
+        face_to_face=s.replied and all(t.face_to_face for t in s.tracks),
+        ratings={t.unit: t.rating for t in s.tracks},
+        overdue_days=sum(o.days(instant) for t in s.tracks for o in t.overdue),
+        second_handling=any(t.rehandled for t in s.tracks), key_status=s.item.key_status,
+    )
+
+
+# --- labels (Chinese, for the pages and the spreadsheet) ---------------------------------------------
+
+RATE_LABELS = {
+    "reply_rate": "办复率",
+    "on_time_rate": "按时办复率",
+    "face_to_face_rate": "面复率",
+    "satisfaction_rate": "满意率（满意＋基本满意）",
+    "solved_rate": "解决率（A类占已答复）",
+    "carry_over_conversion_rate": "结转B/C类转为A类比率",
+}
+FEEDBACK_LABELS = {"satisfied": "满意", "basically_satisfied": "基本满意", "unsatisfied": "不满意", "none": "未反馈"}
+KEY_LABELS = {"designated": "已列入重点督办", "proposed": "提议重点督办（待定）", "declined": "不予重点督办",
+              "progress_reports": "重点督办进展报告（次）"}
+
+
+def count_rows(totals: Totals) -> list[tuple[str, int]]:
+    """The counts of a line, labelled in Chinese, in the order the report prints them."""
+    t = totals
+    rows = [("建议件数", t.suggestions), ("已答复", t.replied), ("转为参阅件", t.converted)]
+    rows += [(f"{c}类", n) for c, n in t.classes.items()]
+    rows += [(f"评价：{FEEDBACK_LABELS[k]}", getattr(t.feedback, k)) for k in FEEDBACK_LABELS]
+    rows += [("超期件数", t.overdue.items), ("仍超期未答复", t.overdue.open), ("超期天数合计", t.overdue.days),
+             ("最长超期天数", t.overdue.max_days)]
+    s = t.second_handling
+    rows += [("二次办理件数", s.items), ("二次办理已答复", s.replied)]
+    rows += [(f"二次办理评价：{FEEDBACK_LABELS[k]}", getattr(s, k)) for k in FEEDBACK_LABELS]
+    rows += [("二次办理待评价", s.pending)]
+    rows += [(label, getattr(t.key_supervision, k)) for k, label in KEY_LABELS.items()]
+    rows += [("结转入本年度台账", t.carried_in), ("结转件已转A类", t.carried_converted)]
+    return rows

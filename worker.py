@@ -14,29 +14,30 @@ from concurrent.futures import ThreadPoolExecutor
 from temporalio.client import Client
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
-from activities.deadlines import DeadlineActivities
-from activities.ledger import LedgerActivities
+from activities.recording import RecordingActivities
+from activities.scheduling import SchedulingActivities
 from core.logs import configure_logging
 from core.settings import Settings, get_settings
 from core.telemetry import ItemLogInterceptor, worker_runtime
 from core.temporal import connect
 from ledger.db import session_factory
 from ledger.schema import upgrade_database
+from ledger.writes import LedgerWriter
 from notify.dispatcher import Dispatcher
 from workflows.suggestion import SuggestionWorkflow
 
 
 def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecutor) -> Worker:
-    ledger = LedgerActivities(session_factory(settings.huiyin_database_url))
+    recording = RecordingActivities(LedgerWriter(session_factory(settings.huiyin_database_url)))
     return Worker(
         client,
         task_queue=settings.temporal_task_queue,
         workflows=[SuggestionWorkflow],
-        activities=[DeadlineActivities(settings.huiyin_config_dir).compute_schedules, ledger.record_changes],
+        activities=[SchedulingActivities(settings.huiyin_config_dir).compute_schedules, recording.record_changes],
         activity_executor=executor,
-        # Running items are not sandboxed: with the workflow module shared (loading it per workflow was a
-        # third of the CPU in a burst) the sandbox restricted nothing of ours, and it still ran code of its
-        # own for every payload, a fifth of the worker's CPU. The strict replays catch what it would.
+        # Running items are not sandboxed: with the workflow module shared the sandbox restricted nothing of
+        # ours and still cost CPU on every payload (bench/README.md); the strict replays (workflows.sandbox)
+        # catch what it would.
         workflow_runner=UnsandboxedWorkflowRunner(),
         interceptors=[ItemLogInterceptor()],
         max_cached_workflows=settings.huiyin_worker_max_cached_workflows,
@@ -62,7 +63,7 @@ async def main() -> None:
     with ThreadPoolExecutor(max_workers=settings.huiyin_worker_activity_threads) as executor:
         worker = build_worker(client, settings, executor)
         # What start-up made lives as long as the process: the collector need not walk it again and again
-        # (bench.lifecycle, 300 lifecycles: the worker's full collections 1.27 → 0.74–0.80 CPU-s of ≈ 32).
+        # (bench/README.md).
         gc.collect()
         gc.freeze()
         async with worker:

@@ -75,8 +75,8 @@ def seconds(delta: timedelta) -> float:
 
 
 def schedule_clocks(state, now, config_dir=None) -> None:
-    """What SuggestionWorkflow._schedule_clocks + activities.deadlines.compute_schedules do."""
-    from activities.deadlines import DueRequest
+    """What SuggestionWorkflow._schedule_clocks + activities.scheduling.compute_schedules do."""
+    from activities.scheduling import DueRequest
     from core.config_files import load_calendar
     from domain.clocks import set_schedule
     from domain.deadlines import schedule

@@ -39,8 +39,7 @@ class Settings(BaseSettings):
     huiyin_worker_max_cached_workflows: int = 1000  # sticky cache; ≈ 200 KB of memory each
     huiyin_worker_workflow_task_polls: int = 0  # concurrent workflow task polls; 0 = SDK default
     # Workflow tasks worked on at once. They share the interpreter (one core at a time), so each is
-    # slower the more run together; one taking over 2 s trips the SDK's deadlock detector and fails
-    # (seen with the SDK's 100 on a loaded 2-core machine while many cold items were loaded at once).
+    # slower the more run together; one taking over 2 s trips the SDK's deadlock detector (bench/README.md).
     huiyin_worker_workflow_tasks: int = 20
     huiyin_worker_activity_threads: int = 8  # threads for the (sync) ledger writes
 

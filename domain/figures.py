@@ -294,6 +294,7 @@ class Subject:
 
 def line_figures(subjects: list[Subject], instant: datetime, carried: Carried) -> tuple[Totals, Rates]:
     """Every count of a line in one pass over its subjects (a report makes some seventy lines)."""
+    # long: every count in one pass over the subjects, which a report does some seventy times.
     converted = sum(1 for s in subjects if s.item.registered and s.item.converted)
     counted = replied = on_time = due = face = 0
     classes: dict[str, int] = {"A": 0, "B": 0, "C": 0}

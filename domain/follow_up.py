@@ -1,4 +1,4 @@
-"""Across years (DOMAIN.md stages 9–10): follow-up of B and C results until they are solved
+"""Across years (docs/process.md, steps 9–10): follow-up of B and C results until they are solved
 (跟踪落实, 回头看), carry-over into the next handling year (跨年度结转), and moving a running
 item to a newer policy version."""
 

@@ -115,6 +115,7 @@ def item_facts(
     instants at which the walk also notes the item's class in the classes line (`classes_at`, as
     `only_unit` sees it): the state there is the one the walk has when it passes the mark, so one
     walk gives every month end."""
+    # long: one walk over the events, one branch per kind of event; the walk's state stays in one place.
     facts = ItemFacts(id=row.workflow_id, number=row.number, title=row.title, field=row.field, stage=row.stage)
     pending = list(marks)
     roles: dict[str, str] = {}

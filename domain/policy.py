@@ -83,7 +83,7 @@ class Duration(BaseModel):
 
 
 class Clocks(BaseModel):
-    """The deadlines of one profile (see DOMAIN.md, "Clocks, reminders and escalation")."""
+    """The deadlines of one profile (docs/process.md, "Clocks, reminders and escalation")."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -141,7 +141,7 @@ RATER_GROUPS = ("deputies", "supervisors")
 
 class EvaluationRule(BaseModel):
     """How a unit's yearly grade (单位评议: 优秀/良好/一般) follows from its ratings, per rater
-    group and overall (DOMAIN.md "Evaluation and statistics"). Shares are of the ratings counted."""
+    group and overall (docs/process.md "Evaluation and figures"). Shares are of the ratings counted."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 

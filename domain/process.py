@@ -1,4 +1,4 @@
-"""The life of one suggestion (DOMAIN.md stages 1–8) as pure functions on its state.
+"""The life of one suggestion (docs/process.md, steps 1–8) as pure functions on its state.
 
 Each action checks the actor and the state and then changes the state, or
 raises a `Refusal` that says why not. The workflow's update validators run the
@@ -605,7 +605,7 @@ MISSED_ACTION = {
 
 
 def _deadline_passed(state: SuggestionState, deadline: Deadline, now: datetime) -> None:
-    """What happens when one clock runs out: recorded, people told, and the item moves on as DOMAIN.md says."""
+    """What happens when one clock runs out: recorded, people told, and the item moves on as docs/process.md says."""
     unit, kind = deadline.unit, deadline.kind
     detail = {"deadline": deadline.key, "kind": kind.value, "due_at": iso(deadline.due_at)}
     deadline.closed_at = now

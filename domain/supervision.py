@@ -1,4 +1,4 @@
-"""Deadlines that bite (DOMAIN.md "Clocks, reminders and escalation", "Key supervision"):
+"""Deadlines that bite (docs/process.md "Clocks, reminders and escalation", "Key supervision"):
 escalation into key supervision (重点督办), its monthly reports and supervision actions,
 and clocks paused while the unit waits on the deputy."""
 

@@ -15,7 +15,6 @@ import socket
 import subprocess
 import sys
 import sysconfig
-import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -129,33 +128,6 @@ def port_is_open(host: str, port: int, timeout: float = 0.5) -> bool:
         return False
 
 
-def wait_for_port_sync(
-    host: str,
-    port: int,
-    timeout: float = 60.0,
-    *,
-    interval: float = 0.1,
-    process: subprocess.Popen | None = None,
-) -> None:
-    """Block until host:port accepts connections.
-
-    Raises TimeoutError after `timeout` seconds, or RuntimeError at once if `process`
-    (the server being waited for) exits first.
-    """
-    deadline = time.monotonic() + timeout
-    while True:
-        if port_is_open(host, port):
-            return
-        if process is not None and process.poll() is not None:
-            raise RuntimeError(
-                f"process {process.args!r} exited with code {process.returncode} "
-                f"before {host}:{port} accepted connections"
-            )
-        if time.monotonic() >= deadline:
-            raise TimeoutError(f"{host}:{port} did not accept connections within {timeout:g}s")
-        time.sleep(interval)
-
-
 async def wait_for_port(
     host: str,
     port: int,
@@ -164,7 +136,8 @@ async def wait_for_port(
     interval: float = 0.1,
     process: subprocess.Popen | asyncio.subprocess.Process | None = None,
 ) -> None:
-    """Async variant of wait_for_port_sync."""
+    """Wait until host:port accepts connections; TimeoutError after `timeout` seconds, RuntimeError at once if
+    `process` (the server being waited for) exits first."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while True:

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from core.settings import PROJECT_ROOT, VAR_DIR, get_settings
 from huiyin import devserver
+from ledger.schema import upgrade_database
 
 POLL_INTERVAL = 0.2
 SERVER_START_TIMEOUT = 60.0
@@ -185,118 +186,121 @@ def embedded_secret_key() -> str:
     return path.read_text().strip()
 
 
+def _busy_ports(args: argparse.Namespace, api_host: str, api_port: int) -> list[tuple[str, int]]:
+    """The ports we need that something else already listens on."""
+    ip = devserver.DEFAULT_IP
+    wanted = [
+        ("Temporal gRPC", ip, args.temporal_port),
+        ("Temporal UI", ip, None if args.headless else args.ui_port),
+        ("API", api_host, api_port),
+    ]
+    return [(what, port) for what, host, port in wanted if port is not None and devserver.port_is_open(host, port)]
+
+
+def _children_env(args: argparse.Namespace) -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("TEMPORAL_ADDRESS", f"{devserver.DEFAULT_IP}:{args.temporal_port}")
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    if not env.get("HUIYIN_SECRET_KEY"):
+        env["HUIYIN_SECRET_KEY"] = embedded_secret_key()
+    return env
+
+
+def _server_ready(sup: Supervisor, server: Child, port: int) -> int | None:
+    """Wait for the dev server's port: None once it is open, else the exit code to stop with."""
+    ip = devserver.DEFAULT_IP
+    deadline = time.monotonic() + SERVER_START_TIMEOUT
+    while not devserver.port_is_open(ip, port):
+        if sup.stop_signals:
+            return 0
+        if not server.running():
+            log(f"temporal dev server exited with code {server.proc.returncode} while starting")
+            return 1
+        if time.monotonic() > deadline:
+            log(f"temporal dev server did not open {ip}:{port} within {SERVER_START_TIMEOUT:g}s")
+            return 1
+        time.sleep(0.1)
+    log(f"Temporal dev server ready on {ip}:{port}")
+    return None
+
+
+def _banner(args: argparse.Namespace, settings, api_host: str) -> str:
+    ip = devserver.DEFAULT_IP
+    db = args.db_filename
+    try:
+        db = db.resolve().relative_to(PROJECT_ROOT)
+    except ValueError:
+        pass
+    return "\n".join([
+        "Huiyin is running:",
+        f"  API            http://{api_host}:{settings.huiyin_api_port}/docs",
+        "  Temporal UI    " + ("(headless)" if args.headless else f"http://{ip}:{args.ui_port}"),
+        f"  Temporal gRPC  {ip}:{args.temporal_port}  (namespace {settings.temporal_namespace}, state {db})",
+        f"  Ledger DB      {_safe_url(settings.huiyin_database_url)}",
+        "Press Ctrl-C to stop.",
+    ])
+
+
+def _watch(sup: Supervisor, banner: str, api_host: str, api_port: int) -> str:
+    """Until Ctrl-C, or a child dies (its name is returned); the banner once the API answers."""
+    announced = False
+    while not sup.stop_signals:
+        dead = sup.dead_child()
+        if dead is not None:
+            log(f"{dead.name} exited unexpectedly with code {dead.proc.returncode}; stopping the others")
+            return dead.name
+        if not announced and devserver.port_is_open(api_host, api_port):
+            announced = True
+            print(banner, flush=True)
+        time.sleep(POLL_INTERVAL)
+    return ""
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     settings = get_settings()
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     args.db_filename.parent.mkdir(parents=True, exist_ok=True)
-
-    ip = devserver.DEFAULT_IP
     api_host = _display_host(settings.huiyin_api_host)
-    busy = [
-        (what, port)
-        for what, host, port in [
-            ("Temporal gRPC", ip, args.temporal_port),
-            ("Temporal UI", ip, None if args.headless else args.ui_port),
-            ("API", api_host, settings.huiyin_api_port),
-        ]
-        if port is not None and devserver.port_is_open(host, port)
-    ]
+    busy = _busy_ports(args, api_host, settings.huiyin_api_port)
+    for what, port in busy:
+        log(f"port {port} ({what}) is already in use: is Huiyin (or another Temporal) running?")
     if busy:
-        for what, port in busy:
-            log(f"port {port} ({what}) is already in use: is Huiyin (or another Temporal) running?")
         return 1
-
     try:
         server_cmd = devserver.devserver_command(
-            args.db_filename,
-            port=args.temporal_port,
-            ui_port=args.ui_port,
-            ip=ip,
-            namespace=settings.temporal_namespace,
-            headless=args.headless,
+            args.db_filename, port=args.temporal_port, ui_port=args.ui_port, ip=devserver.DEFAULT_IP,
+            namespace=settings.temporal_namespace, headless=args.headless,
         )
     except devserver.TemporalCLINotFound as e:
         log(str(e))
         return 1
-
-    env = dict(os.environ)
-    env.setdefault("TEMPORAL_ADDRESS", f"{ip}:{args.temporal_port}")
-    env.setdefault("PYTHONUNBUFFERED", "1")
-    if not env.get("HUIYIN_SECRET_KEY"):
-        env["HUIYIN_SECRET_KEY"] = embedded_secret_key()
+    env = _children_env(args)
     # Migrate once here, so the worker and the API never race to create the ledger's tables.
-    from ledger.schema import upgrade_database
-
     upgrade_database(settings.huiyin_database_url)
 
     sup = Supervisor()
     sup.install_signal_handlers()
-    exit_code = 0
     failed = ""
     try:
         server = Child("temporal", server_cmd)
         sup.start(server, env)
-        deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while not devserver.port_is_open(ip, args.temporal_port):
-            if sup.stop_signals:
-                return 0
-            if not server.running():
-                log(f"temporal dev server exited with code {server.proc.returncode} while starting")
-                return 1
-            if time.monotonic() > deadline:
-                log(f"temporal dev server did not open {ip}:{args.temporal_port} "
-                    f"within {SERVER_START_TIMEOUT:g}s")
-                return 1
-            time.sleep(0.1)
-        log(f"Temporal dev server ready on {ip}:{args.temporal_port}")
-
+        stopped = _server_ready(sup, server, args.temporal_port)
+        if stopped is not None:
+            return stopped
         if not sup.stop_signals:
             sup.start(Child("worker", [sys.executable, "worker.py"]), env)
         if not sup.stop_signals:
-            api_argv = [
-                sys.executable, "-m", "uvicorn", "--factory", "api.app:create_app",
-                "--host", settings.huiyin_api_host,
-                "--port", str(settings.huiyin_api_port),
-            ]
-            sup.start(Child("api", api_argv), env)
-
-        announced = False
-        while not sup.stop_signals:
-            dead = sup.dead_child()
-            if dead is not None:
-                log(f"{dead.name} exited unexpectedly with code {dead.proc.returncode}; "
-                    "stopping the others")
-                exit_code = 1
-                failed = dead.name
-                break
-            if not announced and devserver.port_is_open(api_host, settings.huiyin_api_port):
-                announced = True
-                db = args.db_filename
-                try:
-                    db = db.resolve().relative_to(PROJECT_ROOT)
-                except ValueError:
-                    pass
-                lines = [
-                    "Huiyin is running:",
-                    f"  API            http://{api_host}:{settings.huiyin_api_port}/docs",
-                    "  Temporal UI    "
-                    + ("(headless)" if args.headless else f"http://{ip}:{args.ui_port}"),
-                    f"  Temporal gRPC  {ip}:{args.temporal_port}  "
-                    f"(namespace {settings.temporal_namespace}, state {db})",
-                    f"  Ledger DB      {_safe_url(settings.huiyin_database_url)}",
-                    "Press Ctrl-C to stop.",
-                ]
-                print("\n".join(lines), flush=True)
-            time.sleep(POLL_INTERVAL)
+            sup.start(Child("api", [sys.executable, "-m", "uvicorn", "--factory", "api.app:create_app",
+                                    "--host", settings.huiyin_api_host, "--port", str(settings.huiyin_api_port)]), env)
+        failed = _watch(sup, _banner(args, settings, api_host), api_host, settings.huiyin_api_port)
     finally:
         sup.stop_all()
-    if exit_code == 0:
+    if not failed:
         log("stopped")
-    else:
-        log(f"stopped because {failed} exited unexpectedly (see its output above); exit code 1")
-    return exit_code
-
+        return 0
+    log(f"stopped because {failed} exited unexpectedly (see its output above); exit code 1")
+    return 1
 
 if __name__ == "__main__":
     sys.exit(main())

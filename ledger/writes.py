@@ -15,11 +15,13 @@ sequence is beyond the item's own.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import threading
 from datetime import datetime, timezone
 
 from sqlalchemy import Row, bindparam, delete, func, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from domain.models import ItemChanges, SuggestionState
 from ledger.models import (
@@ -227,3 +229,19 @@ def _add_contacts(session: Session, changes: ItemChanges) -> None:
     ]
     if new:
         session.connection().execute(INSERT_ROWS[ContactRow], new)
+
+
+class LedgerWriter:
+    """Records items' changes, one transaction each (what the worker's `record_changes` activity does).
+
+    SQLite takes one writer at a time, and a writer that finds it busy sleeps up to 100 ms between tries:
+    the worker's threads take turns here instead, so none sleeps idle."""
+
+    def __init__(self, sessions: sessionmaker[Session]):
+        self.sessions = sessions
+        sqlite = sessions.kw["bind"].dialect.name == "sqlite"
+        self.turn = threading.Lock() if sqlite else contextlib.nullcontext()
+
+    def __call__(self, changes: ItemChanges) -> int:
+        with self.turn, self.sessions() as session:
+            return record_changes(session, changes)

@@ -17,7 +17,8 @@ from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from activities.deadlines import DeadlineActivities, DueRequest
+    from activities.recording import RecordingActivities
+    from activities.scheduling import DueRequest, SchedulingActivities
     from domain import commands as c
     from domain import follow_up, process, supervision
     from domain.actions import ACTIONS, apply
@@ -41,8 +42,6 @@ UPDATES_PER_RUN = 500
 CO_SIGNERS_RATE_AFTER_CLOSING = "co-signers-rate-after-closing"
 APPEND_ONLY = ("contacts", "feedback", "progress", "class_changes")
 EVENTS_KEPT = 200  # the timeline's recent part stays in the state; all of it is in the ledger
-# Named, not imported: the ledger activity's module pulls in SQLAlchemy, which stays out of workflows.
-RECORD_CHANGES = "record_changes"
 
 
 def search_attributes_of(state: SuggestionState) -> TypedSearchAttributes:
@@ -120,7 +119,7 @@ class SuggestionWorkflow:
         return self.state
 
     async def _wait_for_co_signers(self) -> None:
-        """Each co-signing deputy may rate separately (DOMAIN.md stage 7): a closed item waits for
+        """Each co-signing deputy may rate separately (docs/process.md, step 7): a closed item waits for
         them until its feedback window ends, instead of ending the moment the lead deputy rates."""
         window_end = process.co_signers_window_end(self.state)
         if window_end is None or window_end <= workflow.now():
@@ -254,7 +253,9 @@ class SuggestionWorkflow:
     async def _record(self) -> None:
         changes = ItemChanges.since(self.state, self.recorded_seq, self.recorded_contacts)
         if changes.events:
-            await workflow.execute_local_activity(RECORD_CHANGES, changes, start_to_close_timeout=LOCAL_ACTIVITY_TIMEOUT)
+            await workflow.execute_local_activity_method(
+                RecordingActivities.record_changes, changes, start_to_close_timeout=LOCAL_ACTIVITY_TIMEOUT
+            )
             self.recorded_seq, self.recorded_contacts = changes.events[-1].seq, changes.contact_count
 
     async def _schedule_clocks(self) -> None:
@@ -264,7 +265,7 @@ class SuggestionWorkflow:
             return
         policy = self.state.policy
         schedules = await workflow.execute_local_activity_method(
-            DeadlineActivities.compute_schedules,
+            SchedulingActivities.compute_schedules,
             [
                 DueRequest(
                     start=d.start, rule=None if d.on else d.rule, on=d.on, ladder=policy.ladders.get(d.kind),

@@ -9,11 +9,12 @@ from sqlalchemy import func, select
 from temporalio import activity
 from temporalio.worker import Worker
 
-from activities.deadlines import DeadlineActivities
-from activities.ledger import LedgerActivities
+from activities.recording import RecordingActivities
+from activities.scheduling import SchedulingActivities
 from domain.enums import DeadlineKind, ResultClass, Verdict
 from domain.models import ItemChanges
 from ledger.models import EventRow, SuggestionRow
+from ledger.writes import LedgerWriter
 from tests.helpers import Item, new_suggestion
 from workflows.suggestion import SuggestionWorkflow
 
@@ -23,7 +24,7 @@ def _event_rows(sessions, workflow_id: str) -> list[EventRow]:
         return list(session.scalars(select(EventRow).where(EventRow.workflow_id == workflow_id).order_by(EventRow.seq)))
 
 
-class CrashAfterCommit(LedgerActivities):
+class CrashAfterCommit(RecordingActivities):
     """Writes, then fails the first attempt of every call, as if the worker died before reporting success."""
 
     attempts: list[int] = []
@@ -39,11 +40,11 @@ class CrashAfterCommit(LedgerActivities):
 
 async def test_retried_ledger_activity_never_writes_twice(time_env, sessions, settings, number):
     task_queue = f"crash-{uuid.uuid4().hex[:6]}"
-    flaky = CrashAfterCommit(sessions)
+    flaky = CrashAfterCommit(LedgerWriter(sessions))
     with ThreadPoolExecutor(4) as executor:
         async with Worker(
             time_env.client, task_queue=task_queue, workflows=[SuggestionWorkflow],
-            activities=[DeadlineActivities(settings.huiyin_config_dir).compute_schedules, flaky.record_changes], activity_executor=executor,
+            activities=[SchedulingActivities(settings.huiyin_config_dir).compute_schedules, flaky.record_changes], activity_executor=executor,
         ):
             item = await Item.start(time_env, task_queue, new_suggestion(number))
             state = await item.accept_and_assign(lead="U01")
@@ -62,9 +63,9 @@ def test_recording_the_same_changes_twice_is_a_no_op(sessions, number):
 
     state = process.register(new_suggestion(number), f"suggestion-2026-{number}", datetime.now(timezone.utc))
     changes = ItemChanges(state=state.model_copy(update={"events": []}), events=state.events)
-    ledger = LedgerActivities(sessions)
-    assert ledger.record_changes(changes) == 1
-    assert ledger.record_changes(changes) == 0
+    write = LedgerWriter(sessions)
+    assert write(changes) == 1
+    assert write(changes) == 0
     with sessions() as session:
         count = session.scalar(select(func.count()).select_from(EventRow).where(EventRow.workflow_id == state.workflow_id))
         assert count == 1 and session.get(SuggestionRow, state.workflow_id).stage == "registered"
@@ -102,17 +103,17 @@ def test_events_that_never_became_history_are_replaced_and_dropped(sessions, num
 
     now = datetime.now(timezone.utc)
     base = process.register(new_suggestion(number), f"suggestion-2026-{number}", now)
-    ledger = LedgerActivities(sessions)
-    ledger.record_changes(ItemChanges(state=base.model_copy(update={"events": []}), events=base.events))
+    write = LedgerWriter(sessions)
+    write(ItemChanges(state=base.model_copy(update={"events": []}), events=base.events))
 
     rejected = base.model_copy(deep=True)  # the rejected attempt: a carry-over as seq 2 and 3
     process.record(rejected, now, SYSTEM, "carried_over")
     process.record(rejected, now, SYSTEM, "deadline_set")
-    ledger.record_changes(ItemChanges(state=rejected.model_copy(update={"events": []}), events=rejected.events[1:]))
+    write(ItemChanges(state=rejected.model_copy(update={"events": []}), events=rejected.events[1:]))
 
     history = base.model_copy(deep=True)  # what the retried task made history: an acceptance as seq 2
     process.record(history, now + timedelta(seconds=1), SYSTEM, "accepted")
-    ledger.record_changes(ItemChanges(state=history.model_copy(update={"events": []}), events=history.events[1:]))
+    write(ItemChanges(state=history.model_copy(update={"events": []}), events=history.events[1:]))
 
     rows = _event_rows(sessions, history.workflow_id)
     assert [(r.seq, r.action) for r in rows] == [(1, "registered"), (2, "accepted")]

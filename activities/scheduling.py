@@ -1,4 +1,5 @@
-"""Deadline computation as a local activity: the calendar comes from files an operator maintains."""
+"""Computing deadlines (计算期限) as the workflows' local activity: the calendar comes from files an operator
+maintains (config/holidays), re-read when one changes; the maths is domain.deadlines."""
 
 from __future__ import annotations
 
@@ -23,11 +24,11 @@ class DueRequest(BaseModel):
     drill: DrillScale | None = None
 
 
-class DeadlineActivities:
+class SchedulingActivities:
     def __init__(self, config_dir: Path):
         self.config_dir = config_dir
 
-    @activity.defn(name="compute_schedules")
+    @activity.defn(name="compute_schedules")  # the name recorded histories hold
     async def compute_schedules(self, requests: list[DueRequest]) -> list[Schedule]:
         calendar = load_calendar(self.config_dir)  # re-read when an operator loads a holiday year
         return [schedule(r.start, r.rule, r.ladder, r.pauses, r.drill, calendar, r.on) for r in requests]

@@ -13,7 +13,7 @@ from temporalio.client import Client
 
 from api.operations import install_operations
 from api.problems import install_problem_handlers
-from api.routers import admin, auth, ledger, notifications, public, reports, suggestions
+from api.routers import admin, auth, notifications, oversight, public, reports, suggestions
 from core.logs import configure_logging
 from core.settings import Settings, get_settings
 from core.temporal import connect
@@ -44,7 +44,7 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
                   description="Every deputy's suggestion gets an echo (件件有回音).")
     app.state.settings = settings
     install_problem_handlers(app)
-    for router in (auth.router, admin.router, suggestions.router, ledger.router):
+    for router in (auth.router, admin.router, suggestions.router, oversight.router):
         app.include_router(router, prefix="/api/v1")
     app.include_router(notifications.router, prefix="/api/v1")
     app.include_router(reports.router, prefix="/api/v1")

@@ -18,7 +18,7 @@ from core.settings import Settings
 from domain.enums import Role
 from domain.figures import as_of_instant
 from domain.models import Actor
-from ledger.models import UserRow
+from ledger.rows import UserRow
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 

@@ -11,7 +11,7 @@
 - a request log line (logger ``huiyin.api.access``) with the item and the actor: the
   item from the path (``/suggestions/{suggestion_id}/…``), the actor from the bearer
   token, both kept in core.logs.item_context for every line logged while serving it.
-- the codec endpoint (api.codec) with CORS for the Temporal UI's origins only.
+- the codec endpoint (api.codec_server) with CORS for the Temporal UI's origins only.
 """
 
 from __future__ import annotations
@@ -219,11 +219,11 @@ def _origins(settings: Settings) -> list[str]:
 
 
 def install_operations(app: FastAPI, settings: Settings) -> None:
-    from api import codec
+    from api import codec_server
 
     metrics = ApiMetrics()
     app.state.metrics = metrics
-    codec.install(app, settings)
+    codec_server.install(app, settings)
 
     @app.get("/readyz", tags=["health"], responses={503: {"description": "a dependency is down (problem JSON)"}})
     async def readyz(request: Request) -> Any:

@@ -53,7 +53,7 @@ from bench.items import ADMIN, COORDINATOR, burst_policy, new_suggestion
 from domain import commands as c
 from domain.models import Outcome, suggestion_workflow_id
 from ledger.db import session_factory
-from ledger.models import DeliveryRow, EventRow, NotificationRow, SuggestionRow
+from ledger.rows import DeliveryRow, EventRow, NotificationRow, SuggestionRow
 from workflows.suggestion import SuggestionWorkflow as W
 
 HANDLER_EMAIL = "h-u01@units.example"

@@ -20,7 +20,7 @@ from bench.common import Tally, huiyin_worker, ledger_url, started
 from core.settings import Settings
 from domain.enums import Role
 from ledger.db import session_factory
-from ledger.models import DeputyRow, UnitRow, UserRow
+from ledger.rows import DeputyRow, UnitRow, UserRow
 from ledger.schema import upgrade_database
 from services.users import new_user
 

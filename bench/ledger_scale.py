@@ -31,7 +31,8 @@ from domain import commands as c
 from domain.enums import ContactWay, ResultClass, Role, Verdict
 from domain.models import Actor, Commitment
 from ledger.db import make_engine
-from ledger.models import (
+from ledger.queries import SuggestionFilters, list_suggestions
+from ledger.rows import (
     AssignmentRow,
     ContactRow,
     DeadlineRow,
@@ -42,7 +43,6 @@ from ledger.models import (
     SuggestionRow,
     UnitRow,
 )
-from ledger.queries import SuggestionFilters, list_suggestions
 from ledger.schema import upgrade_database
 from ledger.search import add_to_index
 

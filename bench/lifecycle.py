@@ -99,7 +99,7 @@ class HuiyinSide(ApiRun):
 
     def results(self) -> dict:
         from ledger.db import session_factory
-        from ledger.models import SuggestionRow
+        from ledger.rows import SuggestionRow
 
         with session_factory(self.url)() as session:
             closed = session.scalar(select(func.count()).select_from(SuggestionRow).where(SuggestionRow.stage == "closed"))

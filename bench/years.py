@@ -46,7 +46,7 @@ from bench.huiyin_api import seed
 from bench.items import COORDINATOR, YEAR, b_in_follow_up, carried, record_in_ledger, year_policy
 from domain.follow_up import year_end
 from ledger.db import session_factory
-from ledger.models import EventRow
+from ledger.rows import EventRow
 from workflows.suggestion import SuggestionWorkflow as W
 
 

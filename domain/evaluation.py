@@ -5,7 +5,7 @@ Deputies and supervisors rate the units excellent / good / average (优秀/良�
   co-signer) in that year of registration; a supervisor rates any unit;
 - one rating counts per rater, unit and year: a second one replaces the first, which is kept;
 - a unit's grade per rater group, and overall, follows the policy profile's [evaluation] rule
-  (domain.policy.EvaluationRule). Pure: the ledger keeps the ratings (ledger.evaluations).
+  (domain.policy.EvaluationRule). Pure: the ledger keeps the ratings (ledger.ratings).
 """
 
 from __future__ import annotations

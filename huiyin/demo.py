@@ -22,8 +22,8 @@ from domain import commands as c
 from domain.calendar import add_months, local_date
 from domain.enums import ContactWay, Period, ResultClass, Role, Verdict
 from domain.models import Actor, Commitment, SuggestionState
-from ledger.models import DeputyRow, UnitRow, UserRow
 from ledger.queries import number_taken
+from ledger.rows import DeputyRow, UnitRow, UserRow
 from services.act import perform, recorded_state
 from services.register import SuggestionInput, register
 from services.users import new_user

@@ -22,8 +22,8 @@ from domain.item_facts import REPORT_ACTIONS, ItemFacts, item_facts
 from domain.models import Actor
 from ledger.carry_over import carry_over_ledger
 from ledger.history import RAW_EVENT_COLUMNS, collector_paused, logged_event
-from ledger.models import EventRow, ReplyRow, SuggestionRow, UnitRow
 from ledger.queries import scoped
+from ledger.rows import EventRow, ReplyRow, SuggestionRow, UnitRow
 
 
 def annual_report(

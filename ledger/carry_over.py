@@ -15,8 +15,8 @@ from domain.figures import CarriedItem, CarryOverLedger, Rate, year_end
 from domain.item_facts import CLASS_EVENTS, class_as_of
 from domain.models import Actor
 from ledger.history import RAW_EVENT_COLUMNS, collector_paused, logged_event
-from ledger.models import EventRow, SuggestionRow
 from ledger.queries import scoped
+from ledger.rows import EventRow, SuggestionRow
 
 
 def carried_into(actor: Actor, year: int) -> Select:

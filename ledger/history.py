@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Text, cast, type_coerce
 
 from domain.item_facts import LoggedEvent
-from ledger.models import EventRow
+from ledger.rows import EventRow
 
 # The columns of LoggedEvent as the database holds them: the instant and the payload untouched by the
 # ORM's types, whose per-value layers cost more than the decoding itself over hundreds of thousands of rows.
@@ -24,7 +24,7 @@ RAW_EVENT_COLUMNS = (
 
 def logged_event(row: Any) -> LoggedEvent:
     """A row of RAW_EVENT_COLUMNS decoded: SQLite gives the instant as its stored UTC text,
-    PostgreSQL as a datetime (ledger.models.UtcDateTime does the same for single values)."""
+    PostgreSQL as a datetime (ledger.rows.UtcDateTime does the same for single values)."""
     workflow_id, at, action, unit, actor_deputy, payload = row
     at = datetime.fromisoformat(at).replace(tzinfo=timezone.utc) if isinstance(at, str) else at.astimezone(timezone.utc)
     return LoggedEvent(workflow_id, at, action, unit, actor_deputy, json.loads(payload) if payload else {})

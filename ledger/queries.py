@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from domain.enums import UNIT_ROLES, Role
 from domain.models import Actor
-from ledger.models import AssignmentRow, ContactRow, DeputyRow, EventRow, SearchRow, SignerRow, SuggestionRow, UnitRow
+from ledger.rows import AssignmentRow, ContactRow, DeputyRow, EventRow, SearchRow, SignerRow, SuggestionRow, UnitRow
 from ledger.search import like_clause, matching_rows, phrase, uses_index
 
 SEES_ALL = (Role.coordinator, Role.supervisor, Role.admin)

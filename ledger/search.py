@@ -21,7 +21,7 @@ from __future__ import annotations
 from sqlalchemy import Select, column, delete, insert, or_, select, table, text
 from sqlalchemy.orm import Session
 
-from ledger.models import SearchRow, SuggestionRow
+from ledger.rows import SearchRow, SuggestionRow
 
 # SQLite's LIKE ignores the case of ASCII letters, and only theirs: the index folds text the same way.
 ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")

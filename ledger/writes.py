@@ -24,7 +24,8 @@ from sqlalchemy import Row, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from domain.models import ItemChanges, SuggestionState
-from ledger.models import (
+from ledger.outbox import notifications_for_event
+from ledger.rows import (
     AssignmentRow,
     ContactRow,
     DeadlineRow,
@@ -36,7 +37,6 @@ from ledger.models import (
     SignerRow,
     SuggestionRow,
 )
-from ledger.notifications import notifications_for_event
 from ledger.search import reindex, uses_index
 
 log = logging.getLogger("huiyin.ledger")

@@ -40,7 +40,7 @@ from core.logs import configure_logging
 from core.settings import Settings, get_settings
 from domain import notices
 from ledger.db import session_factory
-from ledger.models import DeliveryRow, NotificationRow, UserRow
+from ledger.rows import DeliveryRow, NotificationRow, UserRow
 from ledger.schema import upgrade_database
 from notify.channels import Channel, Outgoing, PermanentError
 from notify.email import EmailChannel

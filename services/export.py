@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from domain.calendar import SHANGHAI
-from ledger.models import EventRow, SuggestionRow
+from ledger.rows import EventRow, SuggestionRow
 
 
 class ExportFormat(str, Enum):

@@ -27,8 +27,8 @@ from core.settings import Settings
 from domain.enums import Period, Role
 from domain.fields import field_code
 from domain.models import Actor, suggestion_workflow_id
-from ledger.models import DeputyRow, UserRow
 from ledger.queries import number_taken
+from ledger.rows import DeputyRow, UserRow
 from services.register import SuggestionInput, register
 
 # Spreadsheet header → SuggestionInput field. 附议代表 may be left out: no co-signers.

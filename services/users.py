@@ -20,7 +20,7 @@ from core.errors import conflict, invalid
 from core.settings import VAR_DIR, Settings
 from domain.enums import UNIT_ROLES, Role
 from domain.models import Model
-from ledger.models import DeputyRow, UnitRow, UserRow
+from ledger.rows import DeputyRow, UnitRow, UserRow
 
 log = logging.getLogger("huiyin.users")
 _hasher = PasswordHasher()

@@ -15,7 +15,7 @@ from core.settings import Settings
 from huiyin.cli import app
 from huiyin.demo import load_demo
 from ledger.db import session_factory
-from ledger.models import DeputyRow, EventRow, SuggestionRow, UnitRow, UserRow
+from ledger.rows import DeputyRow, EventRow, SuggestionRow, UnitRow, UserRow
 from ledger.schema import upgrade_database
 from services.users import verify_password
 

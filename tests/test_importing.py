@@ -14,7 +14,7 @@ from sqlalchemy import select
 from core.errors import Problem
 from domain.enums import Period, Role
 from domain.models import Actor
-from ledger.models import DeputyRow, SignerRow, SuggestionRow
+from ledger.rows import DeputyRow, SignerRow, SuggestionRow
 from services.importing import import_suggestions, parse_date, read_rows
 
 YEAR = 2040  # a year no other test uses, so numbers never meet theirs

@@ -76,3 +76,14 @@ def long_functions() -> list[str]:
 def test_no_long_function_without_a_reason():
     """Short functions; one that must stay one piece says why in a `# long:` comment."""
     assert not long_functions(), "split these or say why they are one piece:\n" + "\n".join(long_functions())
+
+
+def test_no_module_name_repeats_across_layers():
+    """A path says the layer; the same name in two layers (say ledger/models.py and domain/models.py) hides it."""
+    seen: dict[str, list[str]] = {}
+    for package in PACKAGES:
+        for path in (ROOT / package).rglob("*.py"):
+            if path.name != "__init__.py" and "migrations" not in path.parts:
+                seen.setdefault(path.stem, []).append(str(path.relative_to(ROOT)))
+    repeated = {name: paths for name, paths in seen.items() if len({p.split("/")[0] for p in paths}) > 1}
+    assert not repeated, repeated

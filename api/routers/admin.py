@@ -11,7 +11,7 @@ from api.deps import SessionDep, UserDep, require_roles
 from api.schemas import DeputyIn, DeputyOut, Page, UnitIn, UnitOut, UserOut
 from core.errors import conflict
 from domain.enums import Role
-from ledger.models import DeputyRow, UnitRow, UserRow
+from ledger.rows import DeputyRow, UnitRow, UserRow
 from services.users import UserIn, add_user
 
 router = APIRouter(tags=["admin"])

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from api.deps import SessionDep, SettingsDep, UserDep, unauthorized
 from api.schemas import Token, UserOut
 from api.security import create_token
-from ledger.models import UserRow
+from ledger.rows import UserRow
 from services.users import verify_password
 
 router = APIRouter(tags=["auth"])

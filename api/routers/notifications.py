@@ -12,7 +12,7 @@ from sqlalchemy import func, select, update
 from api.deps import SessionDep, UserDep
 from api.schemas import Page
 from core.errors import not_found
-from ledger.models import NotificationRow
+from ledger.rows import NotificationRow
 
 router = APIRouter(prefix="/me/notifications", tags=["notifications"])
 PageNo = Annotated[int, Query(ge=1)]

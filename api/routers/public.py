@@ -1,5 +1,5 @@
 """Public pages (答复公开), no login: published replies with contact details removed, and the
-year's aggregate statistics. Only what ledger.disclosure lets out is served here."""
+year's aggregate statistics. Only what ledger.published lets out is served here."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from api.render.pages import render_page
 from api.schemas import Page
 from domain.calendar import SHANGHAI
 from domain.fields import FIELDS
-from ledger.disclosure import PublicReply, public_replies, public_statistics
-from ledger.models import UnitRow
+from ledger.published import PublicReply, public_replies, public_statistics
+from ledger.rows import UnitRow
 
 router = APIRouter(tags=["public"])
 Year = Annotated[int | None, Query(ge=2000, le=2100)]

@@ -22,9 +22,9 @@ from domain import evaluation as ev
 from domain.enums import UNIT_ROLES, Role
 from domain.figures import AnnualReport
 from ledger.annual_report import annual_report
-from ledger.evaluations import evaluation_report
-from ledger.models import UnitRow
-from services import evaluations
+from ledger.ratings import evaluation_report
+from ledger.rows import UnitRow
+from services import rate_units
 
 router = APIRouter(tags=["reports"])
 Readers = Depends(require_roles(Role.coordinator, Role.supervisor, Role.admin, Role.unit_handler, Role.unit_head))
@@ -78,16 +78,16 @@ class EvaluationIn(BaseModel):
 def rate_unit(code: str, body: EvaluationIn, session: SessionDep, user: UserDep) -> ev.EvaluationOut:
     """Rate a unit's year: excellent / good / average (优秀/良好/一般) with a comment. Once per rater,
     unit and year: a second rating replaces the first, which is kept (`replaces` names it)."""
-    return evaluations.rate_unit(session, actor_of(user), code, body.year, body.grade, body.comment)
+    return rate_units.rate_unit(session, actor_of(user), code, body.year, body.grade, body.comment)
 
 
 @router.get("/evaluations/rateable", dependencies=[Raters])
 def rateable(session: SessionDep, user: UserDep, year: Year) -> dict[str, Any]:
     """The units you may rate for `year`, with the rating you gave each (if any)."""
     actor = actor_of(user)
-    codes = evaluations.rateable_units(session, actor, year)
+    codes = rate_units.rateable_units(session, actor, year)
     names = dict(session.execute(select(UnitRow.code, UnitRow.name).where(UnitRow.code.in_(codes))).all()) if codes else {}
-    mine = evaluations.my_ratings(session, actor, year)
+    mine = rate_units.my_ratings(session, actor, year)
     return {
         "year": year,
         "units": [

@@ -16,7 +16,7 @@ from domain.actions import ACTIONS, Action
 from domain.enums import Period, Role, Stage
 from domain.models import Actor, Model
 from ledger import queries
-from ledger.models import SuggestionRow
+from ledger.rows import SuggestionRow
 from services.act import migrate_policy, perform
 from services.importing import import_suggestions
 from services.register import SuggestionInput, register

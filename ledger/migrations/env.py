@@ -5,7 +5,7 @@ import os
 from alembic import context
 from sqlalchemy import create_engine
 
-from ledger.models import Base
+from ledger.rows import Base
 
 config = context.config
 target_metadata = Base.metadata

@@ -7,7 +7,7 @@ import pytest
 
 from api.app import create_app
 from domain.enums import Role
-from ledger.models import DeputyRow, UnitRow
+from ledger.rows import DeputyRow, UnitRow
 from services.users import new_user
 
 PASSWORD = "correct-horse-battery"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from ledger.models import EventRow
+from ledger.rows import EventRow
 
 
 async def test_full_happy_path_through_http(api, tokens, sessions, number, http):

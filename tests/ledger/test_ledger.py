@@ -13,7 +13,7 @@ from activities.recording import RecordingActivities
 from activities.scheduling import SchedulingActivities
 from domain.enums import DeadlineKind, ResultClass, Verdict
 from domain.models import ItemChanges
-from ledger.models import EventRow, SuggestionRow
+from ledger.rows import EventRow, SuggestionRow
 from ledger.writes import LedgerWriter
 from tests.helpers import Item, new_suggestion
 from workflows.suggestion import SuggestionWorkflow

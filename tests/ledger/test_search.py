@@ -12,8 +12,8 @@ from sqlalchemy import func, select, text
 from domain import process
 from domain.enums import Role, Stage, UnitRole
 from domain.models import Actor, Assignment, ItemChanges
-from ledger.models import SearchRow, SuggestionRow
 from ledger.queries import SuggestionFilters, _filtered, list_suggestions, scoped
+from ledger.rows import SearchRow, SuggestionRow
 from ledger.search import pair_tokens, phrase, uses_index
 from ledger.writes import record_changes
 from tests.helpers import COORDINATOR, new_suggestion

@@ -21,7 +21,7 @@ from domain import process
 from domain.enums import Role
 from domain.models import SYSTEM, ItemChanges, SuggestionState
 from ledger.db import session_factory
-from ledger.models import DeputyRow, UnitRow, UserRow
+from ledger.rows import DeputyRow, UnitRow, UserRow
 from ledger.schema import upgrade_database
 from ledger.writes import record_changes
 from tests.api.conftest import api, api_settings, registers, tokens  # noqa: F401  (the API fixtures)

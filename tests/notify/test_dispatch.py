@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select, update
 
-from ledger.models import DeliveryRow, UserRow
+from ledger.rows import DeliveryRow, UserRow
 from notify.dispatcher import Dispatcher, backoff
 from notify.email import EmailChannel
 from tests.notify.conftest import BLUE_AT, DUE, emit, free_port, new_item, notify_units, settings_for

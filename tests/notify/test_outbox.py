@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from domain.enums import DeadlineKind, UnitRole
 from domain.models import Assignment, Deadline
-from ledger.models import DeliveryRow, EventRow, NotificationRow, UserRow
-from ledger.notifications import resolve_recipients
+from ledger.outbox import resolve_recipients
+from ledger.rows import DeliveryRow, EventRow, NotificationRow, UserRow
 from tests.notify.conftest import BLUE_AT, DUE, emit, new_item, notify_units
 
 

@@ -10,7 +10,7 @@ from pydantic import SecretStr
 
 from api.app import create_app
 from domain.enums import Role
-from ledger.models import UnitRow, UserRow
+from ledger.rows import UnitRow, UserRow
 from services.users import new_user
 
 PASSWORD = "ops-password-123"

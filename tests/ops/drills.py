@@ -27,7 +27,7 @@ from domain.enums import ContactWay, Stage, Verdict
 from domain.models import SuggestionState, suggestion_workflow_id
 from huiyin.devserver import devserver_command, wait_for_port
 from ledger.db import session_factory
-from ledger.models import EventRow
+from ledger.rows import EventRow
 from tests.devserver import connect_when_ready
 from tests.helpers import CO_SIGNER, COORDINATOR, LEAD_DEPUTY, draft, handler, head, new_suggestion
 from tests.ops.support import free_port

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from core.config_files import load_calendar
 from core.settings import PROJECT_ROOT
 from huiyin.cli import app
-from ledger.models import SuggestionRow
+from ledger.rows import SuggestionRow
 from services.replay import replay_check
 from tests.helpers import Item, new_suggestion
 from tests.ops.changed_workflow import ChangedSuggestionWorkflow

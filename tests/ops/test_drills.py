@@ -27,7 +27,7 @@ from sqlalchemy.engine import make_url
 from temporalio.client import Client
 
 from ledger.db import session_factory
-from ledger.models import EventRow
+from ledger.rows import EventRow
 from ledger.schema import upgrade_database
 from services.replay import replay_check
 from tests.ops.conftest import CODEC_KEYS

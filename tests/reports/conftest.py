@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ledger.db import session_factory
-from ledger.models import UnitRow
+from ledger.rows import UnitRow
 from ledger.schema import upgrade_database
 
 HEADS = {"U1": ("市教育局", "张三"), "U2": ("市交通运输局", "李四"), "U3": ("市卫生健康委", ""), "U4": ("市发展改革委", "赵六")}

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from core.config_files import load_policy
 from domain.evaluation import grade_of
 from domain.policy import EvaluationRule
-from ledger.models import EvaluationRow
+from ledger.rows import EvaluationRow
 from tests.reports.builder import Timeline, at
 
 Y = 2092  # only this module's items and ratings are in it

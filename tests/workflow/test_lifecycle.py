@@ -7,7 +7,7 @@ from sqlalchemy import select
 from domain import commands as c
 from domain.calendar import local_date
 from domain.enums import DeadlineKind, DeadlineStatus, Period, ResultClass, Stage, Verdict
-from ledger.models import EventRow, SuggestionRow
+from ledger.rows import EventRow, SuggestionRow
 from tests.helpers import CO_SIGNER, COORDINATOR, LEAD_DEPUTY, OTHER_DEPUTY, Item, draft, handler, head, new_suggestion
 
 

@@ -13,7 +13,7 @@ from domain.calendar import local_date
 from domain.enums import DeadlineKind, ResultClass, Stage, Verdict
 from domain.follow_up import year_end
 from domain.models import Commitment
-from ledger.models import EventRow, SuggestionRow
+from ledger.rows import EventRow, SuggestionRow
 from tests.helpers import COORDINATOR, UPSERT, Item, first_task_events, handler, new_suggestion
 from workflows import search_attributes as sa
 

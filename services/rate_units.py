@@ -1,4 +1,4 @@
-"""Rating a unit's year (单位评议): who may rate which unit (domain.evaluation), kept in the ledger."""
+"""Rating a unit's year (单位评议): who may rate which unit (domain.evaluation), kept in the ledger (ledger.ratings)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from domain.enums import Role
 from domain.evaluation import EvaluationOut, rater_of
 from domain.guards import Refusal
 from domain.models import Actor
-from ledger import evaluations as ledger
+from ledger import ratings
 from ledger.queries import unknown_units
 
 
@@ -26,13 +26,13 @@ def rateable_units(session: Session, actor: Actor, year: int) -> list[str]:
     """The units this rater may rate for `year` (sorted codes)."""
     _rater(actor)
     if actor.role == Role.supervisor:
-        return ledger.all_units(session)
-    return ledger.units_of_deputy(session, actor.deputy, year)
+        return ratings.all_units(session)
+    return ratings.units_of_deputy(session, actor.deputy, year)
 
 
 def my_ratings(session: Session, actor: Actor, year: int) -> dict:
     rater, _ = _rater(actor)
-    return ledger.ratings_by(session, rater, year)
+    return ratings.ratings_by(session, rater, year)
 
 
 def rate_unit(session: Session, actor: Actor, unit: str, year: int, grade: str, comment: str,
@@ -46,8 +46,8 @@ def rate_unit(session: Session, actor: Actor, unit: str, year: int, grade: str, 
         raise forbidden(f"a deputy rates only the units that handled their own suggestions of {year}; "
                         f"unit {unit} handled none of yours")
     try:
-        row, previous = ledger.record_rating(session, year, unit, rater, group, actor.user, grade, comment, now)
-    except ledger.RatedMeanwhile:
+        row, previous = ratings.record_rating(session, year, unit, rater, group, actor.user, grade, comment, now)
+    except ratings.RatedMeanwhile:
         raise conflict(f"unit {unit} was being rated by you at the same time; try again") from None
     return EvaluationOut(id=row.id, year=year, unit=unit, rater_group=group, grade=grade, comment=comment,
                          created_at=now, replaces=previous.id if previous else None)

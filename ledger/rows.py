@@ -231,7 +231,7 @@ class EventRow(Base):
 class NotificationRow(Base):
     """站内通知: one event told to one user; the in-app inbox and the source of outward deliveries.
 
-    Written in the same transaction as the event it comes from (ledger/notifications.py),
+    Written in the same transaction as the event it comes from (ledger/outbox.py),
     at most once per event and recipient.
     """
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from domain.evaluation import EvaluationReport, rule_text, unit_evaluation
 from domain.policy import EvaluationRule
-from ledger.models import AssignmentRow, EvaluationRow, SignerRow, SuggestionRow, UnitRow
+from ledger.rows import AssignmentRow, EvaluationRow, SignerRow, SuggestionRow, UnitRow
 
 
 class RatedMeanwhile(Exception):

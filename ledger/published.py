@@ -22,7 +22,7 @@ from domain.fields import FIELDS
 from domain.masking import mask_contacts
 from domain.models import Actor
 from ledger.annual_report import annual_report
-from ledger.models import EventRow, SuggestionRow, UnitRow
+from ledger.rows import EventRow, SuggestionRow, UnitRow
 
 CLASS_LABELS = {"A": "已解决或基本解决", "B": "正在解决或列入计划逐步解决", "C": "条件不具备、暂时无法办理",
                 "D": "留作参考"}

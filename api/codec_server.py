@@ -29,7 +29,7 @@ from core.codec import CodecError, PlainPayloadsOnly, codec_for
 from core.errors import Problem, forbidden, invalid
 from core.settings import Settings
 from domain.enums import Role
-from ledger.models import UserRow
+from ledger.rows import UserRow
 
 COOKIE = "huiyin_codec"
 ALLOWED = (Role.coordinator, Role.supervisor, Role.admin)

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from domain import notices
 from domain.enums import UNIT_ROLES
 from domain.models import SuggestionState
-from ledger.models import DeliveryRow, DeputyRow, EventRow, NotificationRow, UserRow
+from ledger.rows import DeliveryRow, DeputyRow, EventRow, NotificationRow, UserRow
 
 log = logging.getLogger("huiyin.notify")
 

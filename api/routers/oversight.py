@@ -10,8 +10,8 @@ from sqlalchemy import select
 from api.deps import SessionDep, UserDep, actor_of, require_roles
 from domain.enums import Role
 from ledger.carry_over import CarryOverLedger, carry_over_ledger
-from ledger.models import SuggestionRow
 from ledger.queries import scoped
+from ledger.rows import SuggestionRow
 
 router = APIRouter(tags=["ledger"])
 Overseers = Depends(require_roles(Role.coordinator, Role.supervisor, Role.admin, Role.unit_handler, Role.unit_head))

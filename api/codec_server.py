@@ -20,7 +20,6 @@ from typing import Annotated
 from fastapi import APIRouter, Cookie, Depends, FastAPI, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from google.protobuf import json_format
-from sqlalchemy import select
 from temporalio.api.common.v1 import Payloads
 
 from api.deps import SessionDep, SettingsDep
@@ -29,6 +28,7 @@ from core.codec import CodecError, PlainPayloadsOnly, codec_for
 from core.errors import Problem, forbidden, invalid
 from core.settings import Settings
 from domain.enums import Role
+from ledger.directory import user_named
 from ledger.rows import UserRow
 
 COOKIE = "huiyin_codec"
@@ -52,7 +52,7 @@ def codec_operator(
         raise _unauthorized("the codec endpoint needs 'Authorization: Bearer <token>' or the huiyin_codec cookie "
                             "(POST /codec/session)")
     username = token_subject(token, settings.huiyin_secret_key) if settings.huiyin_secret_key else None
-    user = session.scalar(select(UserRow).where(UserRow.username == username)) if username else None
+    user = user_named(session, username) if username else None
     if user is None or not user.active:
         raise _unauthorized("the token is invalid or expired, or the user is disabled; log in again")
     if Role(user.role) not in ALLOWED:

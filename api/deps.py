@@ -8,7 +8,6 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from temporalio.client import Client
 
@@ -18,6 +17,7 @@ from core.settings import Settings
 from domain.enums import Role
 from domain.figures import as_of_instant
 from domain.models import Actor
+from ledger.directory import user_named
 from ledger.rows import UserRow
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
@@ -52,7 +52,7 @@ def current_user(
     if not token:
         raise unauthorized("log in first: send 'Authorization: Bearer <token>' from POST /api/v1/auth/token")
     username = token_subject(token, settings.huiyin_secret_key)
-    user = session.scalar(select(UserRow).where(UserRow.username == username)) if username else None
+    user = user_named(session, username) if username else None
     if user is None or not user.active:
         raise unauthorized("the token is invalid or expired, or the user is disabled; log in again")
     return user

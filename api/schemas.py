@@ -8,7 +8,7 @@ from typing import Generic, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from domain.enums import Role
-from domain.models import Model
+from services.registers import DeputyIn, UnitIn
 
 T = TypeVar("T")
 
@@ -25,23 +25,8 @@ class Page(BaseModel, Generic[T]):
     page_size: int
 
 
-class UnitIn(Model):
-    code: str = Field(pattern=r"^[A-Za-z0-9_-]{1,32}$")
-    name: str = Field(min_length=1, max_length=200)
-    head_name: str = ""
-    email: str = ""
-
-
 class UnitOut(UnitIn):
     model_config = ConfigDict(from_attributes=True)
-
-
-class DeputyIn(Model):
-    code: str = Field(pattern=r"^[A-Za-z0-9_-]{1,32}$")
-    name: str = Field(min_length=1, max_length=100)
-    delegation: str = ""
-    phone: str = ""
-    email: str = ""
 
 
 class DeputyOut(DeputyIn):

@@ -177,6 +177,14 @@ def next_number(session: Session, year: int) -> str:
     return f"{int(highest or 0) + 1:04d}"
 
 
+def key_items(session: Session, actor: Actor, handling_year: int | None = None) -> list[SuggestionRow]:
+    """Items under key supervision or proposed for it that `actor` sees, by theme and number."""
+    stmt = scoped(select(SuggestionRow), actor).where(SuggestionRow.key_status.in_(["designated", "proposed"]))
+    if handling_year is not None:
+        stmt = stmt.where(SuggestionRow.handling_year == handling_year)
+    return list(session.scalars(stmt.order_by(SuggestionRow.key_theme, SuggestionRow.number)))
+
+
 def running_items_with_policy(session: Session, ref: str) -> list[str]:
     """The ids of the items not ended that run under one policy version (name@version)."""
     return list(session.scalars(select(SuggestionRow.workflow_id).where(

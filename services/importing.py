@@ -27,8 +27,9 @@ from core.settings import Settings
 from domain.enums import Period, Role
 from domain.fields import field_code
 from domain.models import Actor, suggestion_workflow_id
+from ledger.directory import user_named
 from ledger.queries import number_taken
-from ledger.rows import DeputyRow, UserRow
+from ledger.rows import DeputyRow
 from services.register import SuggestionInput, register
 
 # Spreadsheet header → SuggestionInput field. 附议代表 may be left out: no co-signers.
@@ -245,7 +246,7 @@ def importing_actor(session: Session, username: str | None) -> Actor:
     """The coordinator an import is recorded as; the built-in operator when none is named."""
     if username is None:
         return OPERATOR
-    user = session.scalar(select(UserRow).where(UserRow.username == username))
+    user = user_named(session, username)
     if user is None or not user.active:
         raise invalid(f"user {username!r} does not exist or is disabled")
     if user.role != Role.coordinator:

@@ -20,6 +20,7 @@ from core.errors import conflict, invalid
 from core.settings import VAR_DIR, Settings
 from domain.enums import UNIT_ROLES, Role
 from domain.models import Model
+from ledger.directory import user_named
 from ledger.rows import DeputyRow, UnitRow, UserRow
 
 log = logging.getLogger("huiyin.users")
@@ -74,7 +75,7 @@ def new_user(username: str, password: str, role: Role, unit_code: str | None = N
 
 def add_user(session: Session, body: UserIn) -> UserRow:
     """Create a user: 409 when the name is taken, 422 for an unknown unit or deputy."""
-    if session.scalar(select(UserRow.id).where(UserRow.username == body.username)):
+    if user_named(session, body.username) is not None:
         raise conflict(f"user {body.username} already exists")
     if body.unit_code and not session.get(UnitRow, body.unit_code):
         raise invalid(f"unknown unit {body.unit_code}")

@@ -7,12 +7,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import func, select, update
 
 from api.deps import SessionDep, UserDep
 from api.schemas import Page
 from core.errors import not_found
-from ledger.rows import NotificationRow
+from ledger import inbox
 
 router = APIRouter(prefix="/me/notifications", tags=["notifications"])
 PageNo = Annotated[int, Query(ge=1)]
@@ -50,15 +49,7 @@ def list_notifications(
     page_size: PageSize = 50,
 ):
     """My notifications, newest first."""
-    stmt = select(NotificationRow).where(NotificationRow.recipient_id == user.id)
-    if unread is not None:
-        stmt = stmt.where(NotificationRow.read_at.is_(None) if unread else NotificationRow.read_at.is_not(None))
-    total = session.scalar(select(func.count()).select_from(stmt.subquery()))
-    rows = session.scalars(
-        stmt.order_by(NotificationRow.created_at.desc(), NotificationRow.id.desc())
-        .offset((page - 1) * page_size)
-        .limit(page_size)
-    ).all()
+    rows, total = inbox.notifications_page(session, user.id, unread, page, page_size)
     return {"items": [NotificationOut.model_validate(r) for r in rows], "total": total, "page": page,
             "page_size": page_size}
 
@@ -66,23 +57,13 @@ def list_notifications(
 @router.post("/read-all", response_model=ReadAll)
 def read_all(session: SessionDep, user: UserDep) -> ReadAll:
     """Mark every unread notification of mine read; returns how many changed."""
-    updated = session.execute(
-        update(NotificationRow)
-        .where(NotificationRow.recipient_id == user.id, NotificationRow.read_at.is_(None))
-        .values(read_at=datetime.now(timezone.utc))
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    session.commit()
-    return ReadAll(updated=updated)
+    return ReadAll(updated=inbox.mark_all_read(session, user.id, datetime.now(timezone.utc)))
 
 
 @router.post("/{notification_id}/read", response_model=NotificationOut)
 def read_one(notification_id: int, session: SessionDep, user: UserDep) -> NotificationOut:
     """Mark one of my notifications read (it keeps the time it was first read)."""
-    row = session.get(NotificationRow, notification_id)
-    if row is None or row.recipient_id != user.id:
+    row = inbox.mark_read(session, user.id, notification_id, datetime.now(timezone.utc))
+    if row is None:
         raise not_found(f"notification {notification_id}")
-    if row.read_at is None:
-        row.read_at = datetime.now(timezone.utc)
-        session.commit()
     return NotificationOut.model_validate(row)

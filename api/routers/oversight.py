@@ -5,13 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
-from sqlalchemy import select
 
 from api.deps import SessionDep, UserDep, actor_of, require_roles
 from domain.enums import Role
+from ledger import queries
 from ledger.carry_over import CarryOverLedger, carry_over_ledger
-from ledger.queries import scoped
-from ledger.rows import SuggestionRow
 
 router = APIRouter(tags=["ledger"])
 Overseers = Depends(require_roles(Role.coordinator, Role.supervisor, Role.admin, Role.unit_handler, Role.unit_head))
@@ -26,12 +24,9 @@ def carry_over(session: SessionDep, user: UserDep, year: Annotated[int, Query(ge
 @router.get("/key-supervision", dependencies=[Overseers])
 def key_supervision(session: SessionDep, user: UserDep, year: int | None = None) -> dict:
     """Key items (重点督办) grouped by theme with their status, and the escalation proposals awaiting a decision."""
-    stmt = scoped(select(SuggestionRow), actor_of(user)).where(SuggestionRow.key_status.in_(["designated", "proposed"]))
-    if year is not None:
-        stmt = stmt.where(SuggestionRow.handling_year == year)
     themes: dict[str, list[dict]] = {}
     proposals = []
-    for row in session.scalars(stmt.order_by(SuggestionRow.key_theme, SuggestionRow.number)):
+    for row in queries.key_items(session, actor_of(user), year):
         key = row.state.get("key") or {}
         item = {
             "id": row.workflow_id, "number": row.number, "title": row.title, "lead_unit": row.lead_unit,

@@ -8,15 +8,14 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
-from sqlalchemy import select
 
 from api.deps import SessionDep, parse_as_of
 from api.render.pages import render_page
 from api.schemas import Page
 from domain.calendar import SHANGHAI
 from domain.fields import FIELDS
+from ledger.directory import unit_names
 from ledger.published import PublicReply, public_replies, public_statistics
-from ledger.rows import UnitRow
 
 router = APIRouter(tags=["public"])
 Year = Annotated[int | None, Query(ge=2000, le=2100)]
@@ -60,7 +59,7 @@ def replies_page(session: SessionDep, year: Text = None, unit: Text = None, fiel
     html = render_page(
         "public_replies.html",
         items=shown, total=total, page=page, year=year, unit=unit, field=field, q=q,
-        units=session.execute(select(UnitRow.code, UnitRow.name).order_by(UnitRow.code)).all(),
+        units=list(unit_names(session).items()),
         fields=list(FIELDS.items()),
         prev_url=link(page - 1) if page > 1 else None,
         next_url=link(page + 1) if page * page_size < total else None,

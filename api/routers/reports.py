@@ -12,7 +12,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, status
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
 
 from api.deps import SessionDep, SettingsDep, UserDep, actor_of, parse_as_of, require_roles
 from api.render.pages import annual_report_page
@@ -22,8 +21,8 @@ from domain import evaluation as ev
 from domain.enums import UNIT_ROLES, Role
 from domain.figures import AnnualReport
 from ledger.annual_report import annual_report
+from ledger.directory import unit_names
 from ledger.ratings import evaluation_report
-from ledger.rows import UnitRow
 from services import rate_units
 
 router = APIRouter(tags=["reports"])
@@ -86,7 +85,7 @@ def rateable(session: SessionDep, user: UserDep, year: Year) -> dict[str, Any]:
     """The units you may rate for `year`, with the rating you gave each (if any)."""
     actor = actor_of(user)
     codes = rate_units.rateable_units(session, actor, year)
-    names = dict(session.execute(select(UnitRow.code, UnitRow.name).where(UnitRow.code.in_(codes))).all()) if codes else {}
+    names = unit_names(session, codes)
     mine = rate_units.my_ratings(session, actor, year)
     return {
         "year": year,

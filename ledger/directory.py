@@ -45,3 +45,12 @@ def user_named(session: Session, username: str) -> UserRow | None:
 def add_row(session: Session, row: UnitRow | DeputyRow) -> None:
     session.add(row)
     session.commit()
+
+
+def deputies(session: Session) -> list[tuple[str, str, str]]:
+    """Every deputy as (code, name, delegation)."""
+    return [tuple(r) for r in session.execute(select(DeputyRow.code, DeputyRow.name, DeputyRow.delegation))]
+
+
+def has_admin(session: Session) -> bool:
+    return session.scalar(select(UserRow.id).where(UserRow.role == "admin").limit(1)) is not None

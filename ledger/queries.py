@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from sqlalchemy import Integer, Numeric, Row, Select, and_, bindparam, cast, func, select
@@ -199,3 +200,28 @@ def unknown_units(session: Session, codes: list[str]) -> list[str]:
 def unknown_deputies(session: Session, codes: list[str]) -> list[str]:
     known = set(session.scalars(select(DeputyRow.code).where(DeputyRow.code.in_(codes)))) if codes else set()
     return [code for code in codes if code not in known]
+
+
+# The ledger as exported (台账导出): each table's columns (the whole state JSON is for the API, not a
+# spreadsheet) and order.
+EXPORTED = {
+    "suggestions": (SuggestionRow, {"state"}, (SuggestionRow.year, SuggestionRow.number)),
+    "events": (EventRow, set(), (EventRow.workflow_id, EventRow.seq)),
+}
+
+
+def exported_columns(table: str) -> list[str]:
+    model, skip, _ = EXPORTED[table]
+    return [c.key for c in model.__table__.columns if c.key not in skip]
+
+
+def exported_rows(session: Session, table: str, year: int | None = None) -> Iterator[list]:
+    """The rows of an exported table (of one year's items when given), in a stable order, read in batches."""
+    model, _, order = EXPORTED[table]
+    columns = exported_columns(table)
+    query = select(model)
+    if year is not None:
+        of_year = select(SuggestionRow.workflow_id).where(SuggestionRow.year == year)
+        query = query.where(SuggestionRow.year == year) if model is SuggestionRow else query.where(model.workflow_id.in_(of_year))
+    for row in session.scalars(query.order_by(*order)).yield_per(1000):
+        yield [getattr(row, c) for c in columns]

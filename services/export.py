@@ -5,29 +5,21 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
 from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from openpyxl import Workbook
 from sqlalchemy.orm import Session
 
 from domain.calendar import SHANGHAI
-from ledger.rows import EventRow, SuggestionRow
+from ledger.queries import EXPORTED, exported_columns, exported_rows
 
 
 class ExportFormat(str, Enum):
     csv = "csv"
     xlsx = "xlsx"
-
-
-SUGGESTION_SKIP = {"state"}  # the whole workflow state: in the API, not in a spreadsheet
-
-
-def _columns(model, skip: set[str] = frozenset()) -> list[str]:
-    return [c.key for c in model.__table__.columns if c.key not in skip]
 
 
 def _cell(value: Any, for_excel: bool) -> Any:
@@ -43,46 +35,35 @@ def _cell(value: Any, for_excel: bool) -> Any:
     return value
 
 
-def _rows(session: Session, model, columns: list[str], year: int | None, order) -> Iterator[list[Any]]:
-    query = select(model)
-    if year is not None:
-        if model is SuggestionRow:
-            query = query.where(SuggestionRow.year == year)
-        else:
-            query = query.where(model.workflow_id.in_(select(SuggestionRow.workflow_id).where(SuggestionRow.year == year)))
-    for row in session.scalars(query.order_by(*order)).yield_per(1000):
-        yield [getattr(row, c) for c in columns]
+def _csv(session: Session, out: Path, year: int | None) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    out.mkdir(parents=True, exist_ok=True)
+    for table in EXPORTED:
+        with open(out / f"{table}.csv", "w", newline="", encoding="utf-8-sig") as f:
+            writer = csv.writer(f)
+            writer.writerow(exported_columns(table))
+            counts[table] = 0
+            for row in exported_rows(session, table, year):
+                writer.writerow([_cell(v, False) for v in row])
+                counts[table] += 1
+    return counts
+
+
+def _xlsx(session: Session, out: Path, year: int | None) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    out.parent.mkdir(parents=True, exist_ok=True)
+    book = Workbook(write_only=True)
+    for table in EXPORTED:
+        sheet = book.create_sheet(table)
+        sheet.append(exported_columns(table))
+        counts[table] = 0
+        for row in exported_rows(session, table, year):
+            sheet.append([_cell(v, True) for v in row])
+            counts[table] += 1
+    book.save(out)
+    return counts
 
 
 def export_ledger(session: Session, fmt: ExportFormat, out: Path, year: int | None = None) -> dict[str, int]:
     """Write ``suggestions`` and ``events``; csv: ``out`` is a folder, xlsx: ``out`` is the workbook. Returns row counts."""
-    tables = {
-        "suggestions": (SuggestionRow, _columns(SuggestionRow, SUGGESTION_SKIP), (SuggestionRow.year, SuggestionRow.number)),
-        "events": (EventRow, _columns(EventRow), (EventRow.workflow_id, EventRow.seq)),
-    }
-    counts: dict[str, int] = {}
-    if fmt == ExportFormat.csv:
-        out.mkdir(parents=True, exist_ok=True)
-        for name, (model, columns, order) in tables.items():
-            with open(out / f"{name}.csv", "w", newline="", encoding="utf-8-sig") as f:
-                writer = csv.writer(f)
-                writer.writerow(columns)
-                counts[name] = 0
-                for row in _rows(session, model, columns, year, order):
-                    writer.writerow([_cell(v, False) for v in row])
-                    counts[name] += 1
-        return counts
-    from openpyxl import Workbook
-
-    out.parent.mkdir(parents=True, exist_ok=True)
-    book = Workbook(write_only=True)
-    for name, (model, columns, order) in tables.items():
-        sheet = book.create_sheet(name)
-        sheet.append(columns)
-        counts[name] = 0
-        for row in _rows(session, model, columns, year, order):
-            sheet.append([_cell(v, True) for v in row])
-            counts[name] += 1
-    book.save(out)
-    return counts
-
+    return _csv(session, out, year) if fmt == ExportFormat.csv else _xlsx(session, out, year)

@@ -18,7 +18,6 @@ from typing import Any
 
 from openpyxl import load_workbook
 from pydantic import ValidationError
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from temporalio.client import Client
 
@@ -27,9 +26,9 @@ from core.settings import Settings
 from domain.enums import Period, Role
 from domain.fields import field_code
 from domain.models import Actor, suggestion_workflow_id
+from ledger import directory
 from ledger.directory import user_named
 from ledger.queries import number_taken
-from ledger.rows import DeputyRow
 from services.register import SuggestionInput, register
 
 # Spreadsheet header → SuggestionInput field. 附议代表 may be left out: no co-signers.
@@ -155,7 +154,7 @@ class Deputies:
     """The deputies table, to find a deputy by code or by a name only one deputy has."""
 
     def __init__(self, session: Session):
-        rows = session.execute(select(DeputyRow.code, DeputyRow.name, DeputyRow.delegation)).all()
+        rows = directory.deputies(session)
         self.delegation = {code: delegation for code, _, delegation in rows}
         self.by_name: dict[str, list[str]] = {}
         for code, name, _ in rows:

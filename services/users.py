@@ -13,14 +13,13 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
 from pydantic import Field, model_validator
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.errors import conflict, invalid
 from core.settings import VAR_DIR, Settings
 from domain.enums import UNIT_ROLES, Role
 from domain.models import Model
-from ledger.directory import user_named
+from ledger.directory import has_admin, user_named
 from ledger.rows import DeputyRow, UnitRow, UserRow
 
 log = logging.getLogger("huiyin.users")
@@ -93,7 +92,7 @@ def ensure_first_admin(session: Session, settings: Settings, var_dir: Path = VAR
     From HUIYIN_ADMIN_USERNAME / HUIYIN_ADMIN_PASSWORD when set; otherwise an `admin`
     with a random password, printed once and kept in var/ (never a fixed default).
     """
-    if session.scalar(select(UserRow.id).where(UserRow.role == Role.admin.value).limit(1)):
+    if has_admin(session):
         return None
     username = settings.huiyin_admin_username or "admin"
     password = settings.huiyin_admin_password

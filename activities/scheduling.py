@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 from temporalio import activity
+from temporalio.exceptions import ApplicationError
 
 from core.config_files import load_calendar
 from domain.deadlines import Schedule, schedule
@@ -31,4 +32,8 @@ class SchedulingActivities:
     @activity.defn(name="compute_schedules")  # the name recorded histories hold
     async def compute_schedules(self, requests: list[DueRequest]) -> list[Schedule]:
         calendar = load_calendar(self.config_dir)  # re-read when an operator loads a holiday year
-        return [schedule(r.start, r.rule, r.ladder, r.pauses, r.drill, calendar, r.on) for r in requests]
+        try:
+            return [schedule(r.start, r.rule, r.ladder, r.pauses, r.drill, calendar, r.on) for r in requests]
+        except (ValueError, OverflowError) as error:
+            # A date no calendar holds (the year 10000 …) fails the same way on every attempt: say so once.
+            raise ApplicationError(f"a deadline cannot be computed: {error}", type="invalid", non_retryable=True) from None

@@ -85,7 +85,10 @@ def parse_as_of(value: str | None) -> datetime | None:
         return None
     for parse in (date.fromisoformat, datetime.fromisoformat):
         try:
-            return as_of_instant(parse(value))
+            parsed = parse(value)
         except ValueError:
             continue
+        if not 2000 <= parsed.year <= 2100:
+            raise invalid(f"as_of {value!r} is not within 2000–2100")
+        return as_of_instant(parsed)
     raise invalid(f"as_of {value!r} is neither a date (2025-06-30) nor an ISO instant (2025-06-30T18:00:00+08:00)")

@@ -33,4 +33,8 @@ def _verified(token: str, secret: str) -> tuple[str, float] | None:
         claims = jwt.decode(token, secret, algorithms=[ALGORITHM], options={"require": ["sub", "exp"]})
     except jwt.PyJWTError:
         return None
-    return claims["sub"], claims["exp"]
+    subject, expiry = claims["sub"], claims["exp"]
+    # Signed by us, but typed anyway: a claim of the wrong type is an invalid token, not an error.
+    if not isinstance(subject, str) or isinstance(expiry, bool) or not isinstance(expiry, (int, float)):
+        return None
+    return subject, float(expiry)

@@ -32,13 +32,16 @@ from domain.enums import (
 )
 from domain.policy import PolicyProfile
 
-NUMBER_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,31}$")
+# A suggestion's public number: 1–6 digits (0123, what numbering allocates), or a letter and up to 11 more
+# letters, digits or '-' (A001, ZX-12). One pattern and length: no number can stick the allocation.
+NUMBER_PATTERN = re.compile(r"^(?:[0-9]{1,6}|[A-Za-z][A-Za-z0-9-]{0,11})$")
+NUMBER_RULE = "1-6 digits (0123) or a letter followed by up to 11 letters, digits or '-' (A001)"
 
 
 def suggestion_workflow_id(year: int, number: str) -> str:
     """The workflow id: from the public number only, never personal data."""
     if not NUMBER_PATTERN.match(number):
-        raise ValueError(f"suggestion number {number!r} must be 1-32 letters, digits or '-'")
+        raise ValueError(f"suggestion number {number!r} must be {NUMBER_RULE}")
     return f"suggestion-{year}-{number}"
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-from sqlalchemy import Integer, Numeric, Row, Select, and_, bindparam, cast, func, select
+from sqlalchemy import Integer, Row, Select, and_, bindparam, cast, func, select
 from sqlalchemy.orm import Session
 
 from domain.enums import UNIT_ROLES, Role
@@ -166,16 +166,18 @@ def number_taken(session: Session, year: int, number: str) -> bool:
     ) > 0
 
 
-def next_number(session: Session, year: int) -> str:
+def next_number(session: Session, year: int) -> str | None:
     """The next free number of a year: one above its highest all-digit number, at least four digits
-    (0001, 0002, …). Found by the database over its (year, number) index: a year has tens of thousands."""
+    (0001, 0002, …); None when 999999 is taken (numbers have at most six digits: domain.models.NUMBER_PATTERN).
+    Found by the database over its (year, number) index: a year has tens of thousands."""
     number = SuggestionRow.number
     if session.get_bind().dialect.name == "sqlite":
-        digits, value = and_(number != "", number.op("NOT GLOB")("*[^0-9]*")), cast(number, Integer)
+        digits = and_(number != "", number.op("NOT GLOB")("*[^0-9]*"), func.length(number) <= 6)
     else:
-        digits, value = number.regexp_match("^[0-9]+$"), cast(number, Numeric)
-    highest = session.scalar(select(func.max(value)).where(SuggestionRow.year == year, digits))
-    return f"{int(highest or 0) + 1:04d}"
+        digits = number.regexp_match("^[0-9]{1,6}$")
+    highest = session.scalar(select(func.max(cast(number, Integer))).where(SuggestionRow.year == year, digits))
+    following = int(highest or 0) + 1
+    return f"{following:04d}" if following <= 999_999 else None
 
 
 def key_items(session: Session, actor: Actor, handling_year: int | None = None) -> list[SuggestionRow]:

@@ -1,5 +1,5 @@
 """Exporting the ledger (台账导出, `huiyin export-ledger`): the suggestions projection and the event log,
-as CSV (UTF-8 with BOM, for Excel) or one .xlsx workbook."""
+as CSV (UTF-8 with BOM, for Excel) or one .xlsx workbook; text never becomes a formula (core.cells)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from typing import Any
 from openpyxl import Workbook
 from sqlalchemy.orm import Session
 
+from core.cells import csv_cell, xlsx_row
 from domain.calendar import SHANGHAI
 from ledger.queries import EXPORTED, exported_columns, exported_rows
 
@@ -44,7 +45,7 @@ def _csv(session: Session, out: Path, year: int | None) -> dict[str, int]:
             writer.writerow(exported_columns(table))
             counts[table] = 0
             for row in exported_rows(session, table, year):
-                writer.writerow([_cell(v, False) for v in row])
+                writer.writerow([csv_cell(_cell(v, False)) for v in row])
                 counts[table] += 1
     return counts
 
@@ -58,7 +59,7 @@ def _xlsx(session: Session, out: Path, year: int | None) -> dict[str, int]:
         sheet.append(exported_columns(table))
         counts[table] = 0
         for row in exported_rows(session, table, year):
-            sheet.append([_cell(v, True) for v in row])
+            sheet.append(xlsx_row(sheet, [_cell(v, True) for v in row]))
             counts[table] += 1
     book.save(out)
     return counts

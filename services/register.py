@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import contextlib
 from datetime import date, datetime, timezone
+from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from sqlalchemy.orm import Session
-from temporalio.client import Client, WithStartWorkflowOperation
+from temporalio.client import Client, WithStartWorkflowOperation, WorkflowFailureError, WorkflowUpdateFailedError
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
@@ -18,29 +19,47 @@ from temporalio.service import RPCError, RPCStatusCode
 from core.config_files import load_policy
 from core.errors import conflict, invalid
 from core.settings import Settings
+from domain import limits
 from domain.enums import Period
 from domain.fields import FIELDS, field_code
-from domain.models import Actor, Model, NewSuggestion, Outcome, suggestion_workflow_id
+from domain.models import NUMBER_PATTERN, NUMBER_RULE, Actor, Model, NewSuggestion, Outcome, suggestion_workflow_id
 from domain.policy import PolicyError
 from ledger.queries import next_number, unknown_deputies
 from workflows.suggestion import SuggestionWorkflow as W
 from workflows.suggestion import starting_search_attributes
 
+Code = Annotated[str, Field(min_length=1, max_length=limits.CODE)]
+
 
 class SuggestionInput(Model):
-    """What registering a suggestion takes; the number is allocated when not given."""
+    """What registering a suggestion takes; the number is allocated when not given (docs/limits.md)."""
 
     year: int = Field(ge=2000, le=2100)
     period: Period
-    title: str = Field(min_length=1, max_length=500)
-    body: str = Field(min_length=1)
-    field: str
-    lead_deputy: str
-    co_signers: list[str] = []
-    received_on: date
-    number: str | None = None
-    delegation: str = ""
-    policy: str | None = None  # a policy profile other than the deployment's, e.g. "drill" for rehearsals
+    title: str = Field(min_length=1, max_length=limits.TITLE)
+    body: str = Field(min_length=1, max_length=limits.LONG_TEXT)
+    field: str = Field(max_length=limits.NAME, description="a field's code or its Chinese name")
+    lead_deputy: Code
+    co_signers: list[Code] = Field(default=[], max_length=limits.LIST)
+    received_on: date = Field(description="within the year or the year before")
+    number: str | None = Field(default=None, description=NUMBER_RULE,
+                               json_schema_extra={"pattern": NUMBER_PATTERN.pattern, "maxLength": 12})
+    delegation: str = Field(default="", max_length=limits.NAME)
+    policy: str | None = Field(default=None, max_length=64, description='another policy profile, e.g. "drill"')
+
+    @model_validator(mode="after")
+    def _plausible(self) -> "SuggestionInput":
+        problems = [p for name in ("title", "body", "field", "delegation")
+                    if (p := limits.text_problem(name, getattr(self, name)))]
+        if self.number is not None and not NUMBER_PATTERN.match(self.number):
+            problems.append(f"number {self.number!r} must be {NUMBER_RULE}")
+        earliest, latest = date(self.year - 1, 1, 1), date(self.year, 12, 31)
+        if not earliest <= self.received_on <= latest:
+            problems.append(f"received_on {self.received_on.isoformat()} is not within {self.year} or the year "
+                            f"before ({earliest.isoformat()} to {latest.isoformat()})")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
 
 
 def input_errors(session: Session, data: SuggestionInput) -> list[str]:
@@ -67,9 +86,12 @@ async def register(
         policy = load_policy(data.policy or settings.huiyin_policy)
     except PolicyError as error:
         raise invalid(str(error)) from None
+    number = data.number or next_number(session, data.year)
+    if number is None:
+        raise conflict(f"every number of {data.year} up to 999999 is taken; give this suggestion a number such as A0001")
     new = NewSuggestion(
         **data.model_dump(exclude={"number", "field", "policy"}),
-        number=data.number or next_number(session, data.year),
+        number=number,
         field=field_code(data.field),
         policy=policy,
         registered_by=actor,
@@ -92,13 +114,28 @@ async def start_suggestion(client: Client, task_queue: str, new: NewSuggestion) 
         task_queue=task_queue,
         search_attributes=starting_search_attributes(new, workflow_id, datetime.now(timezone.utc)),
         id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
-        id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+        # A registration that failed (below) leaves its number free; any other item keeps its number for ever.
+        id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
     )
     try:
         return await client.execute_update_with_start_workflow(W.current_state, start_workflow_operation=start)
+    except WorkflowUpdateFailedError:
+        raise invalid(f"suggestion {new.number} could not be registered: {await _why_it_failed(start)}") from None
     except (WorkflowAlreadyStartedError, RPCError) as error:
         if isinstance(error, RPCError) and error.status != RPCStatusCode.ALREADY_EXISTS:
             raise
         with contextlib.suppress(Exception):
             await start.workflow_handle()  # collect the start's own failure too (else asyncio logs it as unretrieved)
         raise conflict(f"suggestion number {new.number} already exists for {new.year}") from None
+
+
+async def _why_it_failed(start: WithStartWorkflowOperation) -> str:
+    """The reason a new item's workflow failed at its start (e.g. a clock no calendar holds), as its failure says."""
+    try:
+        await (await start.workflow_handle()).result()
+    except WorkflowFailureError as failure:
+        cause = failure.cause
+        while cause.__cause__ is not None:
+            cause = cause.__cause__
+        return getattr(cause, "message", None) or str(cause)
+    return "it ended at once"

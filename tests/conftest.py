@@ -111,5 +111,5 @@ async def worker(time_env, settings):
 @pytest.fixture
 def number() -> str:
     """A fresh public number per test, so workflow ids never collide."""
-    return f"T{uuid.uuid4().hex[:10]}"
+    return f"T{uuid.uuid4().hex[:8]}"  # with "-9" or a prefix, still a valid number (≤ 12)
 

@@ -154,8 +154,6 @@ def draft(unit: str, result_class: ResultClass = ResultClass.A, **extra) -> c.Dr
         publish=True,
         public_text="已纳入年度民生实事。",
     )
-    if result_class == ResultClass.B:
-        fields["commitments"] = [Commitment(what="完成首批50台加装", due_on=date(2100, 6, 30))]
     fields.update(extra)
     return c.DraftReply(**fields)
 

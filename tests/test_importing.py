@@ -46,7 +46,7 @@ def csv_bytes(rows: list[list], encoding: str) -> bytes:
 
 
 def fresh_numbers(count: int) -> list[str]:
-    prefix = uuid.uuid4().hex[:6].upper()
+    prefix = "I" + uuid.uuid4().hex[:6].upper()  # a number not all digits starts with a letter
     return [f"{prefix}-{n:03d}" for n in range(1, count + 1)]
 
 
@@ -179,7 +179,7 @@ async def test_bad_rows_reported_and_kept_out_good_rows_imported(time_env, worke
     assert errors[7]["errors"] == ["unknown deputy '无名氏'", "unknown deputy 'ID09'"]
     assert errors[8]["errors"] == ["the lead deputy (领衔代表) is also listed as a co-signer (附议代表)"]
     assert "shared by ID04, ID05" in errors[9]["errors"][0]
-    assert "must be 1-32 letters" in errors[10]["errors"][0]
+    assert "must be 1-6 digits (0123) or a letter" in errors[10]["errors"][0]
     assert errors[11]["errors"] == [f"编号 {good} already appears in row 2"]
     assert errors[12]["errors"] == ["收到日期 is empty"]
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timedelta
 
+from pydantic import TypeAdapter
 from temporalio import workflow
 from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.exceptions import ApplicationError
@@ -24,8 +25,10 @@ with workflow.unsafe.imports_passed_through():
     from domain.actions import ACTIONS, apply
     from domain.clocks import set_schedule
     from domain.guards import Refusal
+    from domain.limits import STATE_BUDGET, input_problems
     from domain.models import (
         CalendarRevision,
+        Event,
         ItemChanges,
         NewSuggestion,
         Outcome,
@@ -42,6 +45,7 @@ UPDATES_PER_RUN = 500
 CO_SIGNERS_RATE_AFTER_CLOSING = "co-signers-rate-after-closing"
 APPEND_ONLY = ("contacts", "feedback", "progress", "class_changes")
 EVENTS_KEPT = 200  # the timeline's recent part stays in the state; all of it is in the ledger
+STATE_JSON, EVENTS_JSON = TypeAdapter(SuggestionState), TypeAdapter(list[Event])  # their JSON, in bytes
 
 
 def search_attributes_of(state: SuggestionState) -> TypedSearchAttributes:
@@ -176,7 +180,8 @@ class SuggestionWorkflow:
             supervision.calendar_revised(self.state, revision.year, workflow.now())
             await self._publish()
 
-    @workflow.update
+    # A registration that fails at its start ends the run with this update still waiting: its caller is told.
+    @workflow.update(unfinished_policy=workflow.HandlerUnfinishedPolicy.ABANDON)
     async def current_state(self) -> Outcome:
         """Returns once every change in hand is recorded in the ledger (callers that just started an item wait on this)."""
         await workflow.wait_condition(lambda: self.revision > 0)
@@ -215,8 +220,25 @@ class SuggestionWorkflow:
                 f"suggestion {self.state.number} is moving into a new run (year end); try again in a moment",
                 type="retry",
             )
+        # The limits are checked here only: a validator does not run on replay, so an old history is never
+        # judged by a newer limit (docs/limits.md).
+        problems = input_problems(cmd, workflow.now())
+        if problems:
+            raise ApplicationError("; ".join(problems), type="invalid", non_retryable=True)
+        trial = self._trial(cmd)
+        self._within_budget(trial)
         # Kept for the handler that follows: it reuses the trial while nothing has changed meanwhile.
-        self.validated = (self._trial_key(), self._trial(cmd))
+        self.validated = (self._trial_key(), trial)
+
+    def _within_budget(self, trial: SuggestionState) -> None:
+        """The item's record after the action (its state and the recent timeline it carries) fits its budget."""
+        size = len(STATE_JSON.dump_json(trial)) + len(EVENTS_JSON.dump_json(self.state.events + trial.events))  # bytes
+        if size > STATE_BUDGET:
+            raise ApplicationError(
+                f"suggestion {self.state.number}'s record would grow to {size:,} bytes, past its budget of "
+                f"{STATE_BUDGET:,}: shorten the text, or keep long documents outside and refer to them",
+                type="invalid", non_retryable=True,
+            )
 
     def _trial_key(self) -> tuple:
         update = workflow.current_update_info()

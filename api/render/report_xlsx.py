@@ -8,35 +8,41 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from core.cells import clean, xlsx_row
 from domain.calendar import SHANGHAI
 from domain.fields import FIELDS
 from domain.figures import FEEDBACK_LABELS, KEY_LABELS, RATE_LABELS, AnnualReport, Rates, Totals, count_rows
 
 
+def _put(sheet, values: list) -> None:
+    """One row; text never becomes a formula (core.cells)."""
+    sheet.append(xlsx_row(sheet, values))
+
+
 def _sheet_title(text: str, taken: set[str]) -> str:
-    clean = "".join("_" if ch in '[]:*?/\\' else ch for ch in text)[:31]
-    title, n = clean, 2
+    name = "".join("_" if ch in '[]:*?/\\' else ch for ch in clean(text))[:31]
+    title, n = name, 2
     while title in taken:
         suffix = f"~{n}"
-        title, n = clean[:31 - len(suffix)] + suffix, n + 1
+        title, n = name[:31 - len(suffix)] + suffix, n + 1
     taken.add(title)
     return title
 
 
 def _line_sheet(sheet, heading: str, totals: Totals, rates: Rates) -> None:
-    sheet.append([heading])
+    _put(sheet, [heading])
     sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append([])
-    sheet.append(["指标", "分子", "分母", "比率"])
+    _put(sheet, [])
+    _put(sheet, ["指标", "分子", "分母", "比率"])
     for key, label in RATE_LABELS.items():
         rate = getattr(rates, key)
-        sheet.append([label, rate.numerator, rate.denominator, rate.value])
+        _put(sheet, [label, rate.numerator, rate.denominator, rate.value])
         if rate.value is not None:
             sheet.cell(row=sheet.max_row, column=4).number_format = "0.00%"
-    sheet.append([])
-    sheet.append(["项目", "数值"])
+    _put(sheet, [])
+    _put(sheet, ["项目", "数值"])
     for label, value in count_rows(totals):
-        sheet.append([label, value])
+        _put(sheet, [label, value])
     for row in sheet.iter_rows():
         for cell in row:
             if cell.value in ("指标", "分子", "分母", "比率", "项目", "数值"):
@@ -56,18 +62,18 @@ def annual_xlsx(report: AnnualReport) -> bytes:
     totals.title = _sheet_title("总体", taken)
     scope = "全部" if report.scope == "all" else f"单位 {report.scope}"
     _line_sheet(totals, f"{report.year}年度代表建议办理情况（截至{as_of}，北京时间；范围：{scope}）", report.totals, report.rates)
-    totals.append([])
-    totals.append(["未落实“主要负责人面复”要求的单位", "、".join(report.principal_head_rule.units_breaking) or "无"])
-    totals.append([])
-    totals.append(["口径", "说明"])
+    _put(totals, [])
+    _put(totals, ["未落实“主要负责人面复”要求的单位", "、".join(report.principal_head_rule.units_breaking) or "无"])
+    _put(totals, [])
+    _put(totals, ["口径", "说明"])
     totals.cell(row=totals.max_row, column=1).font = Font(bold=True)
     for key, text in report.definitions.items():
-        totals.append([key, text])
+        _put(totals, [key, text])
 
     fields = book.create_sheet(_sheet_title("领域", taken))
-    fields.append(["领域", "代码", "建议件数", "已答复", "A", "B", "C", *RATE_LABELS.values()])
+    _put(fields, ["领域", "代码", "建议件数", "已答复", "A", "B", "C", *RATE_LABELS.values()])
     for line in report.fields:
-        fields.append([line.label, line.field, line.totals.suggestions, line.totals.replied,
+        _put(fields, [line.label, line.field, line.totals.suggestions, line.totals.replied,
                        *(line.totals.classes.get(c, 0) for c in "ABC"),
                        *(getattr(line.rates, k).value for k in RATE_LABELS)])
     fields.column_dimensions["A"].width = 18
@@ -76,16 +82,16 @@ def annual_xlsx(report: AnnualReport) -> bytes:
         sheet = book.create_sheet(_sheet_title(f"{line.unit} {line.name}", taken))
         _line_sheet(sheet, f"{line.name}（{line.unit}）", line.totals, line.rates)
         head = line.principal_head
-        sheet.append([])
-        sheet.append(["主要负责人面复", f"应面复 {head.required} 件，实际 {head.actual} 件，"
+        _put(sheet, [])
+        _put(sheet, ["主要负责人面复", f"应面复 {head.required} 件，实际 {head.actual} 件，"
                       f"{'达到要求' if head.satisfied else '未达到要求'}（负责人：{head.head_name or '未登记'}）"])
 
     items = book.create_sheet(_sheet_title("建议清单", taken))
-    items.append(["编号", "标题", "领域", "答复单位", "当前阶段", "类别（截至日）", "已答复", "按时", "面复",
+    _put(items, ["编号", "标题", "领域", "答复单位", "当前阶段", "类别（截至日）", "已答复", "按时", "面复",
                   "领衔代表评价", "超期天数", "二次办理", "重点督办"])
     yes = {True: "是", False: "否", None: ""}
     for item in report.items:
-        items.append([
+        _put(items, [
             item.number, item.title, FIELDS.get(item.field, item.field), "、".join(item.units), item.stage_label,
             item.result_class or "", yes[item.replied], yes[item.on_time], yes[item.face_to_face],
             "；".join(f"{u}:{FEEDBACK_LABELS.get(v, '') if v else '未评价'}" for u, v in item.ratings.items()),

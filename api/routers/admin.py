@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Depends, status
 
 from api.deps import SessionDep, UserDep, require_roles
+from api.params import PageNo, PageSize
 from api.schemas import DeputyOut, Page, UnitOut, UserOut
 from domain.enums import Role
 from ledger import directory
@@ -17,8 +16,6 @@ from services.users import UserIn, add_user
 router = APIRouter(tags=["admin"])
 Admin = Depends(require_roles(Role.admin))
 Staff = Depends(require_roles(Role.admin, Role.coordinator, Role.supervisor))
-PageNo = Annotated[int, Query(ge=1)]
-PageSize = Annotated[int, Query(ge=1, le=500)]
 
 
 def _page(rows_and_total: tuple[list, int], page: int, page_size: int, out) -> dict:

@@ -9,13 +9,12 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict
 
 from api.deps import SessionDep, UserDep
+from api.params import PageNo, PageSize, RowId
 from api.schemas import Page
 from core.errors import not_found
 from ledger import inbox
 
 router = APIRouter(prefix="/me/notifications", tags=["notifications"])
-PageNo = Annotated[int, Query(ge=1)]
-PageSize = Annotated[int, Query(ge=1, le=500)]
 
 
 class NotificationOut(BaseModel):
@@ -61,7 +60,7 @@ def read_all(session: SessionDep, user: UserDep) -> ReadAll:
 
 
 @router.post("/{notification_id}/read", response_model=NotificationOut)
-def read_one(notification_id: int, session: SessionDep, user: UserDep) -> NotificationOut:
+def read_one(notification_id: RowId, session: SessionDep, user: UserDep) -> NotificationOut:
     """Mark one of my notifications read (it keeps the time it was first read)."""
     row = inbox.mark_read(session, user.id, notification_id, datetime.now(timezone.utc))
     if row is None:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends
 
 from api.deps import SessionDep, UserDep, actor_of, require_roles
+from api.params import Year, YearOrAll
 from domain.enums import Role
 from ledger import queries
 from ledger.carry_over import CarryOverLedger, carry_over_ledger
@@ -16,13 +15,13 @@ Overseers = Depends(require_roles(Role.coordinator, Role.supervisor, Role.admin,
 
 
 @router.get("/ledger/carry-over", response_model=CarryOverLedger, dependencies=[Overseers])
-def carry_over(session: SessionDep, user: UserDep, year: Annotated[int, Query(ge=2000, le=2100)]):
+def carry_over(session: SessionDep, user: UserDep, year: Year):
     """跨年度跟踪督办台账: items carried into `year`, their class then and now, and the conversion to A."""
     return carry_over_ledger(session, actor_of(user), year)
 
 
 @router.get("/key-supervision", dependencies=[Overseers])
-def key_supervision(session: SessionDep, user: UserDep, year: int | None = None) -> dict:
+def key_supervision(session: SessionDep, user: UserDep, year: YearOrAll = None) -> dict:
     """Key items (重点督办) grouped by theme with their status, and the escalation proposals awaiting a decision."""
     themes: dict[str, list[dict]] = {}
     proposals = []

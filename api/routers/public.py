@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 
 from api.deps import SessionDep, parse_as_of
+from api.params import AsOf, PageNo, SearchText, Year, YearOrAll
 from api.render.pages import render_page
 from api.schemas import Page
 from domain.calendar import SHANGHAI
@@ -18,15 +19,14 @@ from ledger.directory import unit_names
 from ledger.published import PublicReply, public_replies, public_statistics
 
 router = APIRouter(tags=["public"])
-Year = Annotated[int | None, Query(ge=2000, le=2100)]
-PageNo = Annotated[int, Query(ge=1)]
-PageSize = Annotated[int, Query(ge=1, le=100)]
-Text = Annotated[str | None, Query(max_length=100)]
+PublicPageSize = Annotated[int, Query(ge=1, le=100)]
+Text = SearchText
+FormYear = Annotated[str | None, Query(max_length=4, pattern=r"^([0-9]{4})?$", description="empty: any year")]
 
 
 @router.get("/public/v1/replies", response_model=Page[PublicReply])
-def replies(session: SessionDep, year: Year = None, unit: Text = None, field: Text = None, q: Text = None,
-            page: PageNo = 1, page_size: PageSize = 20) -> dict[str, Any]:
+def replies(session: SessionDep, year: YearOrAll = None, unit: Text = None, field: Text = None, q: Text = None,
+            page: PageNo = 1, page_size: PublicPageSize = 20) -> dict[str, Any]:
     """Published replies, newest first; filters year, unit (code), field (code), q (words in the title
     or the published text)."""
     items, total = public_replies(session, year, unit, field, q, page, page_size)
@@ -34,19 +34,18 @@ def replies(session: SessionDep, year: Year = None, unit: Text = None, field: Te
 
 
 @router.get("/public/v1/statistics")
-def statistics(session: SessionDep, year: Annotated[int, Query(ge=2000, le=2100)],
-               as_of: Annotated[str | None, Query(description="a date or ISO instant; default now")] = None) -> dict[str, Any]:
+def statistics(session: SessionDep, year: Year, as_of: AsOf = None) -> dict[str, Any]:
     """The year's aggregate figures (counts and rates, per unit and field); no item, no person."""
     return public_statistics(session, year, parse_as_of(as_of))
 
 
 @router.get("/public/replies", response_class=HTMLResponse)
-def replies_page(session: SessionDep, year: Text = None, unit: Text = None, field: Text = None, q: Text = None,
+def replies_page(session: SessionDep, year: FormYear = None, unit: Text = None, field: Text = None, q: Text = None,
                  page: PageNo = 1) -> HTMLResponse:
     """The published replies as a plain page (the same data as /public/v1/replies); the search form
     sends empty fields, which mean "any"."""
     page_size = 20
-    year = int(year) if year and year.strip().isdigit() else None
+    year = int(year) if year and 2000 <= int(year) <= 2100 else None
     items, total = public_replies(session, year, unit or None, field or None, q or None, page, page_size)
     query = {k: v for k, v in {"year": year, "unit": unit, "field": field, "q": q}.items() if v}
 

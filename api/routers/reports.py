@@ -7,13 +7,14 @@ that handled their own suggestions that year) and by supervisors (any unit).
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Depends, status
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import SessionDep, SettingsDep, UserDep, actor_of, parse_as_of, require_roles
+from api.params import AsOf, UnitCode, Year
 from api.render.pages import annual_report_page
 from api.render.report_xlsx import annual_xlsx
 from core.config_files import load_policy
@@ -28,9 +29,6 @@ from services import rate_units
 router = APIRouter(tags=["reports"])
 Readers = Depends(require_roles(Role.coordinator, Role.supervisor, Role.admin, Role.unit_handler, Role.unit_head))
 Raters = Depends(require_roles(*ev.RATERS))
-Year = Annotated[int, Query(ge=2000, le=2100, description="year of registration of the suggestions")]
-AsOf = Annotated[str | None, Query(
-    description="a date (figures at the end of that day, Beijing time) or an ISO 8601 instant; default: now")]
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -74,7 +72,7 @@ class EvaluationIn(BaseModel):
 
 @router.post("/units/{code}/evaluations", status_code=status.HTTP_201_CREATED, response_model=ev.EvaluationOut,
              dependencies=[Raters])
-def rate_unit(code: str, body: EvaluationIn, session: SessionDep, user: UserDep) -> ev.EvaluationOut:
+def rate_unit(code: UnitCode, body: EvaluationIn, session: SessionDep, user: UserDep) -> ev.EvaluationOut:
     """Rate a unit's year: excellent / good / average (优秀/良好/一般) with a comment. Once per rater,
     unit and year: a second rating replaces the first, which is kept (`replaces` names it)."""
     return rate_units.rate_unit(session, actor_of(user), code, body.year, body.grade, body.comment)

@@ -5,15 +5,17 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, File, Form, Query, UploadFile, status
 from fastapi.concurrency import run_in_threadpool
-from pydantic import create_model
+from pydantic import Field, StringConstraints, create_model
 
 from api.deps import SessionDep, SettingsDep, TemporalDep, UserDep, actor_of, require_roles
+from api.params import Code, PageNo, SuggestionId, YearOrAll
 from api.schemas import EventOut, ImportReport, Page, SuggestionSummary
 from core.errors import conflict, forbidden, invalid, not_found
 from core.logs import item_context
 from domain import commands as c
 from domain.actions import ACTIONS, Action
 from domain.enums import Period, Role, Stage
+from domain.limits import TEXT, TEXT_LIMITS, input_problems
 from domain.models import Actor, Model
 from ledger import queries
 from ledger.rows import SuggestionRow
@@ -94,17 +96,17 @@ async def import_file(
 def list_suggestions(
     session: SessionDep,
     user: UserDep,
-    year: int | None = None,
+    year: YearOrAll = None,
     stage: Stage | None = None,
-    unit: str | None = None,
-    field: str | None = None,
-    result_class: str | None = None,
+    unit: Code = None,
+    field: Code = None,
+    result_class: Annotated[str | None, Query(pattern=r"^[A-D]$")] = None,
     overdue: bool | None = None,
     key_supervision: bool | None = None,
-    deputy: str | None = None,
+    deputy: Code = None,
     q: Annotated[str | None, Query(max_length=100, description="text found in the title, body or number, as typed "
                                    "(no wildcards; on SQLite ASCII letters in either case)")] = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: PageNo = 1,
     page_size: Annotated[int, Query(ge=1, le=200)] = 50,
 ):
     filters = queries.SuggestionFilters(
@@ -116,7 +118,7 @@ def list_suggestions(
 
 
 @router.get("/{suggestion_id}")
-def get_suggestion(suggestion_id: str, session: SessionDep, user: UserDep) -> dict[str, Any]:
+def get_suggestion(suggestion_id: SuggestionId, session: SessionDep, user: UserDep) -> dict[str, Any]:
     """The whole state, as the workflow's query gives it, with the timeline from the ledger."""
     return _view(session, _visible(session, user, suggestion_id), actor_of(user))
 
@@ -137,7 +139,7 @@ def _recorded_view(session, workflow_id: str, actor: Actor) -> dict[str, Any]:
 
 
 @router.get("/{suggestion_id}/events", response_model=list[EventOut])
-def get_events(suggestion_id: str, session: SessionDep, user: UserDep):
+def get_events(suggestion_id: SuggestionId, session: SessionDep, user: UserDep):
     _visible_stage(session, user, suggestion_id)
     actor = actor_of(user)
     events = queries.events_of(session, suggestion_id)
@@ -147,16 +149,25 @@ def get_events(suggestion_id: str, session: SessionDep, user: UserDep):
 
 
 def _body_model(command: type[c.Command]) -> type[Model]:
-    """The request body of an action: its command without the actor, who comes from the token."""
-    fields = {name: (f.annotation, f) for name, f in command.model_fields.items() if name != "actor"}
+    """The request body of an action: its command without the actor, who comes from the token; each text
+    field with its length limit (domain.limits), so the OpenAPI document states it."""
+    fields = {}
+    for name, f in command.model_fields.items():
+        if name == "actor":
+            continue
+        annotation = f.annotation
+        if annotation in (str, str | None):
+            annotation = Annotated[annotation, StringConstraints(max_length=TEXT_LIMITS.get(name, TEXT))]
+        fields[name] = (annotation, f)
     return create_model(f"{command.__name__}Body", __base__=Model, __doc__=command.__doc__, **fields)
 
 
-def _empty_body(body_model: type[Model]) -> Model:
-    required = [name for name, f in body_model.model_fields.items() if f.is_required()]
-    if required:
-        raise invalid(f"a JSON body is required with: {', '.join(required)}")
-    return body_model()
+def _input_checked(cmd: c.Command) -> c.Command:
+    """The limits of every field, nested ones too (the workflow's validator checks them again)."""
+    problems = input_problems(cmd)  # the horizon is the workflow's: its clock is the item's
+    if problems:
+        raise invalid("; ".join(problems))
+    return cmd
 
 
 def _unknown_units(session, action: Action, body: Model) -> None:
@@ -170,15 +181,22 @@ def _unknown_units(session, action: Action, body: Model) -> None:
         raise invalid(f"unknown units: {', '.join(missing)}")
 
 
+def _empty_body(body_model: type[Model]) -> Model:
+    required = [name for name, f in body_model.model_fields.items() if f.is_required()]
+    if required:
+        raise invalid(f"a JSON body is required with: {', '.join(required)}")
+    return body_model()
+
+
 def _action_route(action: Action):
     body_model = _body_model(action.command)
 
     async def act(
-        suggestion_id: str,
+        suggestion_id: SuggestionId,
         session: SessionDep,
         temporal: TemporalDep,
         user: UserDep,
-        body: Annotated[body_model, Body()] = None,  # type: ignore[valid-type]
+        body: Annotated[body_model | None, Body()] = None,  # type: ignore[valid-type]
     ) -> dict[str, Any]:
         stage = _visible_stage(session, user, suggestion_id)
         # A closed item still takes co-signers' ratings and a withdrawal from publication during its
@@ -188,9 +206,10 @@ def _action_route(action: Action):
         body = body if body is not None else _empty_body(body_model)
         _unknown_units(session, action, body)
         actor = actor_of(user)
+        cmd = _input_checked(action.command(actor=actor, **body.model_dump()))
         session.commit()  # give the connection back while the workflow works
         with item_context(suggestion_id, actor):  # every log line about this action names the item and actor
-            await perform(temporal, suggestion_id, action.command(actor=actor, **body.model_dump()))
+            await perform(temporal, suggestion_id, cmd)
         return await run_in_threadpool(_recorded_view, session, suggestion_id, actor)
 
     act.__name__ = action.update
@@ -198,14 +217,21 @@ def _action_route(action: Action):
     return act
 
 
+def _body_required(action: Action) -> dict:
+    """An action whose command has required fields is documented with a required body (a missing one is a 422
+    naming them: _empty_body)."""
+    required = any(f.is_required() for name, f in action.command.model_fields.items() if name != "actor")
+    return {"requestBody": {"required": True}} if required else {}
+
+
 class MigratePolicyBody(Model):
-    policy: str  # profile name; its current version is loaded
-    reason: str
+    policy: str = Field(max_length=64, description="a profile's name; its current version is loaded")
+    reason: str = Field(min_length=1, max_length=TEXT)
 
 
 @router.post("/{suggestion_id}/migrate-policy", dependencies=[Depends(require_roles(Role.admin))])
 async def migrate_policy_route(
-    suggestion_id: str, body: MigratePolicyBody, session: SessionDep, temporal: TemporalDep, user: UserDep
+    suggestion_id: SuggestionId, body: MigratePolicyBody, session: SessionDep, temporal: TemporalDep, user: UserDep
 ) -> dict[str, Any]:
     """Move a running item to another policy version with a recorded reason; its future deadlines are recomputed."""
     stage = _visible_stage(session, user, suggestion_id)
@@ -220,5 +246,5 @@ for _action in ACTIONS:
     if not _action.own_route:
         router.add_api_route(
             "/{suggestion_id}/" + _action.name, _action_route(_action), methods=["POST"], name=_action.name,
-            summary=f"{_action.label} ({_action.name})",
+            summary=f"{_action.label} ({_action.name})", openapi_extra=_body_required(_action),
         )

@@ -51,7 +51,7 @@ class Http:
         body = {"text": "已建立资金监管平台。", "result_class": result_class, "face_to_face": True, "replied_by": "局长",
                 "publish": True, "public_text": "已建立资金监管平台。"}
         if result_class == "B":
-            body["commitments"] = [{"what": "年底前覆盖全部机构", "due_on": "2099-12-31"}]
+            body["commitments"] = [{"what": "年底前覆盖全部机构", "due_on": f"{self.year + 5}-12-31"}]
         await self.post(handler, f"/suggestions/{sid}/draft-reply", body)
         await self.post(head, f"/suggestions/{sid}/sign-off-reply")
         return await self.post("coord", f"/suggestions/{sid}/check-reply", {"accept": True})

@@ -11,7 +11,7 @@ CSV = """编号,标题,内容,领域,领衔代表,附议代表,收到日期
 
 
 async def test_import_csv_reports_bad_rows_and_is_idempotent(api, tokens, number, http):
-    n = number[-6:]
+    n = f"I{number[-6:]}"  # a number starts with a letter unless it is all digits
     content = CSV.format(n=n).encode("utf-8-sig")
     files = {"file": ("suggestions.csv", content, "text/csv")}
     response = await api.post("/api/v1/suggestions/import", files=files, data={"year": "2041"}, headers=tokens["coord"])

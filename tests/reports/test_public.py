@@ -110,7 +110,7 @@ async def test_a_reply_through_the_workflow_goes_public_on_its_timer_and_is_with
     await http.prepare(sid)
     body = {"text": "已建立资金监管平台。", "result_class": "B", "face_to_face": True, "replied_by": "局长",
             "publish": True, "public_text": f"已建立资金监管平台。监督电话：{PHONE}",
-            "commitments": [{"what": "年底前覆盖全部机构", "due_on": "2099-12-31"}]}
+            "commitments": [{"what": "年底前覆盖全部机构", "due_on": f"{http.year + 5}-12-31"}]}
     await http.post("h-u01", f"/suggestions/{sid}/draft-reply", body)
     await http.post("head-u01", f"/suggestions/{sid}/sign-off-reply")
     await http.post("coord", f"/suggestions/{sid}/check-reply", {"accept": True})

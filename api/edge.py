@@ -1,0 +1,91 @@
+"""What every request passes on its way in and out (docs/limits.md): a size limit on bodies, and the headers
+that keep browsers from guessing types or framing our pages. Pure ASGI middleware."""
+
+from __future__ import annotations
+
+import json
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.problems import MEDIA_TYPE
+from domain.limits import REQUEST_BYTES, UPLOAD_BYTES
+
+UPLOAD_PATHS = ("/api/v1/suggestions/import",)  # a session's spreadsheet
+# Our own pages take scripts, styles and images from the app only (charts are inline data); nobody frames them.
+# Swagger UI and ReDoc still load from their CDN (a local copy comes with the console), so they keep theirs.
+CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
+       "frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+NO_CSP = ("/docs", "/redoc")
+
+
+class BodyTooLarge(Exception):
+    def __init__(self, limit: int):
+        super().__init__(f"the request body is larger than {limit:,} bytes")
+        self.limit = limit
+
+
+def limit_for(path: str) -> int:
+    return UPLOAD_BYTES if path in UPLOAD_PATHS else REQUEST_BYTES
+
+
+async def send_problem(send: Send, status: int, title: str, detail: str, headers: list | None = None) -> None:
+    body = json.dumps({"type": f"https://huiyin.example/problems/{title.lower().replace(' ', '-')}",
+                       "title": title, "status": status, "detail": detail}, ensure_ascii=False).encode()
+    await send({"type": "http.response.start", "status": status, "headers": [
+        (b"content-type", MEDIA_TYPE.encode()), (b"content-length", str(len(body)).encode()), *(headers or [])]})
+    await send({"type": "http.response.body", "body": body})
+
+
+class BodyLimit:
+    """413 for a body over its path's limit: at once from Content-Length, or as soon as the bytes read pass it."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = limit_for(scope.get("path", ""))
+        declared = dict(scope.get("headers", ())).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            await send_problem(send, 413, "Payload too large",
+                               f"the request body is larger than {limit:,} bytes; send less (docs/limits.md)")
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    raise BodyTooLarge(limit)
+            return message
+
+        await self.app(scope, counted, send)
+
+
+class SecurityHeaders:
+    """nosniff on every response; on our HTML pages a Content-Security-Policy that forbids framing them."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", ()))
+                headers.append((b"x-content-type-options", b"nosniff"))
+                content_type = dict(headers).get(b"content-type", b"")
+                if content_type.startswith(b"text/html") and not scope.get("path", "").startswith(NO_CSP):
+                    headers += [(b"content-security-policy", CSP.encode()), (b"x-frame-options", b"DENY"),
+                                (b"referrer-policy", b"same-origin")]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)

@@ -1,0 +1,28 @@
+"""The API's query and path parameters, each bounded and typed once (docs/limits.md): a value out of range
+is a 422 that says which and why, never a 500."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Path, Query
+
+from domain import limits
+
+MAX_PAGE = 10_000  # pages beyond this are never useful: narrow the filters instead
+SUGGESTION_ID = r"^suggestion-[0-9]{4}-[A-Za-z0-9-]{1,12}$"
+CODE = r"^[A-Za-z0-9_-]{1,32}$"
+
+Year = Annotated[int, Query(ge=2000, le=2100, description="the suggestions' year (2000–2100)")]
+YearOrAll = Annotated[int | None, Query(ge=2000, le=2100, description="the suggestions' year (2000–2100)")]
+PageNo = Annotated[int, Query(ge=1, le=MAX_PAGE)]
+PageSize = Annotated[int, Query(ge=1, le=500)]
+Code = Annotated[str | None, Query(pattern=CODE, description="a unit's, deputy's or field's code")]
+SearchText = Annotated[str | None, Query(max_length=100)]
+AsOf = Annotated[str | None, Query(
+    max_length=40, description="a date (figures at the end of that day, Beijing time) or an ISO 8601 instant, "
+                               "within 2000–2100; default: now")]
+SuggestionId = Annotated[str, Path(pattern=SUGGESTION_ID, max_length=64, description="suggestion-<year>-<number>")]
+UnitCode = Annotated[str, Path(pattern=CODE)]
+RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]  # a database id: a signed 64-bit integer
+ShortText = Annotated[str, Query(max_length=limits.NAME)]

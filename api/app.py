@@ -12,8 +12,9 @@ from fastapi import FastAPI
 from temporalio.client import Client
 
 from api.operations import install_operations
-from api.problems import install_problem_handlers
+from api.problems import document_problems, install_problem_handlers
 from api.routers import admin, auth, notifications, oversight, public, reports, suggestions
+from api.security import LoginThrottle
 from core.logs import configure_logging
 from core.settings import Settings, get_settings
 from core.temporal import connect
@@ -43,7 +44,9 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
     app = FastAPI(title="Huiyin 回音", version="0.1.0", lifespan=lifespan,
                   description="Every deputy's suggestion gets an echo (件件有回音).")
     app.state.settings = settings
+    app.state.login_throttle = LoginThrottle()
     install_problem_handlers(app)
+    document_problems(app)
     for router in (auth.router, admin.router, suggestions.router, oversight.router):
         app.include_router(router, prefix="/api/v1")
     app.include_router(notifications.router, prefix="/api/v1")

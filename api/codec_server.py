@@ -22,23 +22,18 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from google.protobuf import json_format
 from temporalio.api.common.v1 import Payloads
 
-from api.deps import SessionDep, SettingsDep
-from api.security import TOKEN_LIFETIME, token_subject
+from api.deps import SessionDep, SettingsDep, unauthorized, user_of_token
+from api.security import TOKEN_LIFETIME
 from core.codec import CodecError, PlainPayloadsOnly, codec_for
 from core.errors import Problem, forbidden, invalid
 from core.settings import Settings
 from domain.enums import Role
-from ledger.directory import user_named
 from ledger.rows import UserRow
 
 COOKIE = "huiyin_codec"
 ALLOWED = (Role.coordinator, Role.supervisor, Role.admin)
 bearer = HTTPBearer(auto_error=False)
 router = APIRouter(prefix="/codec", tags=["codec"])
-
-
-def _unauthorized(detail: str) -> Problem:
-    return Problem(401, "Unauthorized", detail, headers={"WWW-Authenticate": "Bearer"})
 
 
 def codec_operator(
@@ -49,12 +44,9 @@ def codec_operator(
 ) -> UserRow:
     token = credentials.credentials if credentials else cookie
     if not token:
-        raise _unauthorized("the codec endpoint needs 'Authorization: Bearer <token>' or the huiyin_codec cookie "
+        raise unauthorized("the codec endpoint needs 'Authorization: Bearer <token>' or the huiyin_codec cookie "
                             "(POST /codec/session)")
-    username = token_subject(token, settings.huiyin_secret_key) if settings.huiyin_secret_key else None
-    user = user_named(session, username) if username else None
-    if user is None or not user.active:
-        raise _unauthorized("the token is invalid or expired, or the user is disabled; log in again")
+    user = user_of_token(session, settings, token)
     if Role(user.role) not in ALLOWED:
         raise forbidden(f"decoding workflow payloads needs one of the roles: {', '.join(r.value for r in ALLOWED)}; "
                         f"you are {user.role}")
@@ -97,7 +89,7 @@ def open_session(
     request: Request, user: Operator, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 ) -> Response:
     if credentials is None:
-        raise _unauthorized("send the token as 'Authorization: Bearer <token>' to open a codec session")
+        raise unauthorized("send the token as 'Authorization: Bearer <token>' to open a codec session")
     response = Response(status_code=204)
     response.set_cookie(
         COOKIE, credentials.credentials, max_age=int(TOKEN_LIFETIME.total_seconds()), path="/codec",

@@ -11,7 +11,7 @@ from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 from temporalio.client import Client
 
-from api.security import token_subject
+from api.security import token_claims
 from core.errors import Problem, forbidden, invalid
 from core.settings import Settings
 from domain.enums import Role
@@ -51,9 +51,15 @@ def current_user(
 ) -> UserRow:
     if not token:
         raise unauthorized("log in first: send 'Authorization: Bearer <token>' from POST /api/v1/auth/token")
-    username = token_subject(token, settings.huiyin_secret_key)
-    user = user_named(session, username) if username else None
-    if user is None or not user.active:
+    return user_of_token(session, settings, token)
+
+
+def user_of_token(session: Session, settings: Settings, token: str) -> UserRow:
+    """The active user a valid token names, at their current token version (a password change or disabling
+    raises it: older tokens stop working); 401 otherwise."""
+    claims = token_claims(token, settings.huiyin_secret_key) if settings.huiyin_secret_key else None
+    user = user_named(session, claims.username) if claims else None
+    if user is None or not user.active or user.token_version != claims.version:
         raise unauthorized("the token is invalid or expired, or the user is disabled; log in again")
     return user
 

@@ -7,7 +7,7 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.problems import MEDIA_TYPE
+from api.problems import MEDIA_TYPE, BodyTooLarge
 from domain.limits import REQUEST_BYTES, UPLOAD_BYTES
 
 UPLOAD_PATHS = ("/api/v1/suggestions/import",)  # a session's spreadsheet
@@ -16,12 +16,6 @@ UPLOAD_PATHS = ("/api/v1/suggestions/import",)  # a session's spreadsheet
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
        "frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
 NO_CSP = ("/docs", "/redoc")
-
-
-class BodyTooLarge(Exception):
-    def __init__(self, limit: int):
-        super().__init__(f"the request body is larger than {limit:,} bytes")
-        self.limit = limit
 
 
 def limit_for(path: str) -> int:

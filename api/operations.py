@@ -40,7 +40,8 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from temporalio.api.workflowservice.v1 import GetSystemInfoRequest
 
-from api.problems import MEDIA_TYPE, problem_response
+from api.edge import BodyLimit, SecurityHeaders, send_problem
+from api.problems import MEDIA_TYPE, BodyTooLarge, problem_response
 from api.security import token_subject
 from core.errors import Problem
 from core.logs import item_context
@@ -50,6 +51,7 @@ log = logging.getLogger("huiyin.api")
 access_log = logging.getLogger("huiyin.api.access")
 READY_TIMEOUT = 3.0  # seconds per dependency
 ITEM_PATH = re.compile(r"^/api/v1/suggestions/([^/]+)")
+METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 NOT_ITEMS = {"import"}
 
 
@@ -118,12 +120,13 @@ class RequestObserver:
             return
         started = time.perf_counter()
         status = 500
+        status_sent: int | None = None
         problem_body: list[bytes] | None = None
 
         async def observe(message: Message) -> None:
-            nonlocal status, problem_body
+            nonlocal status, status_sent, problem_body
             if message["type"] == "http.response.start":
-                status = message["status"]
+                status = status_sent = message["status"]
                 headers = dict(message.get("headers", ()))
                 if headers.get(b"content-type", b"").startswith(MEDIA_TYPE.encode()):
                     problem_body = []
@@ -135,13 +138,23 @@ class RequestObserver:
             crashed = False
             try:
                 await self.app(scope, receive, observe)
+            except BodyTooLarge as error:  # raised while the body was read (api.edge)
+                status = 413
+                if problem_body is None:
+                    await send_problem(send, 413, "Payload too large", f"{error}; send less (docs/limits.md)")
             except Exception:
-                crashed, status = True, 500  # rendered as problem JSON by the app's outermost handler
-                raise
+                crashed, status = True, 500
+                log.exception("unexpected error on %s %s", scope.get("method"), scope.get("path"))
+                if problem_body is None and status_sent is None:
+                    # Answered here, not re-raised: the server then keeps the connection open for the next request.
+                    await send_problem(send, 500, "Internal error", "an unexpected error occurred; it has been logged")
+                else:
+                    raise
             finally:
                 elapsed = time.perf_counter() - started
                 route = self._route_of(scope)
                 method = scope.get("method", "")
+                method = method if method in METHODS else "OTHER"  # a label per made-up method would grow for ever
                 self.metrics.requests.labels(method, route, str(status)).inc()
                 self.metrics.latency.labels(method, route).observe(elapsed)
                 title = "Internal error" if crashed else None
@@ -244,6 +257,9 @@ def install_operations(app: FastAPI, settings: Settings) -> None:
         PathCORS, prefix="/codec/", allow_origins=_origins(settings), allow_credentials=True,
         allow_methods=["POST", "DELETE"], allow_headers=["content-type", "x-namespace", "authorization"],
     )
+    app.add_middleware(BodyLimit)
+    app.add_middleware(SecurityHeaders)
+    # Outermost of ours: every request is logged and counted, the size limit's 413 and an unexpected error's 500 too.
     app.add_middleware(RequestObserver, metrics=metrics, secret=lambda: settings.huiyin_secret_key)
 
     inner = app.router.lifespan_context

@@ -26,3 +26,4 @@ SuggestionId = Annotated[str, Path(pattern=SUGGESTION_ID, max_length=64, descrip
 UnitCode = Annotated[str, Path(pattern=CODE)]
 RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]  # a database id: a signed 64-bit integer
 ShortText = Annotated[str, Query(max_length=limits.NAME)]
+Username = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.@-]{3,100}$")]

@@ -7,12 +7,21 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
 from core.errors import Problem
 
 log = logging.getLogger("huiyin.api")
 MEDIA_TYPE = "application/problem+json"
+
+
+class BodyTooLarge(Exception):
+    """Raised while a body is read past its limit (api.edge.BodyLimit)."""
+
+    def __init__(self, limit: int):
+        super().__init__(f"the request body is larger than {limit:,} bytes")
+        self.limit = limit
 
 
 def problem_response(problem: Problem) -> JSONResponse:
@@ -34,10 +43,51 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def _http(request: Request, error: HTTPException) -> JSONResponse:
-        title = {404: "Not found", 405: "Method not allowed", 401: "Unauthorized"}.get(error.status_code, "Error")
+        if isinstance(error.__cause__, BodyTooLarge):  # FastAPI reports a body it could not read as a 400
+            return problem_response(Problem(413, "Payload too large", f"{error.__cause__}; send less (docs/limits.md)"))
+        title = {400: "Bad request", 401: "Unauthorized", 404: "Not found", 405: "Method not allowed"}.get(
+            error.status_code, "Error")
         return problem_response(Problem(error.status_code, title, str(error.detail), headers=error.headers))
 
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, error: Exception) -> JSONResponse:
-        log.exception("unexpected error on %s %s", request.method, request.url.path)
-        return problem_response(Problem(500, "Internal error", "an unexpected error occurred; it has been logged"))
+
+class ProblemDetails(BaseModel):
+    """RFC 9457 problem details: what every refusal answers with (application/problem+json)."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: list[dict] | None = None  # 422 from schema validation: each field's error
+
+
+_WHY = {
+    400: "the request cannot be read", 401: "not logged in, or the token is invalid or expired",
+    403: "your role or unit may not do this", 404: "no such item, or not visible to you",
+    409: "the item's state does not allow it now", 413: "the body is larger than the limit (docs/limits.md)",
+    422: "the input is wrong: which field and why", 429: "too many attempts: wait as Retry-After says",
+    503: "a dependency is busy or down: try again",
+}
+# Documented on every route (api.app): the statuses a route may answer besides its success, as problem JSON.
+PROBLEM_RESPONSES = {
+    status: {"description": why, "content": {MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/ProblemDetails"}}}}
+    for status, why in _WHY.items()
+}
+
+
+def document_problems(app: FastAPI) -> None:
+    """The OpenAPI document states, on every operation, the problem statuses it may answer and their
+    application/problem+json body (FastAPI's own 422 entry, application/json, is replaced)."""
+    original = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = original()
+        schema.setdefault("components", {}).setdefault("schemas", {})["ProblemDetails"] = ProblemDetails.model_json_schema()
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                operation.setdefault("responses", {}).update({str(s): spec for s, spec in PROBLEM_RESPONSES.items()})
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi

@@ -1,5 +1,6 @@
 """Settings from the environment (pydantic-settings); secrets never come from files in the repo."""
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -7,7 +8,10 @@ from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-VAR_DIR = PROJECT_ROOT / "var"
+# The embedded default's state (dev server, SQLite ledger, generated keys); HUIYIN_VAR_DIR moves it (tests do).
+VAR_DIR = Path(os.environ.get("HUIYIN_VAR_DIR") or PROJECT_ROOT / "var")
+EMBEDDED_CODEC_KEYS = VAR_DIR / "codec-keys"  # made by `make run` (huiyin.run); production sets HUIYIN_CODEC_KEYS
+EMBEDDED_ADDRESSES = ("localhost:7233", "127.0.0.1:7233")
 CONFIG_DIR = PROJECT_ROOT / "config"
 
 
@@ -66,3 +70,12 @@ class Settings(BaseSettings):
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
+
+
+def with_embedded_codec_keys(settings: Settings) -> Settings:
+    """A command talking to the embedded dev server (`make run`'s, at its default address) uses the payload key
+    `make run` keeps in var/ when HUIYIN_CODEC_KEYS is not set: its items are encrypted with it."""
+    if settings.huiyin_codec_keys is None and settings.temporal_address in EMBEDDED_ADDRESSES \
+            and EMBEDDED_CODEC_KEYS.is_file():
+        return settings.model_copy(update={"huiyin_codec_keys": SecretStr(EMBEDDED_CODEC_KEYS.read_text().strip())})
+    return settings

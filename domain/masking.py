@@ -10,8 +10,10 @@ Detected and replaced by a marker:
   (-123, 转123);
 - any number of 7+ digits right after a contact word (电话, 手机, 座机, 联系方式, 传真, Tel, QQ, 微信 …).
 
-Digits written full width (１３８…) are found as well. Numbers inside longer digit runs (amounts,
-document numbers) and short public hotlines such as 12345 are left alone.
+Digits written full width (１３８…) are found as well, and so are numbers disguised by what people put between
+their digits: dots, spaces, dashes, slashes, brackets and invisible (zero-width) characters (138.0013.8004,
+1\u200b3\u200b8…, an ID number written in groups). Numbers inside longer digit runs (amounts, document
+numbers) and short public hotlines such as 12345 are left alone.
 """
 
 from __future__ import annotations
@@ -69,15 +71,67 @@ def _replace(text: str, probe: str, pattern: re.Pattern, mark: str, group: str |
     return "".join(pieces), "".join(probe_pieces)
 
 
+# What may stand between the digits of a disguised number: punctuation, spaces (also full width and
+# no-break) and the invisible characters (zero-width space, joiners, word joiner, BOM, soft hyphen).
+_BETWEEN_DIGITS = set(" .-_/·•~:()[]（）【】\u00a0\u3000\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+                      "\u200b\u200c\u200d\u2060\ufeff\u00ad")
+_COMPACT_ID = re.compile(r"(?<![0-9A-Za-z])[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[0-9Xx](?![0-9A-Za-z])")
+_COMPACT_MOBILE = re.compile(r"(?<![0-9])(?:(?:\+|00)?86)?1[3-9]\d{9}(?![0-9])")
+_COMPACT_LANDLINE = re.compile(r"(?<![0-9])(?:(?:\+|00)?86)?0\d{2,3}[2-9]\d{6,7}(?![0-9])")
+
+
+def _compact(probe: str) -> tuple[str, list[int]]:
+    """`probe` without the separators that stand between two digits, and where each kept character was.
+    One pass each way: replies are long."""
+    ahead = [len(probe)] * (len(probe) + 1)  # the first character at or after i that is not a separator
+    for i in range(len(probe) - 1, -1, -1):
+        ahead[i] = ahead[i + 1] if probe[i] in _BETWEEN_DIGITS else i
+    kept, where = [], []
+    after_digit = False  # a digit came before, with only separators since
+    for i, ch in enumerate(probe):
+        if ch in _BETWEEN_DIGITS:
+            following = ahead[i]
+            if after_digit and following < len(probe) and (probe[following].isdigit() or probe[following] in "Xx"):
+                continue
+        else:
+            after_digit = ch.isdigit()
+        kept.append(ch)
+        where.append(i)
+    return "".join(kept), where
+
+
+def _mask_disguised(text: str, probe: str, patterns: tuple[tuple[re.Pattern, str], ...]) -> tuple[str, str]:
+    """Numbers found once the separators between their digits are taken out."""
+    compact, where = _compact(probe)
+    spans = []
+    for pattern, mark in patterns:
+        for match in pattern.finditer(compact):
+            start, end = where[match.start()], where[match.end() - 1] + 1
+            if start > 0 and probe[start - 1] in "([（【" and any(c in ")]）】" for c in probe[start:end]):
+                start -= 1  # the number's first group was bracketed: (138)0013 8004
+            if not any(s < end and start < e for s, e, _ in spans):
+                spans.append((start, end, mark))
+    pieces, probe_pieces, last = [], [], 0
+    for start, end, mark in sorted(spans):
+        pieces += [text[last:start], mark]
+        probe_pieces += [probe[last:start], mark]
+        last = end
+    if not spans:
+        return text, probe
+    return "".join(pieces) + text[last:], "".join(probe_pieces) + probe[last:]
+
+
 def mask_contacts(text: str | None) -> str:
     """The text with ID numbers, e-mail addresses, phone numbers and messaging accounts masked."""
     if not text:
         return ""
     probe = text.translate(_FULL_WIDTH)  # same length: positions carry over to the original
     text, probe = _replace(text, probe, _ID, ID_MARK)
+    text, probe = _mask_disguised(text, probe, ((_COMPACT_ID, ID_MARK),))  # first: its groups may look like phones
     text, probe = _replace(text, probe, _EMAIL, EMAIL_MARK)
     text, probe = _replace(text, probe, _MOBILE, PHONE_MARK)
     text, probe = _replace(text, probe, _LANDLINE, PHONE_MARK)
+    text, probe = _mask_disguised(text, probe, ((_COMPACT_MOBILE, PHONE_MARK), (_COMPACT_LANDLINE, PHONE_MARK)))
     text, probe = _replace(text, probe, _LABELLED, PHONE_MARK, group="number", min_digits=7)
     text, probe = _replace(text, probe, _ACCOUNT, ACCOUNT_MARK, group="number", min_digits=0)
     return text

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from temporalio.client import Client
 
 from core.errors import Problem, invalid
-from core.settings import Settings
+from core.settings import Settings, with_embedded_codec_keys
 from core.temporal import connect
 from domain.enums import Period, Role
 from domain.models import Actor
@@ -35,6 +35,11 @@ from services.importing import import_suggestions, importing_actor, read_rows
 from services.users import UserIn, add_user
 
 app = typer.Typer(help="Huiyin (回音) operator commands.", no_args_is_help=True)
+
+
+def cli_settings() -> Settings:
+    """From the environment; beside `make run`, with the payload key it keeps in var/."""
+    return with_embedded_codec_keys(Settings())
 
 
 @contextmanager
@@ -70,7 +75,7 @@ def import_file(
     as_user: str | None = typer.Option(None, "--as", help="coordinator username to record as the registrar"),
 ) -> None:
     """Import a session's suggestions (批量导入); rows already imported are skipped."""
-    settings = Settings()
+    settings = cli_settings()
     content = file.read_bytes()
     with reported():
         total = len(read_rows(file.name, content))
@@ -102,7 +107,7 @@ async def _import(settings: Settings, filename: str, content: bytes, year: int, 
 @app.command("demo-data")
 def demo_data(year: int = typer.Option(2026, min=2000, max=2100, help="the demo year")) -> None:
     """Load a demo year: 12 units, 30 deputies, demo users, 50 suggestions; safe to run again."""
-    settings = Settings()
+    settings = cli_settings()
     with reported():
         result = asyncio.run(_demo(settings, year))
     typer.echo(f"added {result.units} units, {result.deputies} deputies, {result.users} users, "
@@ -142,7 +147,7 @@ def create_user(
                           email=email)
         except ValidationError as error:
             raise invalid("; ".join(_message(e) for e in error.errors())) from None
-        with open_ledger(Settings()) as session:
+        with open_ledger(cli_settings()) as session:
             add_user(session, body)
     typer.echo(f"created user {username} ({role.value})")
 
@@ -161,7 +166,7 @@ def load_holidays(
     announce: bool = typer.Option(False, "--announce", help="also tell every running item now (calendar_revised)"),
 ) -> None:
     """Check a year's official holidays (节假日安排) and install them into the config's holidays/ folder."""
-    settings = Settings()
+    settings = cli_settings()
     with reported():
         installed = holidays.install_holidays(file, settings.huiyin_config_dir)
     override = installed.override
@@ -187,7 +192,7 @@ def migrate_policy(
     reason: str = typer.Option(..., help="why (recorded on every item)"),
 ) -> None:
     """Move every running item of one policy version to another profile's current version (recorded per item)."""
-    settings = Settings()
+    settings = cli_settings()
     operator = Actor(user="cli", role=Role.admin)
 
     async def run() -> tuple[int, list[str]]:
@@ -220,7 +225,7 @@ def replay_check(
     limit: int | None = typer.Option(None, min=1, help="at most this many executions"),
 ) -> None:
     """Replay live workflow histories against this code; exit 1 if any no longer replays (non-determinism)."""
-    settings = Settings()
+    settings = cli_settings()
 
     async def run() -> replay.ReplayReport:
         client = await connect_temporal(settings)
@@ -246,6 +251,6 @@ def export_ledger(
     """Export the ledger (台账): the suggestions projection and every event."""
     target = out or Path(f"ledger-export-{date.today():%Y%m%d}{'.xlsx' if fmt == ExportFormat.xlsx else ''}")
     with reported():
-        with open_ledger(Settings()) as session:
+        with open_ledger(cli_settings()) as session:
             counts = write_export(session, fmt, target, year)
     typer.echo(f"wrote {counts['suggestions']} suggestions and {counts['events']} events to {target}")

@@ -7,9 +7,14 @@ One supervised group of processes, started in this order:
 3. the API (`python -m uvicorn --factory api.app:create_app`).
 
 Ctrl-C or SIGTERM stops the API and the worker first, then the server (each gets
-SIGINT, then SIGTERM after a grace period, then SIGKILL) and exits 0. If any child
-dies on its own, the others are stopped and the exit code is non-zero. A second
+SIGINT, then SIGTERM after a grace period, then SIGKILL) and exits 0. A child that dies
+on its own is started again after a backoff (1, 2, 4 … 30 s); one that keeps dying right
+after it starts (five times in a row) stops everything with a non-zero exit code. A second
 Ctrl-C during shutdown skips the remaining grace periods.
+
+Payloads are encrypted with a key kept in var/codec-keys (made on the first start), as the
+first admin's password and the token key are kept there; production sets them in the
+environment.
 
 Each child runs in its own session/process group, so a Ctrl-C in the terminal reaches
 only this supervisor, which then stops the children in order.
@@ -27,7 +32,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from core.settings import PROJECT_ROOT, VAR_DIR, get_settings
+from core.codec import new_key_entry
+from core.settings import EMBEDDED_CODEC_KEYS, PROJECT_ROOT, VAR_DIR, get_settings
 from huiyin import devserver
 from ledger.schema import upgrade_database
 
@@ -35,6 +41,9 @@ POLL_INTERVAL = 0.2
 SERVER_START_TIMEOUT = 60.0
 GRACE_SIGINT = 10.0  # seconds after SIGINT before SIGTERM
 GRACE_SIGTERM = 5.0  # seconds after SIGTERM before SIGKILL
+RESTART_BACKOFF, RESTART_BACKOFF_MAX = 1.0, 30.0  # a child that dies is started again after 1, 2, 4 … 30 s
+HEALTHY_RUN = 60.0  # a child that ran this long before dying starts its backoff from 1 s again
+RESTART_LIMIT = 5  # quick deaths in a row after which the supervisor gives up (a broken setup, not a crash)
 
 
 def log(msg: str) -> None:
@@ -58,8 +67,13 @@ class Child:
     name: str
     argv: list[str]
     proc: subprocess.Popen | None = field(default=None, repr=False)
+    env: dict[str, str] = field(default_factory=dict, repr=False)
+    started_at: float = 0.0
+    quick_deaths: int = 0  # deaths in a row, each soon after its start
+    restart_at: float | None = None  # when a dead child is started again
 
     def start(self, env: dict[str, str], cwd: Path) -> None:
+        self.env, self.started_at, self.restart_at = env, time.monotonic(), None
         self.proc = subprocess.Popen(
             self.argv,
             cwd=cwd,
@@ -108,9 +122,28 @@ class Supervisor:
 
     def dead_child(self) -> Child | None:
         for child in self.children:
-            if not child.running():
+            if not child.running() and child.restart_at is None:
                 return child
         return None
+
+    def schedule_restart(self, child: Child, now: float | None = None) -> bool:
+        """A child died on its own: start it again after a backoff (1, 2, 4 … 30 s; from 1 s again once it ran a
+        minute). False when it died quickly RESTART_LIMIT times in a row: something is wrong that waiting won't fix."""
+        now = time.monotonic() if now is None else now
+        child.quick_deaths = child.quick_deaths + 1 if now - child.started_at < HEALTHY_RUN else 1
+        if child.quick_deaths > RESTART_LIMIT:
+            return False
+        delay = min(RESTART_BACKOFF * 2 ** (child.quick_deaths - 1), RESTART_BACKOFF_MAX)
+        child.restart_at = now + delay
+        log(f"{child.name} exited with code {child.proc.returncode}; starting it again in {delay:g} s")
+        return True
+
+    def restart_due(self, now: float | None = None) -> None:
+        now = time.monotonic() if now is None else now
+        for child in self.children:
+            if child.restart_at is not None and now >= child.restart_at and not self.stop_signals:
+                log(f"starting {child.name} again")
+                child.start(child.env, PROJECT_ROOT)
 
     def stop_group(self, group: list[Child]) -> None:
         """SIGINT, then SIGTERM, then SIGKILL; each step only for those still running."""
@@ -203,6 +236,8 @@ def _children_env(args: argparse.Namespace) -> dict[str, str]:
     env.setdefault("PYTHONUNBUFFERED", "1")
     if not env.get("HUIYIN_SECRET_KEY"):
         env["HUIYIN_SECRET_KEY"] = embedded_secret_key()
+    if not env.get("HUIYIN_CODEC_KEYS"):  # deputies' names, phones and notes never sit in Temporal in the clear
+        env["HUIYIN_CODEC_KEYS"] = embedded_codec_keys()
     return env
 
 
@@ -242,18 +277,30 @@ def _banner(args: argparse.Namespace, settings, api_host: str) -> str:
 
 
 def _watch(sup: Supervisor, banner: str, api_host: str, api_port: int) -> str:
-    """Until Ctrl-C, or a child dies (its name is returned); the banner once the API answers."""
+    """Until Ctrl-C; a child that dies is started again (with backoff), unless it keeps dying at once (its name is
+    returned). The banner once the API answers."""
     announced = False
     while not sup.stop_signals:
         dead = sup.dead_child()
-        if dead is not None:
-            log(f"{dead.name} exited unexpectedly with code {dead.proc.returncode}; stopping the others")
+        if dead is not None and not sup.schedule_restart(dead):
+            log(f"{dead.name} keeps exiting (code {dead.proc.returncode}) right after it starts; stopping the others")
             return dead.name
+        sup.restart_due()
         if not announced and devserver.port_is_open(api_host, api_port):
             announced = True
             print(banner, flush=True)
         time.sleep(POLL_INTERVAL)
     return ""
+
+
+def embedded_codec_keys() -> str:
+    """The embedded default's payload key: made once, kept in var/ (mode 600) where `huiyin` commands beside
+    `make run` find it too (core.settings.with_embedded_codec_keys). Production sets HUIYIN_CODEC_KEYS."""
+    if not EMBEDDED_CODEC_KEYS.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        EMBEDDED_CODEC_KEYS.write_text(new_key_entry("k1"))
+        EMBEDDED_CODEC_KEYS.chmod(0o600)
+    return EMBEDDED_CODEC_KEYS.read_text().strip()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -299,8 +346,9 @@ def main(argv: list[str] | None = None) -> int:
     if not failed:
         log("stopped")
         return 0
-    log(f"stopped because {failed} exited unexpectedly (see its output above); exit code 1")
+    log(f"stopped because {failed} kept exiting (see its output above); exit code 1")
     return 1
+
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -71,6 +71,8 @@ class UserRow(Base):
     email: Mapped[str] = mapped_column(String(200), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
+    # Raised when the password changes or the user is disabled: tokens issued at an older version stop working.
+    token_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class SuggestionRow(Base):

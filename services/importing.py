@@ -7,12 +7,15 @@ already in the ledger for the year is skipped, so importing a file again is safe
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import re
-from collections.abc import Callable
+import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import islice
 from pathlib import PurePath
 from typing import Any
 
@@ -25,6 +28,7 @@ from core.errors import Problem, forbidden, invalid
 from core.settings import Settings
 from domain.enums import Period, Role
 from domain.fields import field_code
+from domain.limits import IMPORT_ROWS, UNPACKED_BYTES
 from domain.models import Actor, suggestion_workflow_id
 from ledger import directory
 from ledger.directory import user_named
@@ -43,7 +47,9 @@ COLUMNS = {
 }
 OPTIONAL = {"附议代表"}
 HEADER_OF = {name: header for header, name in COLUMNS.items()}
-MAX_ROWS = 5000  # one session's suggestions; a larger file is a mistake, not a batch
+MAX_ROWS = IMPORT_ROWS  # one session's suggestions; a larger file is a mistake, not a batch
+RAW_ROWS = 2 * IMPORT_ROWS  # rows read at most, empty ones included
+MAX_COLUMNS = 64  # columns read per row; the headers are among the first
 CO_SIGNER_SEPARATORS = re.compile(r"[、,，;；\s]+")
 DATE_PATTERNS = [
     re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$"),
@@ -70,7 +76,8 @@ class Row:
 
 
 def read_rows(filename: str, content: bytes) -> list[Row]:
-    """The non-empty data rows of an .xlsx (first sheet) or .csv file, by Chinese column header."""
+    """The non-empty data rows of an .xlsx (first sheet) or .csv file, by Chinese column header. CPU work on a
+    file from outside: callers on an event loop run it in a thread (import_suggestions does)."""
     suffix = PurePath(filename).suffix.lower()
     if suffix == ".xlsx":
         table = _xlsx_table(content)
@@ -95,15 +102,40 @@ def read_rows(filename: str, content: bytes) -> list[Row]:
     return rows
 
 
+def _bounded(rows: Iterator, filename: str = "the file") -> list:
+    """At most RAW_ROWS rows read (data rows, empty ones and the header): a file with more is refused before
+    its rest is read."""
+    table = list(islice(rows, RAW_ROWS + 1))
+    if len(table) > RAW_ROWS:
+        raise invalid(f"{filename} has more than {RAW_ROWS:,} rows; import at most {MAX_ROWS:,} suggestions at a time")
+    return table
+
+
 def _xlsx_table(content: bytes) -> list[tuple]:
+    _check_unpacked_size(content)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         try:
-            return list(workbook.worksheets[0].iter_rows(values_only=True))
+            return _bounded(workbook.worksheets[0].iter_rows(values_only=True, max_col=MAX_COLUMNS), "the spreadsheet")
         finally:
             workbook.close()
+    except Problem:
+        raise
     except Exception as error:  # openpyxl raises many kinds for a damaged or foreign file
         raise invalid(f"cannot read the spreadsheet: {error}") from None
+
+
+def _check_unpacked_size(content: bytes) -> None:
+    """An .xlsx is a zip: refuse one that would unpack past the limit (a small file can hold gigabytes of rows)
+    from its directory, before anything is unpacked."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(entry.file_size for entry in archive.infolist())
+    except (zipfile.BadZipFile, ValueError):
+        raise invalid("cannot read the spreadsheet: it is not an .xlsx file (not a zip archive)") from None
+    if unpacked > UNPACKED_BYTES:
+        raise invalid(f"the spreadsheet unpacks to {unpacked / 2**20:,.0f} MB; at most {UNPACKED_BYTES // 2**20} MB "
+                      f"are read: split it, or save it without empty formatted rows")
 
 
 def _csv_table(content: bytes) -> list[list[str]]:
@@ -117,7 +149,7 @@ def _csv_table(content: bytes) -> list[list[str]]:
     else:
         raise invalid("cannot read the CSV file: it is neither UTF-8 nor GB18030 text")
     try:
-        return list(csv.reader(io.StringIO(text, newline="")))
+        return _bounded(csv.reader(io.StringIO(text, newline="")), "the CSV file")
     except csv.Error as error:
         raise invalid(f"cannot read the CSV file: {error}") from None
 
@@ -269,7 +301,7 @@ async def import_suggestions(
     """Register every good row of the file; skip numbers already in the ledger; report bad rows."""
     if not 2000 <= year <= 2100:
         raise invalid(f"year {year} is out of range (2000-2100)")
-    rows = read_rows(filename, content)
+    rows = await asyncio.to_thread(read_rows, filename, content)  # off the event loop: the API keeps answering
     deputies = Deputies(session)
     duplicates = _duplicates(rows)
     checked = []

@@ -11,11 +11,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from argon2 import PasswordHasher
-from argon2.exceptions import VerificationError
+from argon2.exceptions import InvalidHashError, VerificationError
 from pydantic import Field, model_validator
 from sqlalchemy.orm import Session
 
-from core.errors import conflict, invalid
+from core.errors import conflict, forbidden, invalid, not_found
 from core.settings import VAR_DIR, Settings
 from domain.enums import UNIT_ROLES, Role
 from domain.models import Model
@@ -24,13 +24,14 @@ from ledger.rows import DeputyRow, UnitRow, UserRow
 
 log = logging.getLogger("huiyin.users")
 _hasher = PasswordHasher()
+PASSWORD_MAX = 128  # longer ones are not hashed (docs/limits.md)
 
 
 class UserIn(Model):
     """A new user: a unit role names its unit, a deputy their deputy code, and nobody else either."""
 
     username: str = Field(pattern=r"^[A-Za-z0-9_.@-]{3,100}$")
-    password: str = Field(min_length=8)
+    password: str = Field(min_length=8, max_length=PASSWORD_MAX)
     role: Role
     unit_code: str | None = None
     deputy_code: str | None = None
@@ -54,8 +55,49 @@ def hash_password(password: str) -> str:
 def verify_password(password_hash: str, password: str) -> bool:
     try:
         return _hasher.verify(password_hash, password)
-    except VerificationError:
+    except (VerificationError, InvalidHashError):
         return False
+
+
+# Checked when the user is unknown, so that an unknown name costs the same time as a wrong password.
+_NOBODY = _hasher.hash(secrets.token_urlsafe(16))
+
+
+def authenticate(session: Session, username: str, password: str) -> UserRow | None:
+    """The active user with this name and password; None otherwise, after the same work either way."""
+    user = user_named(session, username) if len(username) <= 100 else None
+    if len(password) > PASSWORD_MAX:
+        password = ""  # never hash a huge input; still verified below, so the time is the same
+    matches = verify_password(user.password_hash if user else _NOBODY, password)
+    return user if user is not None and user.active and matches else None
+
+
+def change_password(session: Session, user: UserRow, current: str, new: str) -> UserRow:
+    """A user's own new password; every token issued before stops working (token_version)."""
+    if authenticate(session, user.username, current) is None:
+        raise forbidden("the current password is wrong")
+    if not 8 <= len(new) <= PASSWORD_MAX:
+        raise invalid(f"a password has 8 to {PASSWORD_MAX} characters")
+    if new == current:
+        raise invalid("the new password is the same as the current one")
+    user.password_hash = hash_password(new)
+    user.token_version += 1
+    session.commit()
+    return user
+
+
+def set_active(session: Session, username: str, active: bool, by: str) -> UserRow:
+    """Disable (every token of the user stops working) or enable a user; an admin does not disable themselves."""
+    user = user_named(session, username)
+    if user is None:
+        raise not_found(f"user {username}")
+    if not active and username == by:
+        raise conflict("you cannot disable your own account; ask another admin")
+    if user.active and not active:
+        user.token_version += 1
+    user.active = active
+    session.commit()
+    return user
 
 
 def new_user(username: str, password: str, role: Role, unit_code: str | None = None,

@@ -5,13 +5,14 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, status
 
 from api.deps import SessionDep, UserDep, require_roles
-from api.params import PageNo, PageSize
+from api.params import PageNo, PageSize, Username
 from api.schemas import DeputyOut, Page, UnitOut, UserOut
 from domain.enums import Role
+from domain.models import Model
 from ledger import directory
 from services import registers
 from services.registers import DeputyIn, UnitIn
-from services.users import UserIn, add_user
+from services.users import UserIn, add_user, set_active
 
 router = APIRouter(tags=["admin"])
 Admin = Depends(require_roles(Role.admin))
@@ -52,3 +53,13 @@ def create_user(body: UserIn, session: SessionDep) -> UserOut:
 @router.get("/users", response_model=Page[UserOut], dependencies=[Admin])
 def list_users(session: SessionDep, page: PageNo = 1, page_size: PageSize = 100):
     return _page(directory.users_page(session, page, page_size), page, page_size, UserOut)
+
+
+class UserActive(Model):
+    active: bool
+
+
+@router.patch("/users/{username}", response_model=UserOut, dependencies=[Admin])
+def set_user_active(username: Username, body: UserActive, session: SessionDep, user: UserDep) -> UserOut:
+    """Disable a user (their tokens stop working at once) or enable them again."""
+    return UserOut.model_validate(set_active(session, username, body.active, by=user.username))

@@ -4,8 +4,11 @@ lost — the ledger and the workflow agree afterwards."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
+import time
+import zipfile
 from datetime import date, datetime, timezone
 
 import openpyxl
@@ -170,3 +173,49 @@ async def test_formula_looking_titles_stay_text_in_every_spreadsheet(http, api, 
     with open(tmp_path / "csv" / "suggestions.csv", encoding="utf-8-sig", newline="") as f:
         titles = {row["title"] for row in csv.DictReader(f)}
     assert {"'" + title for title in FORMULAS} <= titles and "旧数据[31m" in titles
+
+
+# --- 8. uploads that unpack to more than they look ---------------------------------------------------------
+
+
+def _xlsx(rows: int, filler: str = "") -> bytes:
+    """A real .xlsx whose sheet has `rows` rows (written into its XML directly, as a bomb would be)."""
+    book = openpyxl.Workbook()
+    book.active.append(["编号", "标题", "内容", "领域", "领衔代表", "收到日期"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            data = source.read(entry)
+            if entry.filename == "xl/worksheets/sheet1.xml":
+                row = '<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>X{n}</t></is></c>' \
+                      '<c r="E{n}" t="inlineStr"><is><t>D404' + filler + '</t></is></c></row>'
+                body = "".join(row.format(n=n) for n in range(2, rows + 2)).encode()
+                data = data.replace(b"</sheetData>", body + b"</sheetData>")
+                data = data.replace(b'<dimension ref="A1:F1" />', f'<dimension ref="A1:F{rows + 1}" />'.encode())
+            target.writestr(entry, data)
+    return out.getvalue()
+
+
+async def test_an_upload_that_unpacks_to_too_much_is_refused_from_its_directory(api, tokens, http):
+    bomb = _xlsx(1_000, filler=" " * 60_000)  # ≈ 60 MB of sheet in ≈ 100 KB
+    assert len(bomb) < 1024 * 1024
+    started = time.perf_counter()
+    response = await api.post("/api/v1/suggestions/import", files={"file": ("bomb.xlsx", bomb)},
+                              data={"year": str(http.year)}, headers=tokens["coord"])
+    assert response.status_code == 422 and "unpacks to" in response.json()["detail"]
+    assert time.perf_counter() - started < 5  # refused before unpacking
+
+
+async def test_an_upload_with_too_many_rows_is_refused_and_the_api_answers_meanwhile(api, tokens, http):
+    many = _xlsx(12_000)
+    upload = api.post("/api/v1/suggestions/import", files={"file": ("many.xlsx", many)},
+                      data={"year": str(http.year)}, headers=tokens["coord"])
+    importing = asyncio.create_task(upload)
+    await asyncio.sleep(0.05)
+    health = await api.get("/healthz")  # served while the file is parsed in a thread
+    assert health.status_code == 200
+    response = await importing
+    assert response.status_code == 422 and "rows" in response.json()["detail"]

@@ -67,3 +67,23 @@ def test_labelled_numbers_accounts_emails_and_ids(text, masked):
 ])
 def test_ordinary_numbers_stay(text):
     assert mask_contacts(text) == text
+
+
+@pytest.mark.parametrize("disguised", [
+    "138.0013.8004", "138 0013 8004", "1 3 8 0 0 1 3 8 0 0 4", "138/0013/8004", "138_0013_8004",
+    "1\u200b3\u200b8\u200b0\u200b0\u200b1\u200b3\u200b8\u200b0\u200b0\u200b4", "138\u20600013\u20608004",
+    "(138)00138004", "138·0013·8004", "138\u30000013\u30008004", "1３８.００１３.８００４",
+])
+def test_numbers_disguised_by_what_stands_between_their_digits(disguised):
+    assert mask_contacts(f"我的手机{disguised}，欢迎来电") == f"我的手机{PHONE_MARK}，欢迎来电"
+
+
+@pytest.mark.parametrize("disguised", [
+    "110105 19991231 002X", "110105-19991231-0021", "1101 0519 9912 3100 21", "110105\u200b19991231\u200b0021",
+])
+def test_an_id_number_in_groups(disguised):
+    assert mask_contacts(f"身份证{disguised}。") == f"身份证{ID_MARK}。"
+
+
+def test_a_landline_with_dots():
+    assert mask_contacts("请致电0371.6512.3456。") == f"请致电{PHONE_MARK}。"

@@ -13,6 +13,7 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from pydantic import Field, model_validator
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.errors import conflict, forbidden, invalid, not_found
@@ -33,9 +34,9 @@ class UserIn(Model):
     username: str = Field(pattern=r"^[A-Za-z0-9_.@-]{3,100}$")
     password: str = Field(min_length=8, max_length=PASSWORD_MAX)
     role: Role
-    unit_code: str | None = None
-    deputy_code: str | None = None
-    email: str = ""
+    unit_code: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,32}$")
+    deputy_code: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,32}$")
+    email: str = Field(default="", max_length=200)
 
     @model_validator(mode="after")
     def _scope(self) -> "UserIn":
@@ -124,7 +125,11 @@ def add_user(session: Session, body: UserIn) -> UserRow:
         raise invalid(f"unknown deputy {body.deputy_code}")
     user = new_user(body.username, body.password, body.role, body.unit_code, body.deputy_code, body.email)
     session.add(user)
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError:  # the same name created at the same moment, or a register row removed meanwhile
+        session.rollback()
+        raise conflict(f"user {body.username} could not be created; check the name, unit and deputy and try again") from None
     return user
 
 

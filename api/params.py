@@ -18,7 +18,8 @@ YearOrAll = Annotated[int | None, Query(ge=2000, le=2100, description="the sugge
 PageNo = Annotated[int, Query(ge=1, le=MAX_PAGE)]
 PageSize = Annotated[int, Query(ge=1, le=500)]
 Code = Annotated[str | None, Query(pattern=CODE, description="a unit's, deputy's or field's code")]
-SearchText = Annotated[str | None, Query(max_length=100)]
+PRINTABLE = r"^[^\x00-\x1f\x7f]*$"  # no control characters: they end up in SQL parameters
+SearchText = Annotated[str | None, Query(max_length=100, pattern=PRINTABLE)]
 AsOf = Annotated[str | None, Query(
     max_length=40, description="a date (figures at the end of that day, Beijing time) or an ISO 8601 instant, "
                                "within 2000–2100; default: now")]

@@ -10,7 +10,7 @@ Detected and replaced by a marker:
   (-123, 转123);
 - any number of 7+ digits right after a contact word (电话, 手机, 座机, 联系方式, 传真, Tel, QQ, 微信 …).
 
-Digits written full width (１３８…) are found as well, and so are numbers disguised by what people put between
+Digits written full width (１３８…) or as Chinese numerals (一三八…, 壹叁捌…) are found as well, and so are numbers disguised by what people put between
 their digits: dots, spaces, dashes, slashes, brackets and invisible (zero-width) characters (138.0013.8004,
 1\u200b3\u200b8…, an ID number written in groups). Numbers inside longer digit runs (amounts, document
 numbers) and short public hotlines such as 12345 are left alone.
@@ -25,9 +25,11 @@ EMAIL_MARK = "[邮箱已隐去]"
 ID_MARK = "[身份证号已隐去]"
 ACCOUNT_MARK = "[联系方式已隐去]"
 
+# Read as their ASCII twins when looking for numbers (one character for one, so positions carry over): full-width
+# forms, and digits written as Chinese numerals (一三八…, 壹叁捌…), which no prose strings eleven of in a row.
 _FULL_WIDTH = str.maketrans(
-    "０１２３４５６７８９＋－（）：＠．　ｘＸ",
-    "0123456789+-():@. xX",
+    "０１２３４５６７８９＋－（）：＠．　ｘＸ〇零一二三四五六七八九壹贰叁肆伍陆柒捌玖",
+    "0123456789+-():@. xX00123456789123456789",
 )
 
 _ID = re.compile(

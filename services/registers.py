@@ -2,28 +2,41 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from sqlalchemy.orm import Session
 
 from core.errors import conflict
+from domain import limits
+from domain.limits import text_problem
 from domain.models import Model
 from ledger.directory import add_row
 from ledger.rows import DeputyRow, UnitRow
 
 
-class UnitIn(Model):
+class Register(Model):
+    """A register entry: bounded texts without control characters (docs/limits.md)."""
+
+    @model_validator(mode="after")
+    def _clean_text(self) -> "Register":
+        problems = [p for name, value in self if isinstance(value, str) and (p := text_problem(name, value, 200))]
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
+class UnitIn(Register):
     code: str = Field(pattern=r"^[A-Za-z0-9_-]{1,32}$")
     name: str = Field(min_length=1, max_length=200)
-    head_name: str = ""  # the principal head (主要负责人), as replies name them
-    email: str = ""
+    head_name: str = Field(default="", max_length=limits.NAME)  # the principal head (主要负责人), as replies name them
+    email: str = Field(default="", max_length=200)
 
 
-class DeputyIn(Model):
+class DeputyIn(Register):
     code: str = Field(pattern=r"^[A-Za-z0-9_-]{1,32}$")
-    name: str = Field(min_length=1, max_length=100)
-    delegation: str = ""
-    phone: str = ""
-    email: str = ""
+    name: str = Field(min_length=1, max_length=limits.NAME)
+    delegation: str = Field(default="", max_length=limits.NAME)
+    phone: str = Field(default="", max_length=50)
+    email: str = Field(default="", max_length=200)
 
 
 def add_unit(session: Session, body: UnitIn) -> UnitRow:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from core.errors import conflict, forbidden, invalid, not_found
 from core.settings import VAR_DIR, Settings
 from domain.enums import UNIT_ROLES, Role
+from domain.limits import text_problem
 from domain.models import Model
 from ledger.directory import has_admin, user_named
 from ledger.rows import DeputyRow, UnitRow, UserRow
@@ -40,6 +41,8 @@ class UserIn(Model):
 
     @model_validator(mode="after")
     def _scope(self) -> "UserIn":
+        if text_problem("email", self.email, 200):
+            raise ValueError(text_problem("email", self.email, 200))
         if self.role == Role.system:
             raise ValueError("the system role is not for users")
         if (self.role in UNIT_ROLES) != bool(self.unit_code):
@@ -66,7 +69,7 @@ _NOBODY = _hasher.hash(secrets.token_urlsafe(16))
 
 def authenticate(session: Session, username: str, password: str) -> UserRow | None:
     """The active user with this name and password; None otherwise, after the same work either way."""
-    user = user_named(session, username) if len(username) <= 100 else None
+    user = user_named(session, username) if len(username) <= 100 and not text_problem("username", username) else None
     if len(password) > PASSWORD_MAX:
         password = ""  # never hash a huge input; still verified below, so the time is the same
     matches = verify_password(user.password_hash if user else _NOBODY, password)

@@ -11,7 +11,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, status
 from fastapi.responses import HTMLResponse, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.deps import SessionDep, SettingsDep, UserDep, actor_of, parse_as_of, require_roles
 from api.params import AsOf, UnitCode, Year
@@ -21,6 +21,7 @@ from core.config_files import load_policy
 from domain import evaluation as ev
 from domain.enums import UNIT_ROLES, Role
 from domain.figures import AnnualReport
+from domain.limits import text_problem
 from ledger.annual_report import annual_report
 from ledger.directory import unit_names
 from ledger.ratings import evaluation_report
@@ -68,6 +69,14 @@ class EvaluationIn(BaseModel):
     year: int = Field(ge=2000, le=2100)
     grade: ev.Grade
     comment: str = Field(default="", max_length=2000)
+
+    @field_validator("comment")
+    @classmethod
+    def _printable(cls, value: str) -> str:
+        problem = text_problem("comment", value, 2000)
+        if problem:
+            raise ValueError(problem)
+        return value
 
 
 @router.post("/units/{code}/evaluations", status_code=status.HTTP_201_CREATED, response_model=ev.EvaluationOut,

@@ -8,7 +8,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import Field, StringConstraints, create_model
 
 from api.deps import SessionDep, SettingsDep, TemporalDep, UserDep, actor_of, require_roles
-from api.params import Code, PageNo, SuggestionId, YearOrAll
+from api.params import PRINTABLE, Code, PageNo, SuggestionId, YearOrAll
 from api.schemas import EventOut, ImportReport, Page, SuggestionSummary
 from core.errors import conflict, forbidden, invalid, not_found
 from core.logs import item_context
@@ -104,7 +104,7 @@ def list_suggestions(
     overdue: bool | None = None,
     key_supervision: bool | None = None,
     deputy: Code = None,
-    q: Annotated[str | None, Query(max_length=100, description="text found in the title, body or number, as typed "
+    q: Annotated[str | None, Query(max_length=100, pattern=PRINTABLE, description="text found in the title, body or number, as typed "
                                    "(no wildcards; on SQLite ASCII letters in either case)")] = None,
     page: PageNo = 1,
     page_size: Annotated[int, Query(ge=1, le=200)] = 50,

@@ -36,6 +36,8 @@ OUT_OF_RANGE = [
     ("/api/v1/key-supervision", {"year": "99999"}),
     ("/api/v1/me/notifications/" + str(2**63) + "/read", None),
     ("/api/v1/suggestions/" + "x" * 300, None),
+    ("/api/v1/suggestions", {"q": "电梯\x00"}),
+    ("/public/v1/replies", {"q": "\x1b[2J"}),
 ]
 
 
@@ -217,3 +219,15 @@ async def test_the_openapi_document_states_every_problem_and_required_bodies(api
     accept = document["paths"]["/api/v1/suggestions/{suggestion_id}/accept"]["post"]
     assert not accept.get("requestBody", {}).get("required")
 
+
+
+async def test_control_characters_never_reach_the_database(api, tokens):
+    """PostgreSQL refuses NUL in text: such input is refused at the edge instead of failing there."""
+    for path, body in (("/api/v1/units", {"code": "NUL1", "name": "市\x00局"}),
+                       ("/api/v1/deputies", {"code": "NUL2", "name": "张\x1b伟"}),
+                       ("/api/v1/users", {"username": "nul-user", "password": PASSWORD, "role": "supervisor",
+                                          "email": "a\x00@b.c"})):
+        response = await api.post(path, json=body, headers=tokens["admin1"])
+        assert response.status_code == 422 and "control character" in response.text, response.text
+    assert (await _login(api, "coord\x00", PASSWORD)).status_code == 401
+    api._transport.app.state.login_throttle = LoginThrottle()

@@ -63,6 +63,7 @@ def test_labelled_numbers_accounts_emails_and_ids(text, masked):
     "共办理建议158件，面复率93.5%，满意率100%。",
     "项目编号2025031012345678901。",  # a 19-digit number is not an ID
     "第二季度完成投资3.5亿元，同比增长13.8%。",
+    "一是加快审批，二是提高补贴，三是协调低层住户，四五六月份完成首批。",
     "",
 ])
 def test_ordinary_numbers_stay(text):
@@ -73,6 +74,7 @@ def test_ordinary_numbers_stay(text):
     "138.0013.8004", "138 0013 8004", "1 3 8 0 0 1 3 8 0 0 4", "138/0013/8004", "138_0013_8004",
     "1\u200b3\u200b8\u200b0\u200b0\u200b1\u200b3\u200b8\u200b0\u200b0\u200b4", "138\u20600013\u20608004",
     "(138)00138004", "138·0013·8004", "138\u30000013\u30008004", "1３８.００１３.８００４",
+    "一三八零零一三八零零四", "壹叁捌〇〇壹叁捌〇〇肆", "一三八 零零一三 八零零四",
 ])
 def test_numbers_disguised_by_what_stands_between_their_digits(disguised):
     assert mask_contacts(f"我的手机{disguised}，欢迎来电") == f"我的手机{PHONE_MARK}，欢迎来电"

@@ -9,6 +9,7 @@ import logging
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 from temporalio.client import Client
 
 from api.operations import install_operations
@@ -41,8 +42,9 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
         app.state.temporal = temporal or await connect(settings)
         yield
 
-    app = FastAPI(title="Huiyin 回音", version="0.1.0", lifespan=lifespan,
-                  description="Every deputy's suggestion gets an echo (件件有回音).")
+    # Swagger UI and ReDoc from the app's own copies (fastapi-offline): /docs works without internet.
+    app = FastAPIOffline(title="Huiyin 回音", version="0.1.0", lifespan=lifespan, static_url="/static/docs",
+                         description="Every deputy's suggestion gets an echo (件件有回音).")
     app.state.settings = settings
     app.state.login_throttle = LoginThrottle()
     install_problem_handlers(app)

@@ -12,10 +12,12 @@ from domain.limits import REQUEST_BYTES, UPLOAD_BYTES
 
 UPLOAD_PATHS = ("/api/v1/suggestions/import",)  # a session's spreadsheet
 # Our own pages take scripts, styles and images from the app only (charts are inline data); nobody frames them.
-# Swagger UI and ReDoc still load from their CDN (a local copy comes with the console), so they keep theirs.
+# Swagger UI and ReDoc (served from the app's own copies) start with an inline script, and ReDoc runs a worker.
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
        "frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
-NO_CSP = ("/docs", "/redoc")
+DOCS_CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+            "script-src 'self' 'unsafe-inline'; worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'none'")
+DOCS = ("/docs", "/redoc")
 
 
 def limit_for(path: str) -> int:
@@ -76,8 +78,9 @@ class SecurityHeaders:
                 headers = list(message.get("headers", ()))
                 headers.append((b"x-content-type-options", b"nosniff"))
                 content_type = dict(headers).get(b"content-type", b"")
-                if content_type.startswith(b"text/html") and not scope.get("path", "").startswith(NO_CSP):
-                    headers += [(b"content-security-policy", CSP.encode()), (b"x-frame-options", b"DENY"),
+                if content_type.startswith(b"text/html"):
+                    policy = DOCS_CSP if scope.get("path", "").startswith(DOCS) else CSP
+                    headers += [(b"content-security-policy", policy.encode()), (b"x-frame-options", b"DENY"),
                                 (b"referrer-policy", b"same-origin")]
                 message = {**message, "headers": headers}
             await send(message)

@@ -231,3 +231,10 @@ async def test_control_characters_never_reach_the_database(api, tokens):
         assert response.status_code == 422 and "control character" in response.text, response.text
     assert (await _login(api, "coord\x00", PASSWORD)).status_code == 401
     api._transport.app.state.login_throttle = LoginThrottle()
+
+
+async def test_the_api_documents_itself_without_internet(api):
+    for page, asset in (("/docs", "/static/docs/swagger-ui-bundle.js"), ("/redoc", "/static/docs/redoc.standalone.js")):
+        html = (await api.get(page)).text
+        assert asset in html and "cdn.jsdelivr" not in html and "fonts.googleapis" not in html
+        assert (await api.get(asset)).status_code == 200

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from domain.calendar import SHANGHAI
 from domain.enums import UNIT_ROLES
+from domain.labels import DEADLINE_LABELS, EVENT_LABELS
 
 PREFIX = "【回音】"
 GREETING = "您好："
@@ -39,15 +40,15 @@ class Message:
 
 # Deadline kinds: (name of the deadline, who owes the duty, what the owner must do).
 KINDS: dict[str, tuple[str, str, str]] = {
-    "reply": ("答复期限", "unit", "请抓紧办理，按时答复代表"),
-    "second_reply": ("二次办理答复期限", "unit", "请抓紧二次办理，按时重新答复代表"),
-    "co_opinion": ("协办意见期限", "unit", "请抓紧向主办单位提交协办意见"),
-    "feedback": ("满意度评价期限", "deputy", "请对答复作出满意度评价（满意/基本满意/不满意）"),
-    "rehandling_order": ("二次办理交办期限", "coordinator", "请及时交办二次办理"),
-    "adjustment_window": ("申请调整期限", "unit", "如认为不属于本单位职责，请在期限内提出调整申请，逾期不再受理"),
-    "key_report": ("重点督办进展报告期限", "unit", "请按时报送重点督办件办理进展"),
-    "follow_up_report": ("跟踪落实进展报告期限", "unit", "请按时报送跟踪落实进展"),
-    "assignment": ("交办期限", "coordinator", "请及时完成审查并交办"),
+    "reply": (DEADLINE_LABELS["reply"], "unit", "请抓紧办理，按时答复代表"),
+    "second_reply": (DEADLINE_LABELS["second_reply"], "unit", "请抓紧二次办理，按时重新答复代表"),
+    "co_opinion": (DEADLINE_LABELS["co_opinion"], "unit", "请抓紧向主办单位提交协办意见"),
+    "feedback": (DEADLINE_LABELS["feedback"], "deputy", "请对答复作出满意度评价（满意/基本满意/不满意）"),
+    "rehandling_order": (DEADLINE_LABELS["rehandling_order"], "coordinator", "请及时交办二次办理"),
+    "adjustment_window": (DEADLINE_LABELS["adjustment_window"], "unit", "如认为不属于本单位职责，请在期限内提出调整申请，逾期不再受理"),
+    "key_report": (DEADLINE_LABELS["key_report"], "unit", "请按时报送重点督办件办理进展"),
+    "follow_up_report": (DEADLINE_LABELS["follow_up_report"], "unit", "请按时报送跟踪落实进展"),
+    "assignment": (DEADLINE_LABELS["assignment"], "coordinator", "请及时完成审查并交办"),
 }
 DEFAULT_KIND = ("办理期限", "unit", "请按时办理")
 ORANGE_DUTIES = {
@@ -66,31 +67,6 @@ ACTION_KINDS = {
     "extension_refused": "reply",
     "no_feedback": "feedback",
     "key_report_due": "key_report",
-}
-
-# Labels of actions without a template of their own (the generic message names them).
-ACTION_LABELS = {
-    "registered": "已登记",
-    "accepted": "已审查受理",
-    "returned_for_revision": "已退回完善",
-    "resubmitted": "已重新提交",
-    "converted": "已转为参阅件",
-    "signed_for_receipt": "承办单位已签收",
-    "adjustment_requested": "承办单位申请调整",
-    "adjustment_decided": "调整申请已处理",
-    "adjustment_window_closed": "申请调整期限已届满",
-    "contact_logged": "已记录与代表的沟通",
-    "co_opinion_submitted": "协办单位已提交协办意见",
-    "extension_requested": "承办单位申请延期答复",
-    "reply_drafted": "答复已起草",
-    "reply_signed_off": "答复已经单位负责人审签",
-    "reply_sent_back": "答复已退回修改",
-    "feedback_given": "代表已作出评价",
-    "rehandling_ordered": "已交办二次办理",
-    "closed": "已办结",
-    "carried_over": "已结转下一年度跟踪督办",
-    "clock_paused": "办理期限已暂停计算",
-    "clock_resumed": "办理期限已恢复计算",
 }
 
 
@@ -349,7 +325,7 @@ def _clock(paused: bool):
 
 
 def _generic(ctx: _Context) -> tuple[str, str, str]:
-    label = ACTION_LABELS.get(ctx.action, "有新的办理动态")
+    label = EVENT_LABELS.get(ctx.action, "有新的办理动态")
     what = label + (f"（{ctx.deadline_name}：{ctx.due}）" if ctx.due_known else "")
     return label, what, "请登录系统查看详情"
 

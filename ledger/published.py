@@ -19,13 +19,12 @@ from sqlalchemy.orm import Session, aliased
 
 from domain.enums import Role
 from domain.fields import FIELDS
+from domain.labels import CLASS_LABELS
 from domain.masking import mask_contacts
 from domain.models import Actor
 from ledger.annual_report import annual_report
 from ledger.rows import EventRow, SuggestionRow, UnitRow
 
-CLASS_LABELS = {"A": "已解决或基本解决", "B": "正在解决或列入计划逐步解决", "C": "条件不具备、暂时无法办理",
-                "D": "留作参考"}
 PUBLIC = Actor(user="public", role=Role.coordinator)  # reads every item, for aggregates only
 
 

@@ -1,0 +1,103 @@
+"""Chinese labels of the process's stable English values (枚举值的中文名称), for pages, notices and reports.
+
+Codes stay English in data and in the API; people read these. Stage labels are `enums.STAGE_LABELS`, the
+fields' `fields.FIELDS`, the actions' `actions.ACTIONS` (`label`).
+"""
+
+from __future__ import annotations
+
+ROLE_LABELS = {
+    "deputy": "人大代表",
+    "coordinator": "交办督办机构",
+    "unit_handler": "承办单位经办人",
+    "unit_head": "承办单位负责人",
+    "supervisor": "督办人",
+    "admin": "系统管理员",
+    "system": "系统",
+}
+
+LEVEL_LABELS = {"none": "正常", "blue": "蓝色提醒", "orange": "橙色预警", "red": "红色（超期）"}
+PERIOD_LABELS = {"session": "会议期间", "closed": "闭会期间"}
+UNIT_ROLE_LABELS = {"lead": "主办", "co_handling": "协办", "separate": "分办"}
+VERDICT_LABELS = {"satisfied": "满意", "basically_satisfied": "基本满意", "unsatisfied": "不满意"}
+CLASS_LABELS = {"A": "已解决或基本解决", "B": "正在解决或列入计划逐步解决", "C": "条件不具备、暂时无法办理",
+                "D": "留作参考"}
+CONTACT_WAY_LABELS = {"visit": "走访", "meeting": "座谈", "phone": "电话", "liaison_station": "代表联络站", "other": "其他"}
+SUPERVISION_KIND_LABELS = {
+    "field_inspection": "实地视察",
+    "meeting": "代表与承办单位座谈",
+    "interview": "约谈承办单位负责人",
+    "consultation": "约见面商",
+}
+KEY_STATUS_LABELS = {"proposed": "提议重点督办（待定）", "designated": "重点督办", "declined": "不列为重点督办"}
+
+DEADLINE_LABELS = {
+    "assignment": "交办期限",
+    "adjustment_window": "申请调整期限",
+    "co_opinion": "协办意见期限",
+    "reply": "答复期限",
+    "feedback": "满意度评价期限",
+    "rehandling_order": "二次办理交办期限",
+    "second_reply": "二次办理答复期限",
+    "key_report": "重点督办进展报告期限",
+    "follow_up_report": "跟踪落实进展报告期限",
+    "publication": "答复公开期限",
+}
+DEADLINE_STATUS_LABELS = {"pending": "计时中", "met": "已按时完成", "missed": "已超期", "expired": "已届满",
+                          "superseded": "已由新期限替代", "cancelled": "已取消"}
+
+# Every event an item records, as its timeline shows it.
+EVENT_LABELS = {
+    "registered": "已登记",
+    "accepted": "已审查受理",
+    "returned_for_revision": "已退回完善",
+    "resubmitted": "已重新提交",
+    "converted": "已转为参阅件",
+    "assigned": "已交办",
+    "signed_for_receipt": "承办单位已签收",
+    "adjustment_requested": "承办单位申请调整",
+    "adjustment_refused": "调整申请未获同意",
+    "reassigned": "已调整承办单位",
+    "adjustment_window_closed": "申请调整期限已届满",
+    "contact_logged": "已记录与代表的沟通",
+    "co_opinion_submitted": "协办单位已提交协办意见",
+    "extension_requested": "承办单位申请延期答复",
+    "extension_approved": "延期答复已同意",
+    "extension_refused": "延期答复未获同意",
+    "reply_drafted": "答复已起草",
+    "reply_signed_off": "答复已经单位负责人审签",
+    "reply_sent_back": "答复已退回修改",
+    "reply_accepted": "答复已审核通过，送代表评价",
+    "reply_published": "答复已公开",
+    "reply_not_published": "答复不予公开",
+    "publication_withdrawn": "答复已撤回公开",
+    "feedback_given": "代表已作出评价",
+    "no_feedback": "评价期限内代表未评价",
+    "rehandling_ordered": "已交办二次办理",
+    "consultation_due": "须约见面商",
+    "interview_due": "须约谈承办单位负责人",
+    "key_supervision_proposed": "提议列为重点督办",
+    "key_supervision_designated": "已列为重点督办",
+    "key_supervision_declined": "不列为重点督办",
+    "key_progress_reported": "已报送重点督办进展",
+    "supervision_action_recorded": "已记录督办活动",
+    "supervision_opinion_added": "已提出督办意见",
+    "progress_reported": "已报告落实进展",
+    "reclassified": "已改为A类，请代表再次评价",
+    "reclassification_disputed": "代表不认可改为A类，继续跟踪",
+    "clock_paused": "办理期限已暂停计算",
+    "clock_resumed": "办理期限已恢复计算",
+    "deadline_set": "已设定期限",
+    "deadline_moved": "期限已调整",
+    "reminder_blue": "蓝色提醒：期限将至",
+    "reminder_orange": "橙色预警：期限临近",
+    "reply_overdue": "答复已超期",
+    "assignment_overdue": "交办已超期",
+    "co_opinion_late": "协办意见已逾期",
+    "rehandling_order_late": "二次办理交办已逾期",
+    "key_report_missed": "重点督办进展报告逾期",
+    "follow_up_report_missed": "跟踪落实进展报告逾期",
+    "carried_over": "已结转下一年度跟踪督办",
+    "policy_migrated": "办理规则已迁移",
+    "closed": "已办结",
+}

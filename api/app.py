@@ -9,11 +9,14 @@ import logging
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 from temporalio.client import Client
 
+from api.console import views as console
 from api.operations import install_operations
 from api.problems import document_problems, install_problem_handlers
+from api.render.pages import STATIC
 from api.routers import admin, auth, notifications, oversight, public, reports, suggestions
 from api.security import LoginThrottle
 from core.logs import configure_logging
@@ -54,6 +57,10 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
     app.include_router(notifications.router, prefix="/api/v1")
     app.include_router(reports.router, prefix="/api/v1")
     app.include_router(public.router)  # no login: /public/v1/... and /public/replies
+
+    # The console's pages and their stylesheet, served by the app itself.
+    app.mount("/static/console", StaticFiles(directory=STATIC), name="console-static")
+    console.install(app)
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict[str, str]:

@@ -11,6 +11,7 @@ from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 from temporalio.client import Client
 
+from api.console.session import read_session
 from api.security import token_claims
 from core.errors import Problem, forbidden, invalid
 from core.settings import Settings
@@ -47,11 +48,18 @@ def unauthorized(detail: str) -> Problem:
 
 
 def current_user(
-    session: SessionDep, settings: SettingsDep, token: Annotated[str | None, Depends(oauth2)]
+    request: Request, session: SessionDep, settings: SettingsDep, token: Annotated[str | None, Depends(oauth2)]
 ) -> UserRow:
-    if not token:
-        raise unauthorized("log in first: send 'Authorization: Bearer <token>' from POST /api/v1/auth/token")
-    return user_of_token(session, settings, token)
+    if token:
+        return user_of_token(session, settings, token)
+    # A page or file opened from the console (the annual report, its spreadsheet) carries the console's session
+    # cookie instead; only for reading: a change always needs the token, or a console form with its CSRF token.
+    if request.method in ("GET", "HEAD") and (found := read_session(request, settings.huiyin_secret_key)):
+        user = user_named(session, found.username)
+        if user is not None and user.active and user.token_version == found.version:
+            return user
+    raise unauthorized("log in first: send 'Authorization: Bearer <token>' from POST /api/v1/auth/token, "
+                       "or open this from the console (/console) after logging in there")
 
 
 def user_of_token(session: Session, settings: Settings, token: str) -> UserRow:

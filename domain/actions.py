@@ -12,13 +12,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import Enum
 from typing import Any, Callable
 
 from domain import commands as c
 from domain import disclosure, follow_up, process, supervision
 from domain.enums import Role
-from domain.guards import Forbidden
-from domain.models import SuggestionState
+from domain.guards import Forbidden, Invalid, Refusal
+from domain.models import Actor, SuggestionState
+from domain.policy import PolicyProfile
 
 Rule = Callable[[SuggestionState, Any, datetime], None]
 
@@ -88,3 +90,72 @@ def apply(state: SuggestionState, cmd: c.Command, now: datetime) -> None:
         raise Forbidden("the system role cannot act through an update")
     action_of(cmd).rule(state, cmd, now)
     process.refresh(state, now)
+
+
+# Records that are only ever appended: a trial shares them instead of copying (an item may have thousands).
+APPEND_ONLY = ("contacts", "feedback", "progress", "class_changes")
+
+
+def trial(state: SuggestionState, cmd: c.Command, now: datetime) -> SuggestionState:
+    """The action applied to a copy of the state (a Refusal says why not; the state itself is untouched).
+    The append-only records are shared, not copied, and so is the policy (two thirds of a new item's state):
+    it is frozen, and only ever replaced."""
+    shared = {name: getattr(state, name) for name in APPEND_ONLY}
+    copy = state.model_copy(update={"events": [], "policy": None, **{name: [] for name in APPEND_ONLY}}).model_copy(deep=True)
+    copy.policy = state.policy
+    for name, records in shared.items():
+        setattr(copy, name, list(records))
+    apply(copy, cmd, now)
+    return copy
+
+
+def availability(state: SuggestionState, actor: Actor, now: datetime) -> dict[str, str | None]:
+    """Each action's answer for this actor now, by the rules themselves: None when it may be taken (its form
+    asks for the rest), else why not (the rule's own Forbidden or Conflict). An action that only wants better
+    input (Invalid) may be taken. Actions that name a unit are tried for each of the item's units."""
+    answers: dict[str, str | None] = {}
+    units = [None, *state.unit_codes()]
+    for action in ACTIONS:
+        reason = "—"
+        for unit in units if "unit" in action.command.model_fields else [None]:
+            try:
+                trial(state, _placeholder(action.command, actor, unit, state, now), now)
+            except Invalid:
+                reason = None
+            except Refusal as refusal:
+                reason = refusal.message
+                continue
+            else:
+                reason = None
+            break
+        answers[action.name] = reason
+    return answers
+
+
+def _placeholder(command: type[c.Command], actor: Actor, unit: str | None, state: SuggestionState,
+                 now: datetime) -> c.Command:
+    """A command with stand-in values for what a person would type: enough for the rule to say whether this
+    actor may act on this state now."""
+    values: dict[str, Any] = {"actor": actor}
+    for name, field in command.model_fields.items():
+        if name == "actor":
+            continue
+        if name == "unit":
+            values[name] = unit
+        elif field.is_required():
+            values[name] = _stand_in(field.annotation, state, now)
+    return command.model_construct(**values)
+
+
+def _stand_in(annotation: Any, state: SuggestionState, now: datetime) -> Any:
+    if annotation is bool:
+        return True
+    if annotation is str:
+        return "…"
+    if annotation is datetime:
+        return now
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        return next(iter(annotation))
+    if annotation is PolicyProfile:
+        return state.policy
+    return None

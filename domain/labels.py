@@ -17,6 +17,7 @@ ROLE_LABELS = {
 }
 
 LEVEL_LABELS = {"none": "正常", "blue": "蓝色提醒", "orange": "橙色预警", "red": "红色（超期）"}
+RUNG_LABELS = {"blue": "蓝色提醒", "orange": "橙色预警", "red": "到期", "escalation": "提议重点督办"}
 PERIOD_LABELS = {"session": "会议期间", "closed": "闭会期间"}
 UNIT_ROLE_LABELS = {"lead": "主办", "co_handling": "协办", "separate": "分办"}
 VERDICT_LABELS = {"satisfied": "满意", "basically_satisfied": "基本满意", "unsatisfied": "不满意"}

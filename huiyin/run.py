@@ -29,6 +29,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -234,6 +235,7 @@ def _children_env(args: argparse.Namespace) -> dict[str, str]:
     env = dict(os.environ)
     env.setdefault("TEMPORAL_ADDRESS", f"{devserver.DEFAULT_IP}:{args.temporal_port}")
     env.setdefault("PYTHONUNBUFFERED", "1")
+    env.setdefault("HUIYIN_LOG_FORMAT", "text")  # a terminal: lines for people (containers set json)
     if not env.get("HUIYIN_SECRET_KEY"):
         env["HUIYIN_SECRET_KEY"] = embedded_secret_key()
     if not env.get("HUIYIN_CODEC_KEYS"):  # deputies' names, phones and notes never sit in Temporal in the clear
@@ -266,8 +268,16 @@ def _banner(args: argparse.Namespace, settings, api_host: str) -> str:
         db = db.resolve().relative_to(PROJECT_ROOT)
     except ValueError:
         pass
+    admin = VAR_DIR / "admin-password.txt"
+    if admin.is_file():
+        name, password = (admin.read_text().split() + ["", ""])[:2]
+        first_admin = f"  First admin    {name} / {password}   (kept in var/admin-password.txt; change it in the console)"
+    else:
+        first_admin = "  First admin    as HUIYIN_ADMIN_USERNAME / HUIYIN_ADMIN_PASSWORD say"
     return "\n".join([
         "Huiyin is running:",
+        f"  Console        http://{api_host}:{settings.huiyin_api_port}/console   (工作台: log in here)",
+        first_admin,
         f"  API            http://{api_host}:{settings.huiyin_api_port}/docs",
         "  Temporal UI    " + ("(headless)" if args.headless else f"http://{ip}:{args.ui_port}"),
         f"  Temporal gRPC  {ip}:{args.temporal_port}  (namespace {settings.temporal_namespace}, state {db})",
@@ -276,7 +286,7 @@ def _banner(args: argparse.Namespace, settings, api_host: str) -> str:
     ])
 
 
-def _watch(sup: Supervisor, banner: str, api_host: str, api_port: int) -> str:
+def _watch(sup: Supervisor, banner: Callable[[], str], api_host: str, api_port: int) -> str:
     """Until Ctrl-C; a child that dies is started again (with backoff), unless it keeps dying at once (its name is
     returned). The banner once the API answers."""
     announced = False
@@ -288,7 +298,7 @@ def _watch(sup: Supervisor, banner: str, api_host: str, api_port: int) -> str:
         sup.restart_due()
         if not announced and devserver.port_is_open(api_host, api_port):
             announced = True
-            print(banner, flush=True)
+            print(banner(), flush=True)  # now: the API made the first admin as it started
         time.sleep(POLL_INTERVAL)
     return ""
 
@@ -340,7 +350,7 @@ def main(argv: list[str] | None = None) -> int:
         if not sup.stop_signals:
             sup.start(Child("api", [sys.executable, "-m", "uvicorn", "--factory", "api.app:create_app",
                                     "--host", settings.huiyin_api_host, "--port", str(settings.huiyin_api_port)]), env)
-        failed = _watch(sup, _banner(args, settings, api_host), api_host, settings.huiyin_api_port)
+        failed = _watch(sup, lambda: _banner(args, settings, api_host), api_host, settings.huiyin_api_port)
     finally:
         sup.stop_all()
     if not failed:

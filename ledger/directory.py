@@ -54,3 +54,11 @@ def deputies(session: Session) -> list[tuple[str, str, str]]:
 
 def has_admin(session: Session) -> bool:
     return session.scalar(select(UserRow.id).where(UserRow.role == "admin").limit(1)) is not None
+
+
+def deputy_names(session: Session, codes: Iterable[str] | None = None) -> dict[str, str]:
+    """Deputy code → name, of the given codes (every deputy when None)."""
+    stmt = select(DeputyRow.code, DeputyRow.name).order_by(DeputyRow.code)
+    if codes is not None:
+        stmt = stmt.where(DeputyRow.code.in_(list(codes)))
+    return dict(session.execute(stmt).all())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-from sqlalchemy import Integer, Row, Select, and_, bindparam, cast, func, select
+from sqlalchemy import Integer, Row, Select, and_, bindparam, case, cast, func, select
 from sqlalchemy.orm import Session
 
 from domain.enums import UNIT_ROLES, Role
@@ -127,6 +127,22 @@ def _searched(
     ).all()
     rows = {r.workflow_id: r for r in session.scalars(select(SuggestionRow).where(SuggestionRow.workflow_id.in_(ids)))}
     return [rows[i] for i in ids], total
+
+
+URGENCY = case({"red": 0, "orange": 1, "blue": 2}, value=SuggestionRow.warning_level, else_=3)
+
+
+def worklist(session: Session, actor: Actor, page: int, page_size: int) -> tuple[list[SuggestionRow], int]:
+    """The open items the reader sees, most urgent first: red, orange, blue, then the rest; then by the next due
+    date (none last), year and number."""
+    stmt = scoped(select(SuggestionRow), actor).where(SuggestionRow.stage.not_in(["closed", "converted"]))
+    total = session.scalar(select(func.count()).select_from(stmt.subquery()))
+    rows = session.scalars(
+        stmt.order_by(URGENCY, SuggestionRow.next_due_at.is_(None), SuggestionRow.next_due_at,
+                      SuggestionRow.year.desc(), SuggestionRow.number)
+        .offset((page - 1) * page_size).limit(page_size)
+    ).all()
+    return list(rows), total
 
 
 def visible_suggestion(session: Session, actor: Actor, workflow_id: str) -> SuggestionRow | None:

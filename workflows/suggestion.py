@@ -22,7 +22,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.scheduling import DueRequest, SchedulingActivities
     from domain import commands as c
     from domain import follow_up, process, supervision
-    from domain.actions import ACTIONS, apply
+    from domain.actions import ACTIONS, trial
     from domain.clocks import set_schedule
     from domain.guards import Refusal
     from domain.limits import STATE_BUDGET, input_problems
@@ -43,7 +43,6 @@ UPDATES_PER_RUN = 500
 # Patches (see docs/versioning.md): each guards a change of the command sequence for items already running.
 # 2026-11: a closed item stays open for its co-signers to rate until the feedback window ends.
 CO_SIGNERS_RATE_AFTER_CLOSING = "co-signers-rate-after-closing"
-APPEND_ONLY = ("contacts", "feedback", "progress", "class_changes")
 EVENTS_KEPT = 200  # the timeline's recent part stays in the state; all of it is in the ledger
 STATE_JSON, EVENTS_JSON = TypeAdapter(SuggestionState), TypeAdapter(list[Event])  # their JSON, in bytes
 
@@ -198,21 +197,11 @@ class SuggestionWorkflow:
         return act
 
     def _trial(self, cmd: c.Command) -> SuggestionState:
-        """The action applied to a copy of the state. Records that are only ever appended (contacts,
-        ratings, reports) are shared, not copied: an item with thousands of them stays quick. So is
-        the policy (two thirds of a new item's state): it is frozen, and only ever replaced."""
-        shared = {name: getattr(self.state, name) for name in APPEND_ONLY}
-        trial = self.state.model_copy(
-            update={"events": [], "policy": None, **{name: [] for name in APPEND_ONLY}}
-        ).model_copy(deep=True)
-        trial.policy = self.state.policy
-        for name, records in shared.items():
-            setattr(trial, name, list(records))
+        """The action applied to a copy of the state (domain.actions.trial)."""
         try:
-            apply(trial, cmd, workflow.now())
+            return trial(self.state, cmd, workflow.now())
         except Refusal as refusal:
             raise ApplicationError(refusal.message, type=refusal.kind, non_retryable=True) from None
-        return trial
 
     def _check(self, cmd: c.Command) -> None:
         if self.switching:

@@ -12,6 +12,7 @@ from api.render import charts
 from domain.calendar import SHANGHAI
 from domain.figures import RATE_LABELS, AnnualReport
 
+STATIC = Path(__file__).resolve().parent / "static"
 TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).resolve().parent / "templates"),
     autoescape=select_autoescape(["html"]),

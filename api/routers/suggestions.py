@@ -10,7 +10,7 @@ from pydantic import Field, StringConstraints, create_model
 from api.deps import SessionDep, SettingsDep, TemporalDep, UserDep, actor_of, require_roles
 from api.params import PRINTABLE, Code, PageNo, SuggestionId, YearOrAll
 from api.schemas import EventOut, ImportReport, Page, SuggestionSummary
-from core.errors import conflict, forbidden, invalid, not_found
+from core.errors import conflict, forbidden, invalid
 from core.logs import item_context
 from domain import commands as c
 from domain.actions import ACTIONS, Action
@@ -21,6 +21,7 @@ from ledger import queries
 from ledger.rows import SuggestionRow
 from services.act import migrate_policy, perform
 from services.importing import import_suggestions
+from services.reading import item_view, visible_item, visible_stage
 from services.register import SuggestionInput, register
 
 router = APIRouter(prefix="/suggestions", tags=["suggestions"])
@@ -28,40 +29,13 @@ Registrar = Depends(require_roles(Role.coordinator, Role.deputy))
 ENDED = (Stage.converted.value, Stage.closed.value)
 
 
-def present(state: dict[str, Any], actor: Actor) -> dict[str, Any]:
-    """An item's state as this reader may see it: a deputy sees only their own ratings."""
-    state = {"id": state["workflow_id"], **state}
-    if actor.role == Role.deputy:
-        state["feedback"] = [f for f in state["feedback"] if f["deputy"] in (actor.deputy, None)]
-        state["events"] = [
-            e for e in state.get("events", [])
-            if e["action"] != "feedback_given" or e["actor"].get("deputy") == actor.deputy
-        ]
-    return state
-
-
-def _event_dict(row) -> dict[str, Any]:
-    actor = {"user": row.actor_user, "role": row.actor_role, "unit": row.actor_unit, "deputy": row.actor_deputy}
-    return {"seq": row.seq, "at": row.at, "action": row.action, "actor": actor, "unit": row.unit, "detail": row.payload}
-
-
-def _contact_dict(row) -> dict[str, Any]:
-    return {"unit": row.unit, "when": row.when, "way": row.way, "summary": row.summary, "logged_by": row.logged_by}
-
-
 def _visible(session, user, workflow_id: str) -> SuggestionRow:
-    row = queries.visible_suggestion(session, actor_of(user), workflow_id)
-    if row is None:
-        raise not_found(f"suggestion {workflow_id}")
-    return row
+    return visible_item(session, actor_of(user), workflow_id)
 
 
 def _visible_stage(session, user, workflow_id: str) -> str:
     """Before an action: the item's stage, if the user may see it (one column, not the whole row)."""
-    stage = queries.visible_stage(session, actor_of(user), workflow_id)
-    if stage is None:
-        raise not_found(f"suggestion {workflow_id}")
-    return stage
+    return visible_stage(session, actor_of(user), workflow_id)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, dependencies=[Registrar])
@@ -124,12 +98,7 @@ def get_suggestion(suggestion_id: SuggestionId, session: SessionDep, user: UserD
 
 
 def _view(session, row: SuggestionRow, actor: Actor) -> dict[str, Any]:
-    state = {
-        **row.state,
-        "contacts": [_contact_dict(x) for x in queries.contacts_of(session, row.workflow_id)],
-        "events": [_event_dict(e) for e in queries.events_of(session, row.workflow_id)],
-    }
-    return present(state, actor)
+    return item_view(session, row, actor)
 
 
 def _recorded_view(session, workflow_id: str, actor: Actor) -> dict[str, Any]:

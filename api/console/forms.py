@@ -1,0 +1,143 @@
+"""Each action's form, made from its command (domain.commands): one field per command field, labelled in
+Chinese, and the submitted form read back into the command. A new action gets its form with its table line."""
+
+from __future__ import annotations
+
+import types
+import typing
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+from pydantic import ValidationError
+from starlette.datastructures import FormData
+
+from domain import commands as c
+from domain import labels
+from domain.calendar import SHANGHAI
+from domain.limits import TEXT, TEXT_LIMITS
+from domain.models import Actor, Commitment
+
+FIELD_LABELS = {
+    "reason": "理由", "title": "标题", "body": "内容", "lead_unit": "主办单位", "co_units": "协办单位",
+    "separate_units": "分办单位（两个以上，各自答复）", "unit": "单位", "approve": "同意", "new_unit": "改由以下单位承办",
+    "when": "时间", "way": "方式", "summary": "情况摘要", "text": "正文", "result_class": "办理结果分类",
+    "commitments": "承诺事项及完成时限", "face_to_face": "当面答复（面复）", "replied_by": "面复人（姓名、职务）",
+    "publish": "同意公开答复", "public_text": "公开文本（联系方式将自动隐去）", "no_publish_reason": "不公开的理由",
+    "accept": "审核通过", "verdict": "评价", "reasons": "不满意的理由", "leader_in_charge": "包案领导",
+    "council_member": "领衔督办的主任会议成员", "government_leader": "领办的政府领导", "theme": "督办主题",
+    "kind": "督办活动类型", "participants": "参加人员",
+}
+OPTION_LABELS: dict[str, dict[str, str]] = {
+    "way": labels.CONTACT_WAY_LABELS, "verdict": labels.VERDICT_LABELS, "kind": labels.SUPERVISION_KIND_LABELS,
+    "result_class": {k: f"{k}类：{v}" for k, v in labels.CLASS_LABELS.items()},
+}
+UNIT_FIELDS = ("lead_unit", "co_units", "separate_units", "new_unit", "unit")
+LONG_FIELDS = ("text", "body", "public_text", "summary", "reason", "reasons", "no_publish_reason")
+COMMITMENT_ROWS = 3  # rows of commitments offered by the form
+
+
+@dataclass
+class FormField:
+    name: str
+    label: str
+    kind: str  # text, textarea, checkbox, select, multiselect, datetime, date, commitments
+    required: bool
+    max_length: int = TEXT
+    options: list[tuple[str, str]] = field(default_factory=list)
+
+
+def form_fields(command: type[c.Command], units: dict[str, str], item_units: list[str]) -> list[FormField]:
+    """The fields a person fills in for this command; units named, the item's own for `unit`."""
+    fields = []
+    for name, info in command.model_fields.items():
+        if name == "actor":
+            continue
+        kind, options = _kind(name, info.annotation, units, item_units)
+        fields.append(FormField(name, FIELD_LABELS.get(name, name), kind, info.is_required(),
+                                TEXT_LIMITS.get(name, TEXT), options))
+    return fields
+
+
+def _kind(name: str, annotation: Any, units: dict[str, str], item_units: list[str]) -> tuple[str, list]:
+    base, is_list = _unwrap(annotation)
+    if name in UNIT_FIELDS:
+        choices = item_units if name == "unit" else list(units)
+        options = [(code, units.get(code, code)) for code in choices]
+        return ("multiselect" if is_list else "select"), options
+    if base is Commitment:
+        return "commitments", []
+    if base is bool:
+        return "checkbox", []
+    if base is datetime:
+        return "datetime", []
+    if base is date:
+        return "date", []
+    if isinstance(base, type) and issubclass(base, Enum):
+        names = OPTION_LABELS.get(name, {})
+        return "select", [(member.value, names.get(member.value, member.value)) for member in base]
+    return ("textarea" if name in LONG_FIELDS else "text"), []
+
+
+def _unwrap(annotation: Any) -> tuple[Any, bool]:
+    """(the field's base type, whether it is a list) from `X`, `X | None`, `list[X]`."""
+    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
+        annotation = next(a for a in typing.get_args(annotation) if a is not type(None))
+    if typing.get_origin(annotation) is list:
+        return typing.get_args(annotation)[0], True
+    return annotation, False
+
+
+def command_from_form(command: type[c.Command], form: FormData, actor: Actor) -> tuple[c.Command | None, list[str]]:
+    """The command the form describes, or what is wrong with it (in Chinese where the form can say it)."""
+    values: dict[str, Any] = {"actor": actor}
+    problems: list[str] = []
+    for name, info in command.model_fields.items():
+        if name == "actor":
+            continue
+        base, is_list = _unwrap(info.annotation)
+        raw = form.getlist(name) if is_list else form.get(name)
+        if base is Commitment:
+            values[name] = _commitments(form, problems)
+        elif base is bool:
+            values[name] = raw in ("on", "true", "1")
+        elif is_list:
+            values[name] = [v for v in raw if isinstance(v, str) and v]
+        elif raw in (None, ""):
+            if info.is_required():
+                problems.append(f"请填写“{FIELD_LABELS.get(name, name)}”")
+            elif info.default is None:
+                values[name] = None
+        elif base is datetime:
+            values[name] = _local_instant(str(raw), name, problems)
+        else:
+            values[name] = raw
+    if problems:
+        return None, problems
+    try:
+        return command(**values), []
+    except ValidationError as error:
+        return None, [f"{FIELD_LABELS.get(str(e['loc'][0]), e['loc'][0]) if e['loc'] else ''}：{e['msg']}"
+                      for e in error.errors()]
+
+
+def _local_instant(text: str, name: str, problems: list[str]) -> datetime | None:
+    """A datetime-local value is Beijing time."""
+    try:
+        instant = datetime.fromisoformat(text)
+    except ValueError:
+        problems.append(f"“{FIELD_LABELS.get(name, name)}”不是有效的时间")
+        return None
+    return instant if instant.tzinfo else instant.replace(tzinfo=SHANGHAI)
+
+
+def _commitments(form: FormData, problems: list[str]) -> list[dict]:
+    rows = []
+    for i in range(COMMITMENT_ROWS):
+        what, due = form.get(f"commitments-{i}-what") or "", form.get(f"commitments-{i}-due_on") or ""
+        if what and due:
+            rows.append({"what": what, "due_on": due})
+        elif what or due:
+            problems.append(f"第{i + 1}项承诺事项须同时填写内容和完成时限")
+    return rows

@@ -1,0 +1,297 @@
+"""The console's pages (工作台): log in, the worklist (待办), an item with its timeline, clocks and the actions
+allowed now (each refused one with the rule's reason), registering a suggestion, changing one's password.
+
+Every page works without JavaScript: plain forms, POST then redirect. What may be done comes from the rules
+themselves (domain.actions.availability); what is done goes through services.act like the JSON API's actions.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from api.console import forms
+from api.console.session import ConsoleSession, close_session, open_session, read_session, renew
+from api.deps import SessionDep, SettingsDep, TemporalDep, actor_of
+from api.params import SUGGESTION_ID
+from api.render.pages import render_page
+from core.errors import Problem
+from domain import labels
+from domain.actions import ACTIONS, BY_NAME, availability
+from domain.calendar import SHANGHAI
+from domain.enums import STAGE_LABELS, Role
+from domain.fields import FIELDS
+from domain.limits import input_problems
+from ledger import directory, queries
+from ledger.rows import UserRow
+from services.act import perform
+from services.reading import item_state, item_view, visible_item
+from services.register import SuggestionInput, register
+from services.users import authenticate, change_password
+
+router = APIRouter(include_in_schema=False)
+PAGE_SIZE = 20
+ACTION_ROUTES = [a for a in ACTIONS if not a.own_route]  # migrate-policy is an operator's command (huiyin CLI)
+
+
+class LoginRequired(Exception):
+    def __init__(self, back: str):
+        self.back = back
+
+
+class Visitor:
+    """The signed-in user of a console page, with their session (for the CSRF token and its renewal)."""
+
+    def __init__(self, user: UserRow, session: ConsoleSession):
+        self.user, self.session = user, session
+        self.actor = actor_of(user)
+
+    @property
+    def role_label(self) -> str:
+        return labels.ROLE_LABELS.get(self.user.role, self.user.role)
+
+
+def visitor(request: Request, session: SessionDep, settings: SettingsDep) -> Visitor:
+    found = read_session(request, settings.huiyin_secret_key)
+    user = directory.user_named(session, found.username) if found else None
+    if found is None or user is None or not user.active or user.token_version != found.version:
+        raise LoginRequired(request.url.path)
+    return Visitor(user, found)
+
+
+async def checked_form(request: Request, who: Visitor = Depends(visitor)):
+    """The posted form, if it carries this session's CSRF token (a form from elsewhere does not)."""
+    form = await request.form()
+    if form.get("csrf") != who.session.csrf:
+        raise Problem(403, "Forbidden", "这个表单已过期或并非来自本系统：请回到页面刷新后重新提交。")
+    return form
+
+
+def page(request: Request, template: str, who: Visitor | None, status: int = 200, **context: Any) -> HTMLResponse:
+    response = HTMLResponse(render_page(f"console/{template}", who=who, request=request, **_helpers(), **context),
+                            status_code=status)
+    if who is not None:
+        renew(response, request, who.session, request.app.state.settings.huiyin_secret_key)
+    return response
+
+
+def _helpers() -> dict[str, Any]:
+    return {"labels": labels, "stages": STAGE_LABELS, "fields": FIELDS, "beijing": beijing, "actions": BY_NAME,
+            "this_year": datetime.now(SHANGHAI).year}
+
+
+def beijing(value: Any, with_time: bool = True) -> str:
+    """An instant as people here read it: Beijing time."""
+    if not value:
+        return "—"
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if not isinstance(value, datetime):
+        return str(value)
+    local = value.astimezone(SHANGHAI) if value.tzinfo else value.replace(tzinfo=timezone.utc).astimezone(SHANGHAI)
+    return local.strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")
+
+
+# --- signing in and out ----------------------------------------------------------------------------------
+
+
+@router.get("/")
+def home() -> RedirectResponse:
+    return RedirectResponse("/console", status_code=303)
+
+
+@router.get("/console/login", response_class=HTMLResponse)
+def login_form(request: Request, next: str = "/console") -> HTMLResponse:
+    return page(request, "login.html", None, back=_local(next))
+
+
+@router.post("/console/login", response_class=HTMLResponse)
+async def login(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+    form = await request.form()
+    username, password = str(form.get("username") or ""), str(form.get("password") or "")
+    back = _local(str(form.get("next") or "/console"))
+    throttle, address = request.app.state.login_throttle, request.client.host if request.client else "-"
+    if wait := throttle.wait(username, address):
+        return page(request, "login.html", None, 429, back=back, username=username,
+                    error=f"登录失败次数过多，请 {wait} 秒后再试。")
+    user = authenticate(session, username, password)
+    if user is None:
+        throttle.failed(username, address)
+        return page(request, "login.html", None, 401, back=back, username=username, error="用户名或密码不正确，请重新输入。")
+    throttle.succeeded(username)
+    response = RedirectResponse(back, status_code=303)
+    open_session(response, request, user, settings.huiyin_secret_key)
+    return response
+
+
+@router.post("/console/logout")
+def logout(form=Depends(checked_form)) -> Response:
+    response = RedirectResponse("/console/login", status_code=303)
+    close_session(response)
+    return response
+
+
+def _local(path: str) -> str:
+    """Only a path of this site to go back to after logging in (never another site)."""
+    return path if path.startswith("/console") and "//" not in path and "\\" not in path else "/console"
+
+
+# --- the worklist -----------------------------------------------------------------------------------------
+
+
+NOTICES = {"password": "密码已修改，其他地方的登录已失效。"}
+
+
+@router.get("/console", response_class=HTMLResponse)
+def worklist(request: Request, session: SessionDep, who: Visitor = Depends(visitor),
+             page_no: int = Query(1, alias="page", ge=1, le=10_000), done: str | None = None) -> HTMLResponse:
+    """待办: the open items this user sees, most urgent first, each with what this user may do on it now."""
+    rows, total = queries.worklist(session, who.actor, page_no, PAGE_SIZE)
+    now = datetime.now(timezone.utc)
+    lines = []
+    for row in rows:
+        allowed = [name for name, why in availability(item_state(session, row), who.actor, now).items()
+                   if why is None and name in BY_NAME and not BY_NAME[name].own_route]
+        lines.append({"row": row, "todo": allowed})
+    lines.sort(key=lambda line: not line["todo"])  # within the page: what waits on this user first
+    units = directory.unit_names(session)
+    pages = {"prev": page_no - 1 if page_no > 1 else None, "next": page_no + 1 if page_no * PAGE_SIZE < total else None}
+    return page(request, "worklist.html", who, lines=lines, total=total, units=units, pages=pages,
+                can_register=who.actor.role in (Role.coordinator, Role.deputy), notice=NOTICES.get(done or ""))
+
+
+# --- one item ---------------------------------------------------------------------------------------------
+
+
+@router.get("/console/items/{suggestion_id}", response_class=HTMLResponse)
+def item_page(request: Request, suggestion_id: str, session: SessionDep, who: Visitor = Depends(visitor),
+              done: str | None = None) -> HTMLResponse:
+    done_label = "登记" if done == "registered" else (BY_NAME[done].label if done in BY_NAME else None)
+    return _item(request, session, who, suggestion_id, done=done_label)
+
+
+def _item(request: Request, session: Session, who: Visitor, suggestion_id: str, status: int = 200,
+          **context: Any) -> HTMLResponse:
+    if not _is_item_id(suggestion_id):
+        return page(request, "missing.html", who, 404, what=suggestion_id)
+    try:
+        row = visible_item(session, who.actor, suggestion_id)
+    except Problem:
+        return page(request, "missing.html", who, 404, what=suggestion_id)
+    state = item_state(session, row)
+    answers = availability(state, who.actor, datetime.now(timezone.utc))
+    units = directory.unit_names(session)
+    item_units = state.unit_codes()
+    offered = [(a, forms.form_fields(a.command, units, item_units)) for a in ACTION_ROUTES if answers[a.name] is None]
+    refused = [(a, answers[a.name]) for a in ACTION_ROUTES if answers[a.name] is not None and who.actor.role != Role.deputy]
+    view = item_view(session, row, who.actor)
+    deputies = directory.deputy_names(session, [state.lead_deputy, *state.co_signers])
+    return page(request, "item.html", who, status, item=view, row=row, state=state, offered=offered, refused=refused,
+                units=units, deputies=deputies, **context)
+
+
+def _is_item_id(value: str) -> bool:
+    import re
+
+    return re.fullmatch(SUGGESTION_ID, value) is not None
+
+
+@router.post("/console/items/{suggestion_id}/act/{name}", response_class=HTMLResponse)
+async def act(request: Request, suggestion_id: str, name: str, session: SessionDep, temporal: TemporalDep,
+              who: Visitor = Depends(visitor), form=Depends(checked_form)) -> Response:
+    """One action from its form: done, then back to the item (POST, redirect, GET); refused, the item again
+    with the rule's reason and what was typed."""
+    action = BY_NAME.get(name)
+    if action is None or action.own_route or not _is_item_id(suggestion_id):
+        return page(request, "missing.html", who, 404, what=name)
+    try:
+        visible_item(session, who.actor, suggestion_id)
+    except Problem:
+        return page(request, "missing.html", who, 404, what=suggestion_id)
+    cmd, problems = forms.command_from_form(action.command, form, who.actor)
+    if cmd is not None:
+        problems = input_problems(cmd)
+    if not problems:
+        session.commit()  # give the connection back while the workflow works
+        try:
+            await perform(temporal, suggestion_id, cmd)
+        except Problem as refusal:
+            problems = [refusal.detail]
+            status = refusal.status
+        else:
+            return RedirectResponse(f"/console/items/{suggestion_id}?done={quote(name)}", status_code=303)
+    else:
+        status = 422
+    return _item(request, session, who, suggestion_id, status=status, failed=action.name, problems=problems,
+                 typed=dict(form))
+
+
+# --- registering a suggestion -----------------------------------------------------------------------------
+
+
+@router.get("/console/register", response_class=HTMLResponse)
+def register_form(request: Request, session: SessionDep, who: Visitor = Depends(visitor)) -> HTMLResponse:
+    return _register_page(request, session, who)
+
+
+def _register_page(request: Request, session: Session, who: Visitor, status: int = 200, **context: Any) -> HTMLResponse:
+    if who.actor.role not in (Role.coordinator, Role.deputy):
+        return page(request, "missing.html", who, 403, what="登记建议", why="登记建议由交办机构或代表本人办理。")
+    today = datetime.now(SHANGHAI).date()
+    return page(request, "register.html", who, status, deputies=directory.deputy_names(session), year=today.year,
+                today=today.isoformat(), periods=labels.PERIOD_LABELS, **context)
+
+
+@router.post("/console/register", response_class=HTMLResponse)
+async def register_suggestion(request: Request, session: SessionDep, settings: SettingsDep, temporal: TemporalDep,
+                              who: Visitor = Depends(visitor), form=Depends(checked_form)) -> Response:
+    if who.actor.role not in (Role.coordinator, Role.deputy):
+        return page(request, "missing.html", who, 403, what="登记建议", why="登记建议由交办机构或代表本人办理。")
+    values = {key: form.get(key) or None for key in ("year", "period", "title", "body", "field", "lead_deputy",
+                                                     "received_on", "number", "delegation")}
+    values["co_signers"] = [v for v in form.getlist("co_signers") if v and v != values["lead_deputy"]]
+    if who.actor.role == Role.deputy:
+        values["lead_deputy"] = who.actor.deputy  # a deputy registers their own
+    try:
+        data = SuggestionInput.model_validate({k: v for k, v in values.items() if v is not None})
+        outcome = await register(temporal, session, settings, data, who.actor)
+    except Problem as refusal:
+        return _register_page(request, session, who, refusal.status, problems=[refusal.detail], typed=dict(form))
+    except ValueError as error:  # pydantic's ValidationError
+        problems = [str(e.get("msg", e)) for e in getattr(error, "errors", lambda: [])()] or [str(error)]
+        return _register_page(request, session, who, 422, problems=problems, typed=dict(form))
+    return RedirectResponse(f"/console/items/{outcome.workflow_id}?done=registered", status_code=303)
+
+
+# --- my password --------------------------------------------------------------------------------------------
+
+
+@router.get("/console/password", response_class=HTMLResponse)
+def password_form(request: Request, who: Visitor = Depends(visitor)) -> HTMLResponse:
+    return page(request, "password.html", who)
+
+
+@router.post("/console/password", response_class=HTMLResponse)
+def new_password(request: Request, session: SessionDep, settings: SettingsDep, who: Visitor = Depends(visitor),
+                 form=Depends(checked_form)) -> Response:
+    try:
+        user = change_password(session, who.user, str(form.get("current") or ""), str(form.get("new") or ""))
+    except Problem as refusal:
+        return page(request, "password.html", who, refusal.status, problems=[refusal.detail])
+    response = RedirectResponse("/console?done=password", status_code=303)
+    open_session(response, request, user, settings.huiyin_secret_key)
+    return response
+
+
+def install(app) -> None:
+    """The pages, and where a page that needs a login sends a visitor without one."""
+    app.include_router(router)
+
+    @app.exception_handler(LoginRequired)
+    async def _to_login(request: Request, error: LoginRequired) -> RedirectResponse:
+        return RedirectResponse("/console/login?" + urlencode({"next": error.back}), status_code=303)

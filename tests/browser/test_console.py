@@ -1,0 +1,188 @@
+"""The console in a real browser (Playwright driving Debian's chromium) against the real system: each role's
+main path, a refusal with its reason, scoping, CSRF, the offline API docs. Screenshots of the main pages go to
+$HUIYIN_SCREENSHOTS (docs/screenshots when refreshing the README's pictures; a temporary folder otherwise)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from domain.calendar import SHANGHAI
+from tests.system import PASSWORD, running_system
+
+playwright = pytest.importorskip("playwright.sync_api")
+CHROMIUM = shutil.which("chromium")
+if CHROMIUM is None:
+    if os.environ.get("CI"):
+        pytest.fail("chromium is not installed (.ci/run installs Debian's chromium)", pytrace=False)
+    pytest.skip("chromium is not installed: apt-get install chromium fonts-wqy-microhei", allow_module_level=True)
+
+PHONE = {"width": 390, "height": 844}
+DESK = {"width": 1280, "height": 900}
+
+
+@pytest.fixture(scope="module")
+def system(tmp_path_factory):
+    with running_system(tmp_path_factory.mktemp("browser")) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    folder = Path(os.environ.get("HUIYIN_SCREENSHOTS") or tmp_path_factory.mktemp("screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def signed_in(browser, system, username: str, viewport=DESK):
+    page = browser.new_context(viewport=viewport, locale="zh-CN").new_page()
+    page.goto(f"{system.base}/console")
+    assert page.url.startswith(f"{system.base}/console/login")  # a page needing login sends one there
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{system.base}/console")
+    return page
+
+
+def act(page, action: str, fill=None) -> None:
+    """Open an action's form on the item page, fill it, submit it."""
+    details = page.locator("details.action", has=page.locator("summary", has_text=action))
+    if details.get_attribute("open") is None:
+        details.locator("summary").click()
+    form = details.locator("form")
+    if fill:
+        fill(form)
+    form.get_by_role("button", name=action).click()
+
+
+def test_a_suggestion_goes_round_every_role_in_the_browser(browser, system, shots):
+    coordinator = signed_in(browser, system, "coord")
+    coordinator.get_by_role("link", name="登记新建议").click()
+    coordinator.get_by_label("标题").fill("关于在城东新区增设公交线路的建议")
+    coordinator.get_by_label("内容").fill("城东新区入住居民逐年增加，现有公交线路少、班次稀。建议增设两条线路连接主城区。")
+    coordinator.get_by_label("领域").select_option("transport")
+    coordinator.get_by_label("领衔代表").select_option("D001")
+    coordinator.get_by_label("附议代表（可多选）").select_option(["D002"])
+    coordinator.get_by_role("button", name="登记").click()
+    coordinator.wait_for_url(re.compile(r"/console/items/suggestion-\d{4}-\d{4}\?done=registered"))
+    item_url = coordinator.url.split("?")[0]
+    assert "已完成：登记" in coordinator.content()
+    act(coordinator, "审查受理")
+    act(coordinator, "交办", lambda form: form.get_by_label("主办单位").select_option("U01"))
+    assert coordinator.locator(".done").inner_text() == "已完成：交办。"
+    assert "市教育局（主办" in coordinator.content()
+
+    handler = signed_in(browser, system, "h-u01")
+    line = handler.locator(".worklist .item", has_text="城东新区")
+    assert "签收" in line.inner_text() and "您可以" in line.inner_text()
+    handler.screenshot(path=shots / "worklist.png", full_page=True)
+    line.locator("a").click()
+    act(handler, "签收")
+    contact_time = (datetime.now(SHANGHAI) - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
+    act(handler, "记录与代表沟通", lambda form: (
+        form.get_by_label("时间").fill(contact_time), form.get_by_label("方式").select_option("visit"),
+        form.get_by_label("情况摘要").fill("办前走访张伟代表，了解线路走向的具体诉求。")))
+    act(handler, "拟写答复", lambda form: (
+        form.get_by_label("正文").fill("经研究，已将两条线路纳入今年公交线网优化方案，9月开通。"),
+        form.get_by_label("办理结果分类").select_option("A"),
+        form.get_by_label("当面答复（面复）").check(), form.get_by_label("面复人（姓名、职务）").fill("王慧敏 局长"),
+        form.get_by_label("同意公开答复").check(),
+        form.get_by_label("公开文本（联系方式将自动隐去）").fill("两条线路纳入公交线网优化方案，9月开通。")))
+    assert handler.locator(".done").inner_text() == "已完成：拟写答复。"
+    handler.screenshot(path=shots / "item.png", full_page=True)
+
+    head = signed_in(browser, system, "head-u01")
+    head.goto(item_url)
+    act(head, "负责人审签答复")
+    assert head.locator(".done").inner_text() == "已完成：负责人审签答复。"
+
+    coordinator.goto(item_url)
+    act(coordinator, "审核答复", lambda form: form.get_by_label("审核通过").check())
+    assert "已完成：审核答复" in coordinator.content()
+
+    deputy = signed_in(browser, system, "dep1", viewport=PHONE)
+    deputy.locator(".worklist .item a", has_text="城东新区").click()
+    assert "两条线路纳入" in deputy.content()
+    deputy.locator("details.action summary", has_text="评价答复").click()
+    deputy.screenshot(path=shots / "deputy-phone.png", full_page=True)
+    act(deputy, "评价答复", lambda form: form.get_by_label("评价").select_option("satisfied"))
+    assert deputy.locator(".done").inner_text() == "已完成：评价答复。"
+    assert "已办结" in deputy.content()
+
+
+def test_a_refused_action_shows_the_rules_reason(browser, system, shots):
+    item_url = _assigned_item(system, "关于规范校外培训机构收费的建议")
+    handler = signed_in(browser, system, "h-u01")
+    handler.goto(item_url)
+    act(handler, "签收")
+    # Not offered yet, and why: the rule's own reason.
+    handler.get_by_text("暂不能办理的事项及原因").click()
+    assert "contact the deputy before replying" in handler.locator(".muted", has_text="拟写答复").inner_text()
+    contact_time = (datetime.now(SHANGHAI) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    act(handler, "记录与代表沟通", lambda form: (form.get_by_label("时间").fill(contact_time),
+                                          form.get_by_label("情况摘要").fill("电话沟通。")))
+    # Offered, but refused on submit by the workflow's validator: a B reply needs its commitments.
+    act(handler, "拟写答复", lambda form: (
+        form.get_by_label("正文").fill("已列入明年计划。"), form.get_by_label("办理结果分类").select_option("B"),
+        form.get_by_label("同意公开答复").check(), form.get_by_label("公开文本（联系方式将自动隐去）").fill("已列入计划。")))
+    problem = handler.locator(".problem")
+    assert "未能办理“拟写答复”" in problem.inner_text()
+    assert "must list its commitments" in problem.inner_text()
+    handler.screenshot(path=shots / "refusal.png", full_page=True)
+    assert handler.locator("details.action[open] textarea[name=text]").input_value() == "已列入明年计划。"  # kept
+
+
+def test_a_unit_user_cannot_open_another_units_item(browser, system):
+    item_url = _assigned_item(system, "关于加强电动自行车充电管理的建议")
+    other = signed_in(browser, system, "h-u02")
+    response = other.goto(item_url)
+    assert response.status == 404 and "无权查看" in other.content()
+    assert "电动自行车" not in other.content()
+
+
+def test_a_form_without_its_csrf_token_is_refused(browser, system):
+    item_url = _assigned_item(system, "关于增设社区养老服务站的建议")
+    handler = signed_in(browser, system, "h-u01")
+    response = handler.request.post(f"{item_url}/act/sign-for-receipt", form={"csrf": "forged"})
+    assert response.status == 403 and "并非来自本系统" in response.text()
+    handler.goto(item_url)
+    assert "承办单位已签收" not in handler.content()  # nothing was done
+
+
+def test_the_api_docs_render_without_internet(browser, system):
+    page = browser.new_context(viewport=DESK).new_page()
+    blocked = []
+    page.route(re.compile(r"^https?://(?!127\.0\.0\.1).*"), lambda route: (blocked.append(route.request.url), route.abort()))
+    page.goto(f"{system.base}/docs")
+    page.get_by_text("Huiyin 回音").first.wait_for()
+    assert page.locator(".opblock").count() > 20 and blocked == []
+
+
+def _assigned_item(system, title: str) -> str:
+    import httpx
+
+    year = datetime.now(SHANGHAI).year
+    headers = {"Authorization": f"Bearer {system.token('coord')}"}
+    body = {"year": year, "period": "session", "title": title, "body": "建议。", "field": "education", "lead_deputy": "D001",
+            "received_on": f"{year}-01-05"}
+    item = httpx.post(f"{system.base}/api/v1/suggestions", json=body, headers=headers, timeout=30).json()["id"]
+    for action, payload in (("accept", None), ("assign", {"lead_unit": "U01"})):
+        assert httpx.post(f"{system.base}/api/v1/suggestions/{item}/{action}", json=payload, headers=headers,
+                          timeout=30).status_code == 200
+    return f"{system.base}/console/items/{item}"

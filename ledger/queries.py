@@ -145,6 +145,33 @@ def worklist(session: Session, actor: Actor, page: int, page_size: int) -> tuple
     return list(rows), total
 
 
+def warnings_by_unit(session: Session, actor: Actor) -> list[Row]:
+    """Per lead unit, its open items the reader sees by warning level: (unit, red, orange, blue, overdue, open)."""
+    open_items = scoped(select(SuggestionRow), actor).where(SuggestionRow.stage.not_in(["closed", "converted"])).subquery()
+    level = open_items.c.warning_level
+    return list(session.execute(
+        select(open_items.c.lead_unit.label("unit"),
+               func.sum(case((level == "red", 1), else_=0)).label("red"),
+               func.sum(case((level == "orange", 1), else_=0)).label("orange"),
+               func.sum(case((level == "blue", 1), else_=0)).label("blue"),
+               func.sum(case((open_items.c.overdue, 1), else_=0)).label("overdue"),
+               func.count().label("open"))
+        .where(open_items.c.lead_unit.is_not(None))
+        .group_by(open_items.c.lead_unit)
+        .order_by(func.sum(case((level == "red", 1), else_=0)).desc(), open_items.c.lead_unit)
+    ))
+
+
+def needing_attention(session: Session, actor: Actor) -> list[SuggestionRow]:
+    """Open items the reader sees that are overdue or under (or proposed for) key supervision: where interviews
+    and consultations fall due."""
+    stmt = scoped(select(SuggestionRow), actor).where(
+        SuggestionRow.stage.not_in(["closed", "converted"]),
+        SuggestionRow.overdue | SuggestionRow.key_status.in_(["designated", "proposed"]),
+    )
+    return list(session.scalars(stmt.order_by(URGENCY, SuggestionRow.next_due_at)))
+
+
 def visible_suggestion(session: Session, actor: Actor, workflow_id: str) -> SuggestionRow | None:
     return session.scalar(_VISIBLE_ROW[actor.role], {"item": workflow_id, "reader": _reader_code(actor)})
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from api.console import forms
 from api.console.session import ConsoleSession, close_session, open_session, read_session, renew
 from api.deps import SessionDep, SettingsDep, TemporalDep, actor_of
-from api.params import SUGGESTION_ID
+from api.params import PRINTABLE, SUGGESTION_ID
 from api.render.pages import render_page
 from core.errors import Problem
 from domain import labels
@@ -163,6 +163,40 @@ def worklist(request: Request, session: SessionDep, who: Visitor = Depends(visit
     pages = {"prev": page_no - 1 if page_no > 1 else None, "next": page_no + 1 if page_no * PAGE_SIZE < total else None}
     return page(request, "worklist.html", who, lines=lines, total=total, units=units, pages=pages,
                 can_register=who.actor.role in (Role.coordinator, Role.deputy), notice=NOTICES.get(done or ""))
+
+
+# --- every item I see, and the oversight board --------------------------------------------------------------
+
+
+@router.get("/console/items", response_class=HTMLResponse)
+def all_items(request: Request, session: SessionDep, who: Visitor = Depends(visitor),
+              q: str | None = Query(None, max_length=100, pattern=PRINTABLE), year: int | None = Query(None, ge=2000, le=2100),
+              stage: str | None = Query(None, max_length=30), unit: str | None = Query(None, pattern=r"^[A-Za-z0-9_-]{1,32}$"),
+              page_no: int = Query(1, alias="page", ge=1, le=10_000)) -> HTMLResponse:
+    """全部建议: every item this user sees (a deputy: the ones they lead or co-signed), closed ones too, searchable."""
+    filters = queries.SuggestionFilters(year=year, stage=stage if stage in STAGE_LABELS else None, q=q or None, unit=unit)
+    rows, total = queries.list_suggestions(session, who.actor, filters, page_no, PAGE_SIZE)
+    query = {k: v for k, v in {"q": q, "year": year, "stage": filters.stage, "unit": unit}.items() if v}
+    pages = {"prev": urlencode({**query, "page": page_no - 1}) if page_no > 1 else None,
+             "next": urlencode({**query, "page": page_no + 1}) if page_no * PAGE_SIZE < total else None}
+    return page(request, "items.html", who, rows=rows, total=total, units=directory.unit_names(session), pages=pages,
+                q=q or "", year=year or "", stage=filters.stage or "", unit=unit or "")
+
+
+@router.get("/console/oversight", response_class=HTMLResponse)
+def oversight(request: Request, session: SessionDep, who: Visitor = Depends(visitor)) -> HTMLResponse:
+    """督办: warnings per unit, key items by theme with their monthly reports, interviews and consultations due."""
+    if who.actor.role not in (Role.coordinator, Role.supervisor, Role.admin):
+        return page(request, "missing.html", who, 403, what="督办看板", why="督办看板供交办督办机构和督办人使用。")
+    attention = queries.needing_attention(session, who.actor)
+    themes: dict[str, list] = {}
+    for row in attention:
+        if row.key_status == "designated":
+            themes.setdefault(row.key_theme or "未分主题", []).append(row)
+    due = [row for row in attention if row.state.get("interview_due") or row.state.get("consultation_due")]
+    proposed = [row for row in attention if row.key_status == "proposed"]
+    return page(request, "oversight.html", who, by_unit=queries.warnings_by_unit(session, who.actor), themes=themes,
+                due=due, proposed=proposed, units=directory.unit_names(session))
 
 
 # --- one item ---------------------------------------------------------------------------------------------

@@ -124,6 +124,22 @@ def test_a_suggestion_goes_round_every_role_in_the_browser(browser, system, shot
     act(deputy, "评价答复", lambda form: form.get_by_label("评价").select_option("satisfied"))
     assert deputy.locator(".done").inner_text() == "已完成：评价答复。"
     assert "已办结" in deputy.content()
+    deputy.get_by_role("link", name="全部建议").click()  # closed items too, in "all"
+    assert "已办结" in deputy.locator("tr", has_text="城东新区").inner_text()
+
+
+def test_the_oversight_board_shows_units_key_items_and_what_is_due(browser, system, shots):
+    _assigned_item(system, "关于治理老旧小区积水的建议")
+    supervisor = signed_in(browser, system, "sup")
+    supervisor.get_by_role("link", name="督办看板").click()
+    line = supervisor.locator("tr", has_text="市教育局")
+    assert line.count() == 1 and int(line.locator("td").last.inner_text()) >= 1
+    supervisor.screenshot(path=shots / "oversight.png", full_page=True)
+    line.get_by_role("link").click()
+    assert "关于治理老旧小区积水的建议" in supervisor.content()
+    handler = signed_in(browser, system, "h-u01")
+    response = handler.goto(f"{system.base}/console/oversight")
+    assert response.status == 403 and "督办人" in handler.content()
 
 
 def test_a_refused_action_shows_the_rules_reason(browser, system, shots):

@@ -17,6 +17,7 @@ from core.errors import Problem, forbidden, invalid
 from core.settings import Settings
 from domain.enums import Role
 from domain.figures import as_of_instant
+from domain.guards import role_zh
 from domain.models import Actor
 from ledger.directory import user_named
 from ledger.rows import UserRow
@@ -43,8 +44,8 @@ SettingsDep = Annotated[Settings, Depends(app_settings)]
 TemporalDep = Annotated[Client, Depends(get_temporal)]
 
 
-def unauthorized(detail: str) -> Problem:
-    return Problem(401, "Unauthorized", detail, headers={"WWW-Authenticate": "Bearer"})
+def unauthorized(detail: str, zh: str = "请先登录（令牌无效、已过期或用户已停用时请重新登录）", code: str = "login.required") -> Problem:
+    return Problem(401, "Unauthorized", detail, headers={"WWW-Authenticate": "Bearer"}, zh=zh, code=code)
 
 
 def current_user(
@@ -86,7 +87,8 @@ def require_roles(*roles: Role):
     def check(user: UserDep) -> UserRow:
         if Role(user.role) not in roles:
             allowed = ", ".join(r.value for r in roles)
-            raise forbidden(f"this needs one of the roles: {allowed}; you are {user.role}")
+            raise forbidden(f"this needs one of the roles: {allowed}; you are {user.role}",
+                            f"此项由{'或'.join(role_zh(r) for r in roles)}办理，您的身份是{role_zh(user.role)}", "role.not_allowed")
         return user
 
     return check
@@ -103,6 +105,7 @@ def parse_as_of(value: str | None) -> datetime | None:
         except ValueError:
             continue
         if not 2000 <= parsed.year <= 2100:
-            raise invalid(f"as_of {value!r} is not within 2000–2100")
+            raise invalid(f"as_of {value!r} is not within 2000–2100", f"截止时间 {value} 不在2000至2100年之间", "as_of.range")
         return as_of_instant(parsed)
-    raise invalid(f"as_of {value!r} is neither a date (2025-06-30) nor an ISO instant (2025-06-30T18:00:00+08:00)")
+    raise invalid(f"as_of {value!r} is neither a date (2025-06-30) nor an ISO instant (2025-06-30T18:00:00+08:00)",
+                  f"截止时间 {value} 不是日期（如 2025-06-30）或时间（如 2025-06-30T18:00:00+08:00）", "as_of.format")

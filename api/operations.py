@@ -171,8 +171,10 @@ class RequestObserver:
 
 
 def _problem_title(body: bytes) -> str:
+    """The problem's English title (a bounded label, whatever language the detail was in)."""
     try:
-        return str(json.loads(body).get("title") or "Error")
+        problem = json.loads(body)
+        return str(problem.get("title_en") or problem.get("title") or "Error")
     except (ValueError, AttributeError):
         return "Error"
 

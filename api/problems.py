@@ -24,14 +24,21 @@ class BodyTooLarge(Exception):
         self.limit = limit
 
 
-def problem_response(problem: Problem) -> JSONResponse:
-    return JSONResponse(problem.as_dict(), status_code=problem.status, media_type=MEDIA_TYPE, headers=problem.headers)
+def language(request: Request | None) -> str:
+    """Chinese unless the caller's first choice is English (Accept-Language: en…)."""
+    wanted = (request.headers.get("accept-language", "") if request is not None else "").strip().lower()
+    return "en" if wanted.startswith("en") else "zh"
+
+
+def problem_response(problem: Problem, request: Request | None = None) -> JSONResponse:
+    return JSONResponse(problem.as_dict(language(request)), status_code=problem.status, media_type=MEDIA_TYPE,
+                        headers=problem.headers)
 
 
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(Problem)
     async def _problem(request: Request, problem: Problem) -> JSONResponse:
-        return problem_response(problem)
+        return problem_response(problem, request)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, error: RequestValidationError) -> JSONResponse:
@@ -39,15 +46,19 @@ def install_problem_handlers(app: FastAPI) -> None:
             {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")} for e in error.errors()
         ]
         detail = "; ".join(f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in errors)
-        return problem_response(Problem(422, "Invalid input", detail, errors=errors))
+        zh = "输入有误：" + "；".join(f"{'.'.join(str(x) for x in e['loc'])}：{e['msg']}" for e in errors)
+        return problem_response(Problem(422, "Invalid input", detail, zh=zh, code="input.schema", errors=errors), request)
 
     @app.exception_handler(HTTPException)
     async def _http(request: Request, error: HTTPException) -> JSONResponse:
         if isinstance(error.__cause__, BodyTooLarge):  # FastAPI reports a body it could not read as a 400
-            return problem_response(Problem(413, "Payload too large", f"{error.__cause__}; send less (docs/limits.md)"))
+            return problem_response(Problem(413, "Payload too large", f"{error.__cause__}; send less (docs/limits.md)",
+                                            zh="请求内容过大，请减少后重试", code="request.too_large"), request)
         title = {400: "Bad request", 401: "Unauthorized", 404: "Not found", 405: "Method not allowed"}.get(
             error.status_code, "Error")
-        return problem_response(Problem(error.status_code, title, str(error.detail), headers=error.headers))
+        zh = {404: "没有这个地址", 405: "不支持这种请求方式"}.get(error.status_code)
+        return problem_response(Problem(error.status_code, title, str(error.detail), headers=error.headers, zh=zh,
+                                        code=f"http.{error.status_code}"), request)
 
 
 class ProblemDetails(BaseModel):
@@ -56,7 +67,11 @@ class ProblemDetails(BaseModel):
     type: str
     title: str
     status: int
-    detail: str
+    detail: str  # in Chinese by default, in English on Accept-Language: en
+    code: str | None = None  # stable, for programs
+    title_en: str | None = None  # beside a Chinese title
+    detail_zh: str | None = None
+    detail_en: str | None = None
     errors: list[dict] | None = None  # 422 from schema validation: each field's error
 
 

@@ -87,7 +87,7 @@ def action_of(cmd: c.Command) -> Action:
 def apply(state: SuggestionState, cmd: c.Command, now: datetime) -> None:
     """Perform one action on the state, or raise a Refusal saying why not."""
     if cmd.actor.role == Role.system:
-        raise Forbidden("the system role cannot act through an update")
+        raise Forbidden("the system role cannot act through an update", "系统角色不能通过操作办理", "role.system")
     action_of(cmd).rule(state, cmd, now)
     process.refresh(state, now)
 
@@ -111,7 +111,7 @@ def trial(state: SuggestionState, cmd: c.Command, now: datetime) -> SuggestionSt
 
 def availability(state: SuggestionState, actor: Actor, now: datetime) -> dict[str, str | None]:
     """Each action's answer for this actor now, by the rules themselves: None when it may be taken (its form
-    asks for the rest), else why not (the rule's own Forbidden or Conflict). An action that only wants better
+    asks for the rest), else why not (the rule's own Forbidden or Conflict, in Chinese). An action that only wants better
     input (Invalid) may be taken. Actions that name a unit are tried for each of the item's units."""
     answers: dict[str, str | None] = {}
     units = [None, *state.unit_codes()]
@@ -123,7 +123,7 @@ def availability(state: SuggestionState, actor: Actor, now: datetime) -> dict[st
             except Invalid:
                 reason = None
             except Refusal as refusal:
-                reason = refusal.message
+                reason = refusal.zh  # what people read
                 continue
             else:
                 reason = None

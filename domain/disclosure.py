@@ -43,7 +43,7 @@ def withdraw_publication(state: SuggestionState, cmd: c.WithdrawPublication, now
     require_role(cmd.actor, "withdrawing a reply from publication", Role.coordinator)
     # A closed item's reply may still be taken off the public pages while its workflow runs.
     if state.stage in (Stage.registered, Stage.returned_for_revision, Stage.converted):
-        raise Conflict(f"withdrawing a reply from publication: suggestion {state.number} has no reply")
+        raise Conflict(f"withdrawing a reply from publication: suggestion {state.number} has no reply", f"撤回公开：第{state.number}号建议还没有答复", "reply.none")
     public = {r.unit for r in state.replies if r.published_at and not r.withdrawn_at}
     pending = {d.unit for d in state.deadlines if d.kind == DeadlineKind.publication and d.status == DeadlineStatus.pending}
     candidates = [t for t in state.active_assignments() if t.unit in public | pending]

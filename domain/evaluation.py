@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from domain.enums import Role
 from domain.figures import Rate
-from domain.guards import Forbidden
+from domain.guards import Forbidden, role_zh
 from domain.models import Actor
 from domain.policy import RATER_GROUPS, EvaluationRule
 
@@ -34,7 +34,7 @@ def rater_of(actor: Actor) -> tuple[str, str]:
         return f"deputy:{actor.deputy}", "deputies"
     if actor.role == Role.supervisor:
         return f"user:{actor.user}", "supervisors"
-    raise Forbidden(f"units are rated by deputies and supervisors; you are {actor.role.value}")
+    raise Forbidden(f"units are rated by deputies and supervisors; you are {actor.role.value}", f"单位评议由人大代表和督办人进行，您的身份是{role_zh(actor.role)}", "evaluation.not_a_rater")
 
 
 class EvaluationOut(BaseModel):

@@ -16,6 +16,7 @@ from domain.guards import (
     own_assignment,
     require_assigned,
     require_role,
+    stage_zh,
 )
 from domain.models import (
     SYSTEM,
@@ -84,14 +85,14 @@ def report_progress(state: SuggestionState, cmd: c.ReportProgress, now: datetime
     assignment = own_assignment(state, cmd.actor, "reporting follow-up progress")
     if assignment.stage != Stage.follow_up:
         stage = assignment.stage.value if assignment.stage else "co-handling"
-        raise Conflict(f"only a B or C result in follow-up reports progress; unit {assignment.unit}'s part is {stage}")
+        raise Conflict(f"only a B or C result in follow-up reports progress; unit {assignment.unit}'s part is {stage}", f"只有跟踪落实中的B类、C类件报告落实进展；单位{assignment.unit}的办理阶段是{stage_zh(assignment.stage)}", "progress.not_in_follow_up")
     to = cmd.result_class or assignment.result_class
     if to.value not in state.policy.result_classes:
-        raise Invalid(f"result class {to.value} is not used by policy {state.policy.ref}")
+        raise Invalid(f"result class {to.value} is not used by policy {state.policy.ref}", f"办理规则{state.policy.ref}不使用{to.value}类", "class.not_in_policy")
     if to == ResultClass.B and to != assignment.result_class and not cmd.commitments:
-        raise Invalid("re-classifying to B needs the commitments, each with a target date")
+        raise Invalid("re-classifying to B needs the commitments, each with a target date", "改为B类须列明承诺事项及各自的完成时限", "commitments.missing")
     if any(x.due_on < local_date(now) for x in cmd.commitments):
-        raise Invalid("a commitment's target date cannot be in the past")
+        raise Invalid("a commitment's target date cannot be in the past", "承诺事项的完成时限不能早于今天", "commitments.past")
     late = finish_duty(state, DeadlineKind.follow_up_report, assignment.unit, now)
     before = assignment.result_class
     state.progress.append(
@@ -188,9 +189,9 @@ def migrate_policy(state: SuggestionState, cmd: c.MigratePolicy, now: datetime) 
     its running clocks are computed again under the new rules."""
     require_role(cmd.actor, "migrating an item's policy", Role.admin)
     if state.ended:
-        raise Conflict(f"suggestion {state.number} has ended; its policy stays as it was")
+        raise Conflict(f"suggestion {state.number} has ended; its policy stays as it was", f"第{state.number}号建议已办结，办理规则不再变更", "item.ended")
     if cmd.policy.ref == state.policy.ref:
-        raise Conflict(f"suggestion {state.number} already runs under {state.policy.ref}")
+        raise Conflict(f"suggestion {state.number} already runs under {state.policy.ref}", f"第{state.number}号建议已在按{state.policy.ref}办理", "policy.same")
     old = state.policy.ref
     state.policy = cmd.policy
     for deadline in state.deadlines:

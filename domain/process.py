@@ -56,6 +56,8 @@ from domain.guards import (
     require_assigned,
     require_open,
     require_role,
+    stage_zh,
+    unit_role_zh,
 )
 from domain.models import (
     SYSTEM,
@@ -109,9 +111,9 @@ def register(new: NewSuggestion, workflow_id: str, now: datetime) -> SuggestionS
 def accept(state: SuggestionState, cmd: c.Accept, now: datetime) -> None:
     require_role(cmd.actor, "accepting a suggestion", Role.coordinator)
     if state.stage != Stage.registered:
-        raise Conflict(f"only a registered suggestion can be accepted; it is {state.stage.value}")
+        raise Conflict(f"only a registered suggestion can be accepted; it is {state.stage.value}", f"只有已登记的建议可以审查受理；本件目前为{stage_zh(state.stage)}", "stage.not_registered")
     if state.accepted_at:
-        raise Conflict(f"suggestion {state.number} was already accepted")
+        raise Conflict(f"suggestion {state.number} was already accepted", f"第{state.number}号建议已审查受理", "item.already_accepted")
     state.accepted_at = now
     record(state, now, cmd.actor, "accepted")
 
@@ -120,7 +122,7 @@ def return_for_revision(state: SuggestionState, cmd: c.ReturnForRevision, now: d
     require_role(cmd.actor, "returning a suggestion for revision", Role.coordinator)
     if state.stage != Stage.registered:
         raise Conflict(
-            f"a suggestion can be returned for revision only before assignment; it is {state.stage.value}"
+            f"a suggestion can be returned for revision only before assignment; it is {state.stage.value}", f"建议只能在交办前退回完善；本件目前为{stage_zh(state.stage)}", "stage.after_assignment"
         )
     state.stage = Stage.returned_for_revision
     state.accepted_at = None
@@ -131,10 +133,10 @@ def return_for_revision(state: SuggestionState, cmd: c.ReturnForRevision, now: d
 def resubmit(state: SuggestionState, cmd: c.Resubmit, now: datetime) -> None:
     require_role(cmd.actor, "resubmitting a suggestion", Role.deputy)
     if cmd.actor.deputy != state.lead_deputy:
-        raise Forbidden("only the lead deputy of this suggestion can resubmit it")
+        raise Forbidden("only the lead deputy of this suggestion can resubmit it", "只有本件建议的领衔代表可以重新提交", "deputy.not_lead")
     if state.stage != Stage.returned_for_revision:
         raise Conflict(
-            f"only a suggestion returned for revision can be resubmitted; it is {state.stage.value}"
+            f"only a suggestion returned for revision can be resubmitted; it is {state.stage.value}", f"只有退回完善的建议可以重新提交；本件目前为{stage_zh(state.stage)}", "stage.not_returned"
         )
     state.title, state.body = cmd.title, cmd.body
     state.revisions += 1
@@ -150,7 +152,7 @@ def convert(state: SuggestionState, cmd: c.Convert, now: datetime) -> None:
     require_role(cmd.actor, "converting a suggestion", Role.coordinator)
     if state.stage not in (Stage.registered, Stage.returned_for_revision):
         raise Conflict(
-            f"a suggestion can be converted to a reference letter only before assignment; it is {state.stage.value}"
+            f"a suggestion can be converted to a reference letter only before assignment; it is {state.stage.value}", f"建议只能在交办前转为参阅件；本件目前为{stage_zh(state.stage)}", "stage.after_assignment"
         )
     state.stage = Stage.converted
     state.end_reason = cmd.reason
@@ -176,23 +178,23 @@ def _add_assignment(state: SuggestionState, unit: str, role: UnitRole, now: date
 def assign(state: SuggestionState, cmd: c.Assign, now: datetime) -> None:
     require_role(cmd.actor, "assigning a suggestion", Role.coordinator)
     if state.stage == Stage.returned_for_revision:
-        raise Conflict("the deputy must resubmit the suggestion before it can be assigned")
+        raise Conflict("the deputy must resubmit the suggestion before it can be assigned", "须待代表修改后重新提交，才能交办", "stage.returned")
     if state.stage != Stage.registered:
-        raise Conflict(f"suggestion {state.number} is already assigned ({state.stage.value})")
+        raise Conflict(f"suggestion {state.number} is already assigned ({state.stage.value})", f"第{state.number}号建议已交办（{stage_zh(state.stage)}）", "item.already_assigned")
     if not state.accepted_at:
-        raise Conflict("accept the suggestion before assigning it")
+        raise Conflict("accept the suggestion before assigning it", "请先审查受理，再交办", "item.not_accepted")
     if bool(cmd.lead_unit) == bool(cmd.separate_units):
-        raise Invalid("assign either one lead unit (with co-handling units) or separate units, not both or neither")
+        raise Invalid("assign either one lead unit (with co-handling units) or separate units, not both or neither", "请选择一个主办单位（可加协办单位），或两个以上分办单位，二者选其一", "assign.lead_or_separate")
     if cmd.separate_units:
         if cmd.co_units:
-            raise Invalid("co-handling units go with a lead unit, not with separate handling")
+            raise Invalid("co-handling units go with a lead unit, not with separate handling", "协办单位须配合主办单位，分办时不设协办单位", "assign.co_without_lead")
         if len(cmd.separate_units) < 2:
-            raise Invalid("separate handling needs at least two units; use lead_unit for one unit")
+            raise Invalid("separate handling needs at least two units; use lead_unit for one unit", "分办至少需要两个单位；只有一个单位时请设为主办单位", "assign.one_separate")
     units = [u for u in [cmd.lead_unit, *cmd.co_units, *cmd.separate_units] if u]
     if any(not u.strip() for u in units):
-        raise Invalid("unit codes must not be blank")
+        raise Invalid("unit codes must not be blank", "单位代码不能为空", "assign.blank_unit")
     if len(set(units)) != len(units):
-        raise Invalid("a unit may appear only once in an assignment")
+        raise Invalid("a unit may appear only once in an assignment", "同一单位在一次交办中只能出现一次", "assign.repeated_unit")
 
     if cmd.lead_unit:
         _add_assignment(state, cmd.lead_unit, UnitRole.lead, now)
@@ -218,7 +220,7 @@ def sign_for_receipt(state: SuggestionState, cmd: c.SignForReceipt, now: datetim
     require_open(state, "signing for receipt")
     assignment = own_assignment(state, cmd.actor, "signing for receipt")
     if assignment.signed_at:
-        raise Conflict(f"unit {assignment.unit} already signed for this suggestion")
+        raise Conflict(f"unit {assignment.unit} already signed for this suggestion", f"单位{assignment.unit}已签收本件建议", "unit.already_signed")
     assignment.signed_by, assignment.signed_at = cmd.actor.user, now
     record(state, now, cmd.actor, "signed_for_receipt", assignment.unit)
 
@@ -230,10 +232,10 @@ def request_adjustment(state: SuggestionState, cmd: c.RequestAdjustment, now: da
         window = last_deadline(state, DeadlineKind.adjustment_window, assignment.unit)
         closed = beijing(window.due_at) if window else "already"
         raise Conflict(
-            f"the adjustment window closed at {closed} (Beijing time); unit {assignment.unit} must handle the item"
+            f"the adjustment window closed at {closed} (Beijing time); unit {assignment.unit} must handle the item", f"申请调整期限已于{closed}（北京时间）届满，单位{assignment.unit}须承办本件", "adjustment.window_closed"
         )
     if assignment.adjustment and assignment.adjustment.approved is None:
-        raise Conflict("an adjustment request of this unit already awaits the coordinator's decision")
+        raise Conflict("an adjustment request of this unit already awaits the coordinator's decision", "本单位的调整申请正在等待交办机构决定", "adjustment.pending")
     assignment.adjustment = Request(reason=cmd.reason, requested_by=cmd.actor.user, requested_at=now)
     record(state, now, cmd.actor, "adjustment_requested", assignment.unit, reason=cmd.reason)
 
@@ -244,14 +246,14 @@ def decide_adjustment(state: SuggestionState, cmd: c.DecideAdjustment, now: date
     assignment = state.assignment(cmd.unit)
     request = assignment.adjustment if assignment else None
     if request is None or request.approved is not None:
-        raise Conflict(f"unit {cmd.unit} has no adjustment request awaiting a decision")
+        raise Conflict(f"unit {cmd.unit} has no adjustment request awaiting a decision", f"单位{cmd.unit}没有待决定的调整申请", "adjustment.none")
     if cmd.approve:
         if not cmd.new_unit:
-            raise Invalid("approving an adjustment needs new_unit: the unit that takes the item over")
+            raise Invalid("approving an adjustment needs new_unit: the unit that takes the item over", "同意调整须指定改由哪个单位承办", "adjustment.no_new_unit")
         if state.assignment(cmd.new_unit):
-            raise Invalid(f"unit {cmd.new_unit} is already assigned this suggestion")
+            raise Invalid(f"unit {cmd.new_unit} is already assigned this suggestion", f"单位{cmd.new_unit}已承办本件建议", "adjustment.unit_already_assigned")
     elif not cmd.reason:
-        raise Invalid("refusing an adjustment request needs a reason")
+        raise Invalid("refusing an adjustment request needs a reason", "不同意调整须说明理由", "reason.missing")
     request.approved, request.decided_by, request.decided_at = cmd.approve, cmd.actor.user, now
     request.decision_reason = cmd.reason
     if not cmd.approve:
@@ -280,9 +282,9 @@ def log_contact(state: SuggestionState, cmd: c.LogContact, now: datetime) -> Non
     require_open(state, "logging a contact")
     assignment = own_assignment(state, cmd.actor, "logging a contact")
     if cmd.when.tzinfo is None:
-        raise Invalid("give the contact time with its time zone, e.g. 2026-03-05T10:00:00+08:00")
+        raise Invalid("give the contact time with its time zone, e.g. 2026-03-05T10:00:00+08:00", "沟通时间须带时区，如 2026-03-05T10:00:00+08:00", "time.no_zone")
     if cmd.when > now:
-        raise Invalid("a contact cannot be logged for a time in the future")
+        raise Invalid("a contact cannot be logged for a time in the future", "不能记录将来时间的沟通", "time.future")
     state.contacts.append(
         Contact(
             unit=assignment.unit,
@@ -302,12 +304,12 @@ def submit_co_opinion(state: SuggestionState, cmd: c.SubmitCoOpinion, now: datet
     require_assigned(state, "submitting a co-opinion")
     assignment = own_assignment(state, cmd.actor, "submitting a co-opinion")
     if assignment.role != UnitRole.co_handling:
-        raise Conflict(f"unit {assignment.unit} is a {assignment.role.value} unit; only co-handling units send co-opinions")
+        raise Conflict(f"unit {assignment.unit} is a {assignment.role.value} unit; only co-handling units send co-opinions", f"单位{assignment.unit}是{unit_role_zh(assignment.role)}单位；只有协办单位提交协办意见", "co_opinion.not_co_unit")
     if assignment.co_opinion:
-        raise Conflict(f"unit {assignment.unit} already sent its co-opinion")
+        raise Conflict(f"unit {assignment.unit} already sent its co-opinion", f"单位{assignment.unit}已提交协办意见", "co_opinion.already_sent")
     lead = next(t for t in state.tracks() if t.role == UnitRole.lead)
     if lead.stage != Stage.handling or lead.round != 1:
-        raise Conflict("the lead unit's reply has already been drafted; the co-opinion comes too late to be included")
+        raise Conflict("the lead unit's reply has already been drafted; the co-opinion comes too late to be included", "主办单位已起草答复，协办意见已来不及纳入", "co_opinion.too_late")
     late = finish_duty(state, DeadlineKind.co_opinion, assignment.unit, now)
     assignment.co_opinion = CoOpinion(
         unit=assignment.unit, text=cmd.text, submitted_by=cmd.actor.user, submitted_at=now, late=late
@@ -319,14 +321,14 @@ def request_extension(state: SuggestionState, cmd: c.RequestExtension, now: date
     require_assigned(state, "requesting an extension")
     assignment = own_assignment(state, cmd.actor, "requesting an extension")
     if not assignment.replies_to_deputy:
-        raise Conflict("a co-handling unit has no reply deadline to extend")
+        raise Conflict("a co-handling unit has no reply deadline to extend", "协办单位没有答复期限，无需延期", "extension.co_unit")
     if assignment.stage != Stage.handling or assignment.round != 1:
-        raise Conflict("an extension can be asked only while the first reply is being handled")
+        raise Conflict("an extension can be asked only while the first reply is being handled", "只有在首次答复办理期间才能申请延期", "extension.not_first_round")
     deadline = state.pending_deadline(DeadlineKind.reply, assignment.unit)
     if deadline is None:
-        raise Conflict("the reply deadline has passed; an extension must be asked before it")
+        raise Conflict("the reply deadline has passed; an extension must be asked before it", "答复期限已过；延期须在期限届满前申请", "extension.too_late")
     if assignment.extension:
-        raise Conflict("this unit has already asked for an extension; only one request is allowed")
+        raise Conflict("this unit has already asked for an extension; only one request is allowed", "本单位已申请过延期，只能申请一次", "extension.already_asked")
     assignment.extension = Request(reason=cmd.reason, requested_by=cmd.actor.user, requested_at=now)
     record(state, now, cmd.actor, "extension_requested", assignment.unit, reason=cmd.reason)
 
@@ -337,7 +339,7 @@ def decide_extension(state: SuggestionState, cmd: c.DecideExtension, now: dateti
     waiting = [a for a in state.tracks() if a.extension and a.extension.approved is None]
     assignment = pick_track(state, waiting, cmd.unit, "no extension request awaits a decision")
     if not cmd.approve and not cmd.reason:
-        raise Invalid("refusing an extension needs a reason")
+        raise Invalid("refusing an extension needs a reason", "不同意延期须说明理由", "reason.missing")
     request = assignment.extension
     request.approved, request.decided_by, request.decided_at = cmd.approve, cmd.actor.user, now
     request.decision_reason = cmd.reason
@@ -379,35 +381,35 @@ def draft_reply(state: SuggestionState, cmd: c.DraftReply, now: datetime) -> Non
     assignment = own_assignment(state, cmd.actor, "drafting a reply")
     unit = assignment.unit
     if not assignment.replies_to_deputy:
-        raise Conflict(f"unit {unit} co-handles this item: it sends a co-opinion to the lead unit, not a reply")
+        raise Conflict(f"unit {unit} co-handles this item: it sends a co-opinion to the lead unit, not a reply", f"单位{unit}是本件的协办单位：向主办单位提交协办意见，不直接答复", "reply.co_unit")
     if assignment.stage == Stage.rehandling and assignment.rehandling is None:
-        raise Conflict("re-handling has not been ordered yet")
+        raise Conflict("re-handling has not been ordered yet", "尚未交办二次办理", "rehandling.not_ordered")
     if assignment.stage not in (Stage.handling, Stage.rehandling):
-        raise Conflict(f"a reply can be drafted only while handling; unit {unit}'s part is {assignment.stage.value}")
+        raise Conflict(f"a reply can be drafted only while handling; unit {unit}'s part is {assignment.stage.value}", f"只有在办理中才能起草答复；单位{unit}目前为{stage_zh(assignment.stage)}", "reply.not_handling")
     if not assignment.signed_at:
-        raise Conflict(f"unit {unit} must sign for receipt before replying")
+        raise Conflict(f"unit {unit} must sign for receipt before replying", f"单位{unit}须先签收，再答复", "reply.not_signed_for")
     if assignment.round == 1 and not any(x.unit == unit for x in state.contacts):
-        raise Conflict(f"contact the deputy before replying (办前沟通): unit {unit} has logged no contact")
+        raise Conflict(f"contact the deputy before replying (办前沟通): unit {unit} has logged no contact", f"答复前须与代表沟通（办前沟通）：单位{unit}尚未记录沟通情况", "reply.no_contact")
     if assignment.role == UnitRole.lead:
         for co in state.active_assignments():
             if co.role == UnitRole.co_handling and not co.co_opinion and state.pending_deadline(DeadlineKind.co_opinion, co.unit):
                 due = state.pending_deadline(DeadlineKind.co_opinion, co.unit).due_at
                 raise Conflict(
-                    f"the reply must state the co-handling units' views: unit {co.unit}'s opinion is due by {beijing(due)}"
+                    f"the reply must state the co-handling units' views: unit {co.unit}'s opinion is due by {beijing(due)}", f"答复须吸收协办单位意见：单位{co.unit}的协办意见应在{beijing(due)}前提交", "reply.co_opinion_pending"
                 )
     if cmd.result_class.value not in state.policy.result_classes:
         allowed = ", ".join(state.policy.result_classes)
-        raise Invalid(f"result class {cmd.result_class.value} is not used by policy {state.policy.ref} ({allowed})")
+        raise Invalid(f"result class {cmd.result_class.value} is not used by policy {state.policy.ref} ({allowed})", f"办理规则{state.policy.ref}不使用{cmd.result_class.value}类（可用：{allowed}）", "class.not_in_policy")
     if cmd.result_class == ResultClass.B and not cmd.commitments:
-        raise Invalid("a class B reply must list its commitments, each with a target date")
+        raise Invalid("a class B reply must list its commitments, each with a target date", "B类答复须列明承诺事项及各自的完成时限", "commitments.missing")
     if any(x.due_on < local_date(now) for x in cmd.commitments):
-        raise Invalid("a commitment's target date cannot be in the past")
+        raise Invalid("a commitment's target date cannot be in the past", "承诺事项的完成时限不能早于今天", "commitments.past")
     if cmd.face_to_face and not cmd.replied_by:
-        raise Invalid("a face-to-face reply must say who gave it (replied_by)")
+        raise Invalid("a face-to-face reply must say who gave it (replied_by)", "当面答复须写明面复人", "reply.no_replied_by")
     if cmd.publish and not cmd.public_text:
-        raise Invalid("a reply to be published needs public_text")
+        raise Invalid("a reply to be published needs public_text", "同意公开的答复须填写公开文本", "reply.no_public_text")
     if not cmd.publish and not cmd.no_publish_reason:
-        raise Invalid("a reply not to be published needs no_publish_reason")
+        raise Invalid("a reply not to be published needs no_publish_reason", "不公开的答复须说明不公开的理由", "reply.no_private_reason")
     reply = Reply(
         unit=unit,
         round=assignment.round,
@@ -436,7 +438,7 @@ def sign_off_reply(state: SuggestionState, cmd: c.SignOffReply, now: datetime) -
     assignment = own_assignment(state, cmd.actor, "signing off a reply")
     reply = state.current_reply(assignment.unit)
     if reply is None or reply.status != ReplyStatus.draft:
-        raise Conflict(f"no drafted reply of unit {assignment.unit} awaits sign-off")
+        raise Conflict(f"no drafted reply of unit {assignment.unit} awaits sign-off", f"单位{assignment.unit}没有待审签的答复", "reply.none_to_sign_off")
     reply.status, reply.signed_off_by, reply.signed_off_at = ReplyStatus.signed_off, cmd.actor.user, now
     kind = _reply_deadline_kind(assignment)
     reply.late = finish_duty(state, kind, assignment.unit, now)
@@ -452,13 +454,14 @@ def check_reply(state: SuggestionState, cmd: c.CheckReply, now: datetime) -> Non
         if (r := state.current_reply(a.unit)) and r.status == ReplyStatus.signed_off
     ]
     drafts = [a.unit for a in state.tracks() if (r := state.current_reply(a.unit)) and r.status == ReplyStatus.draft]
-    nothing = "no signed-off reply awaits your check"
+    nothing, nothing_zh = "no signed-off reply awaits your check", "没有已审签、待审核的答复"
     if drafts and not signed:
         nothing += f" (unit {', '.join(drafts)}'s reply is not signed off by its head yet)"
-    assignment = pick_track(state, signed, cmd.unit, nothing)
+        nothing_zh += f"（单位{'、'.join(drafts)}的答复尚未经单位负责人审签）"
+    assignment = pick_track(state, signed, cmd.unit, nothing, nothing_zh)
     reply = state.current_reply(assignment.unit)
     if not cmd.accept and not cmd.reason:
-        raise Invalid("sending a reply back needs a reason")
+        raise Invalid("sending a reply back needs a reason", "退回答复须说明理由", "reason.missing")
     reply.checked_by, reply.checked_at, reply.check_reason = cmd.actor.user, now, cmd.reason
     if cmd.accept:
         reply.status = ReplyStatus.accepted
@@ -487,20 +490,20 @@ def give_feedback(state: SuggestionState, cmd: c.GiveFeedback, now: datetime) ->
     require_role(cmd.actor, "rating a reply", Role.deputy)
     deputy = cmd.actor.deputy
     if deputy != state.lead_deputy and deputy not in state.co_signers:
-        raise Forbidden("only the deputies who signed this suggestion rate its replies")
+        raise Forbidden("only the deputies who signed this suggestion rate its replies", "只有本件建议的领衔代表和附议代表可以评价答复", "deputy.not_signer")
     if deputy == state.lead_deputy or state.stage in (Stage.registered, Stage.returned_for_revision, Stage.converted):
         require_assigned(state, "rating a reply")
         waiting = [a for a in state.tracks() if a.stage == Stage.awaiting_feedback]
     else:  # a co-signer may rate while the feedback window is open, even after the lead deputy has
         waiting = [a for a in state.tracks() if a.stage == Stage.awaiting_feedback or _window_open(state, a, now)]
         if not waiting and state.ended:
-            raise Conflict(f"rating a reply: suggestion {state.number} has ended and its feedback window has closed")
+            raise Conflict(f"rating a reply: suggestion {state.number} has ended and its feedback window has closed", f"评价答复：第{state.number}号建议已办结，评价期限已过", "feedback.window_closed")
     assignment = pick_track(state, waiting, cmd.unit, "no reply awaits your feedback")
     if cmd.verdict == Verdict.unsatisfied and not cmd.reasons.strip():
-        raise Invalid("an 'unsatisfied' rating needs reasons")
+        raise Invalid("an 'unsatisfied' rating needs reasons", "评价为“不满意”须说明理由", "feedback.no_reasons")
     request = assignment.feedback_requests
     if any(f.deputy == deputy and f.unit == assignment.unit and f.request == request for f in state.feedback):
-        raise Conflict(f"you have already rated unit {assignment.unit}'s reply")
+        raise Conflict(f"you have already rated unit {assignment.unit}'s reply", f"您已评价过单位{assignment.unit}的答复", "feedback.already_given")
     state.feedback.append(
         Feedback(
             unit=assignment.unit,

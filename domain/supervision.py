@@ -66,7 +66,7 @@ def designate_key_supervision(state: SuggestionState, cmd: c.DesignateKeySupervi
     require_assigned(state, "designating key supervision")
     key = state.key
     if key and key.status == KeyStatus.designated:
-        raise Conflict(f"suggestion {state.number} is already under key supervision")
+        raise Conflict(f"suggestion {state.number} is already under key supervision", f"第{state.number}号建议已列为重点督办", "key.already")
     source = key.source if key and key.status == KeyStatus.proposed else "council"
     state.key = KeySupervision(
         status=KeyStatus.designated, source=source, proposed_at=key.proposed_at if key else None,
@@ -87,7 +87,7 @@ def decline_key_supervision(state: SuggestionState, cmd: c.DeclineKeySupervision
     require_role(cmd.actor, "declining key supervision", Role.coordinator)
     require_assigned(state, "declining key supervision")
     if not state.key or state.key.status != KeyStatus.proposed:
-        raise Conflict("no key-supervision proposal awaits a decision")
+        raise Conflict("no key-supervision proposal awaits a decision", "没有待决定的重点督办提议", "key.no_proposal")
     state.key.status, state.key.decided_at, state.key.decided_by = KeyStatus.declined, now, cmd.actor.user
     state.key.reason = cmd.reason
     record(state, now, cmd.actor, "key_supervision_declined", reason=cmd.reason)
@@ -97,9 +97,9 @@ def report_key_progress(state: SuggestionState, cmd: c.ReportKeyProgress, now: d
     require_assigned(state, "reporting key-item progress")
     assignment = own_assignment(state, cmd.actor, "reporting key-item progress")
     if not state.key_supervision:
-        raise Conflict(f"suggestion {state.number} is not under key supervision; no monthly report is due")
+        raise Conflict(f"suggestion {state.number} is not under key supervision; no monthly report is due", f"第{state.number}号建议未列为重点督办，无需报送月度进展", "key.not_key")
     if not assignment.replies_to_deputy:
-        raise Conflict("the replying unit reports a key item's progress, not a co-handling unit")
+        raise Conflict("the replying unit reports a key item's progress, not a co-handling unit", "重点督办进展由答复单位报送，协办单位不报送", "key.co_unit")
     late = finish_duty(state, DeadlineKind.key_report, assignment.unit, now)
     state.key.reports.append(KeyReport(unit=assignment.unit, text=cmd.text, by=cmd.actor.user, at=now, late=late))
     start_clock(state, DeadlineKind.key_report, assignment.unit, now, state.policy.clocks.key_report)
@@ -115,9 +115,9 @@ def record_supervision_action(state: SuggestionState, cmd: c.RecordSupervisionAc
     require_role(cmd.actor, "recording a supervision action", Role.coordinator, Role.supervisor)
     require_assigned(state, "recording a supervision action")
     if cmd.when.tzinfo is None:
-        raise Invalid("give the time with its time zone, e.g. 2026-05-05T10:00:00+08:00")
+        raise Invalid("give the time with its time zone, e.g. 2026-05-05T10:00:00+08:00", "时间须带时区，如 2026-05-05T10:00:00+08:00", "time.no_zone")
     if cmd.when > now:
-        raise Invalid("a supervision action cannot be recorded for a time in the future")
+        raise Invalid("a supervision action cannot be recorded for a time in the future", "不能记录将来时间的督办活动", "time.future")
     action = SupervisionAction(
         kind=cmd.kind, when=cmd.when, summary=cmd.summary, participants=cmd.participants,
         recorded_by=cmd.actor.user, recorded_at=now,
@@ -136,7 +136,7 @@ def add_supervision_opinion(state: SuggestionState, cmd: c.AddSupervisionOpinion
     require_role(cmd.actor, "adding a supervision opinion", Role.supervisor)
     require_assigned(state, "adding a supervision opinion")
     if not state.key_supervision:
-        raise Conflict(f"suggestion {state.number} is not under key supervision")
+        raise Conflict(f"suggestion {state.number} is not under key supervision", f"第{state.number}号建议未列为重点督办", "key.not_key")
     state.key.opinions.append(SupervisionOpinion(text=cmd.text, by=cmd.actor.user, at=now))
     record(state, now, cmd.actor, "supervision_opinion_added", notify=notify(state, units=[t.unit for t in state.tracks()]))
 
@@ -146,7 +146,7 @@ def add_supervision_opinion(state: SuggestionState, cmd: c.AddSupervisionOpinion
 
 def _pausable(state: SuggestionState, unit: str | None) -> list[Deadline]:
     if unit is not None and state.assignment(unit) is None:
-        raise Invalid(f"unit {unit} is not assigned this suggestion")
+        raise Invalid(f"unit {unit} is not assigned this suggestion", f"单位{unit}未承办本件建议", "unit.not_assigned")
     return [
         d for d in state.deadlines
         if d.kind in PAUSABLE and d.status == DeadlineStatus.pending and (unit is None or d.unit == unit)
@@ -158,7 +158,7 @@ def pause_clock(state: SuggestionState, cmd: c.PauseClock, now: datetime) -> Non
     require_assigned(state, "pausing a clock")
     running = [d for d in _pausable(state, cmd.unit) if not d.paused]
     if not running:
-        raise Conflict("no running reply or co-opinion clock to pause")
+        raise Conflict("no running reply or co-opinion clock to pause", "没有正在计时的答复或协办意见期限可以暂停", "clock.none_running")
     for deadline in running:
         deadline.pauses.append(Pause(paused_at=now, reason=cmd.reason))
     record(
@@ -172,7 +172,7 @@ def resume_clock(state: SuggestionState, cmd: c.ResumeClock, now: datetime) -> N
     require_assigned(state, "resuming a clock")
     paused = [d for d in _pausable(state, cmd.unit) if d.paused]
     if not paused:
-        raise Conflict("no paused clock to resume")
+        raise Conflict("no paused clock to resume", "没有暂停中的期限可以恢复", "clock.none_paused")
     for deadline in paused:
         deadline.pauses[-1].resumed_at = now
         deadline.reschedule = f"resumed after a pause: {deadline.pauses[-1].reason}"

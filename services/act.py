@@ -41,7 +41,8 @@ async def perform(client: Client, workflow_id: str, cmd: c.Command) -> Outcome:
         if isinstance(cause, ApplicationError) and cause.type in REFUSAL_STATUS:
             status, title = REFUSAL_STATUS[cause.type]
             headers = {"Retry-After": "2"} if status == 503 else None
-            raise Problem(status, title, cause.message, headers=headers) from None
+            said = cause.details[0] if cause.details and isinstance(cause.details[0], dict) else {}
+            raise Problem(status, title, cause.message, headers=headers, zh=said.get("zh"), code=said.get("code")) from None
         raise
     except RPCError as error:
         if error.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.FAILED_PRECONDITION):
@@ -66,7 +67,8 @@ async def _why_not_running(client: Client, workflow_id: str) -> Problem:
         raise
     if description.status != WorkflowExecutionStatus.RUNNING:
         return conflict(f"suggestion {workflow_id} has ended; it takes no more actions")
-    return Problem(503, "Try again", f"suggestion {workflow_id} could not take the action just now; try again")
+    return Problem(503, "Try again", f"suggestion {workflow_id} could not take the action just now; try again",
+                   zh="本件建议暂时无法办理，请稍后再试", code="item.busy")
 
 
 

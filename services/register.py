@@ -62,16 +62,17 @@ class SuggestionInput(Model):
         return self
 
 
-def input_errors(session: Session, data: SuggestionInput) -> list[str]:
-    """What is wrong with a registration before anything starts (unknown deputies or field)."""
+def input_errors(session: Session, data: SuggestionInput) -> list[tuple[str, str]]:
+    """What is wrong with a registration before anything starts (unknown deputies or field), in English and Chinese."""
     errors = []
     if field_code(data.field) is None:
-        errors.append(f"unknown field {data.field!r}; use one of: {', '.join(FIELDS)}")
+        errors.append((f"unknown field {data.field!r}; use one of: {', '.join(FIELDS)}",
+                       f"没有“{data.field}”这个领域，请从以下选择：{'、'.join(FIELDS.values())}"))
     missing = unknown_deputies(session, [data.lead_deputy, *data.co_signers])
     if missing:
-        errors.append(f"unknown deputies: {', '.join(missing)}")
+        errors.append((f"unknown deputies: {', '.join(missing)}", f"没有这些代表：{'、'.join(missing)}"))
     if data.lead_deputy in data.co_signers:
-        errors.append("the lead deputy cannot also be a co-signer")
+        errors.append(("the lead deputy cannot also be a co-signer", "领衔代表不能同时是附议代表"))
     return errors
 
 
@@ -81,14 +82,15 @@ async def register(
     """登记: check the input, allocate a number if none was given, start the item."""
     errors = input_errors(session, data)
     if errors:
-        raise invalid("; ".join(errors))
+        raise invalid("; ".join(en for en, _ in errors), "；".join(zh for _, zh in errors), "register.input")
     try:
         policy = load_policy(data.policy or settings.huiyin_policy)
     except PolicyError as error:
         raise invalid(str(error)) from None
     number = data.number or next_number(session, data.year)
     if number is None:
-        raise conflict(f"every number of {data.year} up to 999999 is taken; give this suggestion a number such as A0001")
+        raise conflict(f"every number of {data.year} up to 999999 is taken; give this suggestion a number such as A0001",
+                       f"{data.year}年的编号已用完，请手动填写编号，如 A0001", "number.exhausted")
     new = NewSuggestion(
         **data.model_dump(exclude={"number", "field", "policy"}),
         number=number,
@@ -120,13 +122,16 @@ async def start_suggestion(client: Client, task_queue: str, new: NewSuggestion) 
     try:
         return await client.execute_update_with_start_workflow(W.current_state, start_workflow_operation=start)
     except WorkflowUpdateFailedError:
-        raise invalid(f"suggestion {new.number} could not be registered: {await _why_it_failed(start)}") from None
+        why = await _why_it_failed(start)
+        raise invalid(f"suggestion {new.number} could not be registered: {why}", f"第{new.number}号建议未能登记：{why}",
+                      "register.failed") from None
     except (WorkflowAlreadyStartedError, RPCError) as error:
         if isinstance(error, RPCError) and error.status != RPCStatusCode.ALREADY_EXISTS:
             raise
         with contextlib.suppress(Exception):
             await start.workflow_handle()  # collect the start's own failure too (else asyncio logs it as unretrieved)
-        raise conflict(f"suggestion number {new.number} already exists for {new.year}") from None
+        raise conflict(f"suggestion number {new.number} already exists for {new.year}", f"{new.year}年第{new.number}号建议已存在",
+                       "number.taken") from None
 
 
 async def _why_it_failed(start: WithStartWorkflowOperation) -> str:

@@ -41,7 +41,7 @@ class DeputyIn(Register):
 
 def add_unit(session: Session, body: UnitIn) -> UnitRow:
     if session.get(UnitRow, body.code):
-        raise conflict(f"unit {body.code} already exists")
+        raise conflict(f"unit {body.code} already exists", f"单位代码{body.code}已存在", "unit.exists")
     row = UnitRow(**body.model_dump())
     add_row(session, row)
     return row
@@ -49,7 +49,7 @@ def add_unit(session: Session, body: UnitIn) -> UnitRow:
 
 def add_deputy(session: Session, body: DeputyIn) -> DeputyRow:
     if session.get(DeputyRow, body.code):
-        raise conflict(f"deputy {body.code} already exists")
+        raise conflict(f"deputy {body.code} already exists", f"代表代码{body.code}已存在", "deputy.exists")
     row = DeputyRow(**body.model_dump())
     add_row(session, row)
     return row

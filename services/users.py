@@ -79,11 +79,11 @@ def authenticate(session: Session, username: str, password: str) -> UserRow | No
 def change_password(session: Session, user: UserRow, current: str, new: str) -> UserRow:
     """A user's own new password; every token issued before stops working (token_version)."""
     if authenticate(session, user.username, current) is None:
-        raise forbidden("the current password is wrong")
+        raise forbidden("the current password is wrong", "当前密码不正确", "password.wrong")
     if not 8 <= len(new) <= PASSWORD_MAX:
-        raise invalid(f"a password has 8 to {PASSWORD_MAX} characters")
+        raise invalid(f"a password has 8 to {PASSWORD_MAX} characters", f"密码须为8至{PASSWORD_MAX}个字符", "password.length")
     if new == current:
-        raise invalid("the new password is the same as the current one")
+        raise invalid("the new password is the same as the current one", "新密码不能与当前密码相同", "password.same")
     user.password_hash = hash_password(new)
     user.token_version += 1
     session.commit()
@@ -94,9 +94,10 @@ def set_active(session: Session, username: str, active: bool, by: str) -> UserRo
     """Disable (every token of the user stops working) or enable a user; an admin does not disable themselves."""
     user = user_named(session, username)
     if user is None:
-        raise not_found(f"user {username}")
+        raise not_found(f"user {username}", f"用户{username}")
     if not active and username == by:
-        raise conflict("you cannot disable your own account; ask another admin")
+        raise conflict("you cannot disable your own account; ask another admin", "不能停用自己的账号，请由其他管理员办理",
+                       "user.self")
     if user.active and not active:
         user.token_version += 1
     user.active = active
@@ -121,11 +122,11 @@ def new_user(username: str, password: str, role: Role, unit_code: str | None = N
 def add_user(session: Session, body: UserIn) -> UserRow:
     """Create a user: 409 when the name is taken, 422 for an unknown unit or deputy."""
     if user_named(session, body.username) is not None:
-        raise conflict(f"user {body.username} already exists")
+        raise conflict(f"user {body.username} already exists", f"用户名{body.username}已存在", "user.exists")
     if body.unit_code and not session.get(UnitRow, body.unit_code):
-        raise invalid(f"unknown unit {body.unit_code}")
+        raise invalid(f"unknown unit {body.unit_code}", f"没有单位{body.unit_code}", "unit.unknown")
     if body.deputy_code and not session.get(DeputyRow, body.deputy_code):
-        raise invalid(f"unknown deputy {body.deputy_code}")
+        raise invalid(f"unknown deputy {body.deputy_code}", f"没有代表{body.deputy_code}", "deputy.unknown")
     user = new_user(body.username, body.password, body.role, body.unit_code, body.deputy_code, body.email)
     session.add(user)
     try:

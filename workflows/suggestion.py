@@ -200,13 +200,15 @@ class SuggestionWorkflow:
         """The action applied to a copy of the state (domain.actions.trial)."""
         try:
             return trial(self.state, cmd, workflow.now())
-        except Refusal as refusal:
-            raise ApplicationError(refusal.message, type=refusal.kind, non_retryable=True) from None
+        except Refusal as refusal:  # the reason in English (the message), in Chinese and as a code (the details)
+            raise ApplicationError(refusal.message, {"zh": refusal.zh, "code": refusal.code}, type=refusal.kind,
+                                   non_retryable=True) from None
 
     def _check(self, cmd: c.Command) -> None:
         if self.switching:
             raise ApplicationError(
                 f"suggestion {self.state.number} is moving into a new run (year end); try again in a moment",
+                {"zh": f"第{self.state.number}号建议正在转入新的办理年度，请稍候再试", "code": "item.switching"},
                 type="retry",
             )
         # The limits are checked here only: a validator does not run on replay, so an old history is never
@@ -226,6 +228,8 @@ class SuggestionWorkflow:
             raise ApplicationError(
                 f"suggestion {self.state.number}'s record would grow to {size:,} bytes, past its budget of "
                 f"{STATE_BUDGET:,}: shorten the text, or keep long documents outside and refer to them",
+                {"zh": f"第{self.state.number}号建议的办理记录将达到{size:,}字节，超过上限{STATE_BUDGET:,}字节："
+                       f"请精简文字，长篇材料可另行保存并注明出处", "code": "item.budget"},
                 type="invalid", non_retryable=True,
             )
 

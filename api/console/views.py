@@ -255,7 +255,7 @@ async def act(request: Request, suggestion_id: str, name: str, session: SessionD
         try:
             await perform(temporal, suggestion_id, cmd)
         except Problem as refusal:
-            problems = [refusal.detail]
+            problems = [refusal.zh or refusal.detail]
             status = refusal.status
         else:
             return RedirectResponse(f"/console/items/{suggestion_id}?done={quote(name)}", status_code=303)
@@ -295,7 +295,8 @@ async def register_suggestion(request: Request, session: SessionDep, settings: S
         data = SuggestionInput.model_validate({k: v for k, v in values.items() if v is not None})
         outcome = await register(temporal, session, settings, data, who.actor)
     except Problem as refusal:
-        return _register_page(request, session, who, refusal.status, problems=[refusal.detail], typed=dict(form))
+        return _register_page(request, session, who, refusal.status, problems=[refusal.zh or refusal.detail],
+                              typed=dict(form))
     except ValueError as error:  # pydantic's ValidationError
         problems = [str(e.get("msg", e)) for e in getattr(error, "errors", lambda: [])()] or [str(error)]
         return _register_page(request, session, who, 422, problems=problems, typed=dict(form))
@@ -316,7 +317,7 @@ def new_password(request: Request, session: SessionDep, settings: SettingsDep, w
     try:
         user = change_password(session, who.user, str(form.get("current") or ""), str(form.get("new") or ""))
     except Problem as refusal:
-        return page(request, "password.html", who, refusal.status, problems=[refusal.detail])
+        return page(request, "password.html", who, refusal.status, problems=[refusal.zh or refusal.detail])
     response = RedirectResponse("/console?done=password", status_code=303)
     open_session(response, request, user, settings.huiyin_secret_key)
     return response

@@ -38,7 +38,7 @@ def login(
     user = authenticate(session, form.username, form.password)
     if user is None:
         request.app.state.login_throttle.failed(form.username, _address(request))
-        raise unauthorized("wrong username or password")
+        raise unauthorized("wrong username or password", "用户名或密码不正确", "login.failed")
     request.app.state.login_throttle.succeeded(form.username)
     token = create_token(user.username, settings.huiyin_secret_key, user.token_version)
     return Token(access_token=token, token_type="bearer")

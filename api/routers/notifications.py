@@ -64,5 +64,5 @@ def read_one(notification_id: RowId, session: SessionDep, user: UserDep) -> Noti
     """Mark one of my notifications read (it keeps the time it was first read)."""
     row = inbox.mark_read(session, user.id, notification_id, datetime.now(timezone.utc))
     if row is None:
-        raise not_found(f"notification {notification_id}")
+        raise not_found(f"notification {notification_id}", f"通知{notification_id}")
     return NotificationOut.model_validate(row)

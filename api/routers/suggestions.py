@@ -15,6 +15,7 @@ from core.logs import item_context
 from domain import commands as c
 from domain.actions import ACTIONS, Action
 from domain.enums import Period, Role, Stage
+from domain.guards import stage_zh
 from domain.limits import TEXT, TEXT_LIMITS, input_problems
 from domain.models import Actor, Model
 from ledger import queries
@@ -44,7 +45,8 @@ async def create_suggestion(
 ) -> dict[str, Any]:
     actor = actor_of(user)
     if actor.role == Role.deputy and data.lead_deputy != actor.deputy:
-        raise forbidden("a deputy registers suggestions only as their lead deputy")
+        raise forbidden("a deputy registers suggestions only as their lead deputy", "代表只能以本人为领衔代表登记建议",
+                        "deputy.not_lead")
     outcome = await register(temporal, session, settings, data, actor)
     return await run_in_threadpool(_recorded_view, session, outcome.workflow_id, actor)
 
@@ -147,13 +149,13 @@ def _unknown_units(session, action: Action, body: Model) -> None:
         units += [u for u in (value if isinstance(value, list) else [value]) if u]
     missing = queries.unknown_units(session, units)
     if missing:
-        raise invalid(f"unknown units: {', '.join(missing)}")
+        raise invalid(f"unknown units: {', '.join(missing)}", f"没有这些单位：{'、'.join(missing)}", "unit.unknown")
 
 
 def _empty_body(body_model: type[Model]) -> Model:
     required = [name for name, f in body_model.model_fields.items() if f.is_required()]
     if required:
-        raise invalid(f"a JSON body is required with: {', '.join(required)}")
+        raise invalid(f"a JSON body is required with: {', '.join(required)}", f"请提供：{'、'.join(required)}", "input.body_missing")
     return body_model()
 
 
@@ -171,7 +173,8 @@ def _action_route(action: Action):
         # A closed item still takes co-signers' ratings and a withdrawal from publication during its
         # feedback window (action.after_end): the workflow decides.
         if stage in ENDED and not action.after_end:
-            raise conflict(f"suggestion {suggestion_id} has ended ({stage}); it takes no more actions")
+            raise conflict(f"suggestion {suggestion_id} has ended ({stage}); it takes no more actions",
+                           f"本件建议已{stage_zh(stage)}，不再办理", "item.ended")
         body = body if body is not None else _empty_body(body_model)
         _unknown_units(session, action, body)
         actor = actor_of(user)
@@ -205,7 +208,8 @@ async def migrate_policy_route(
     """Move a running item to another policy version with a recorded reason; its future deadlines are recomputed."""
     stage = _visible_stage(session, user, suggestion_id)
     if stage in ENDED:
-        raise conflict(f"suggestion {suggestion_id} has ended ({stage}); it takes no more actions")
+        raise conflict(f"suggestion {suggestion_id} has ended ({stage}); it takes no more actions",
+                       f"本件建议已{stage_zh(stage)}，不再办理", "item.ended")
     session.commit()  # give the connection back while the workflow works
     await migrate_policy(temporal, suggestion_id, body.policy, body.reason, actor_of(user))
     return await run_in_threadpool(_recorded_view, session, suggestion_id, actor_of(user))

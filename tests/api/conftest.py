@@ -51,7 +51,8 @@ async def api(api_settings, time_env, worker, registers):
     app = create_app(api_settings, temporal=time_env.client)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        # English reasons: the tests read the rules' English texts (Chinese is the default: test_language.py)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test", headers={"Accept-Language": "en"}) as client:
             yield client
 
 

@@ -149,7 +149,7 @@ def test_a_refused_action_shows_the_rules_reason(browser, system, shots):
     act(handler, "签收")
     # Not offered yet, and why: the rule's own reason.
     handler.get_by_text("暂不能办理的事项及原因").click()
-    assert "contact the deputy before replying" in handler.locator(".muted", has_text="拟写答复").inner_text()
+    assert "答复前须与代表沟通（办前沟通）" in handler.locator(".muted", has_text="拟写答复").inner_text()
     contact_time = (datetime.now(SHANGHAI) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
     act(handler, "记录与代表沟通", lambda form: (form.get_by_label("时间").fill(contact_time),
                                           form.get_by_label("情况摘要").fill("电话沟通。")))
@@ -159,7 +159,7 @@ def test_a_refused_action_shows_the_rules_reason(browser, system, shots):
         form.get_by_label("同意公开答复").check(), form.get_by_label("公开文本（联系方式将自动隐去）").fill("已列入计划。")))
     problem = handler.locator(".problem")
     assert "未能办理“拟写答复”" in problem.inner_text()
-    assert "must list its commitments" in problem.inner_text()
+    assert "B类答复须列明承诺事项及各自的完成时限" in problem.inner_text()
     handler.screenshot(path=shots / "refusal.png", full_page=True)
     assert handler.locator("details.action[open] textarea[name=text]").input_value() == "已列入明年计划。"  # kept
 

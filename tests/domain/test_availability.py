@@ -29,9 +29,9 @@ def test_a_registered_item_offers_the_coordinator_the_review_and_no_one_else_any
     state = registered()
     coordinator = availability(state, COORDINATOR, NOW)
     assert allowed(coordinator) == {"accept", "return-for-revision", "convert"}
-    assert coordinator["assign"] == "accept the suggestion before assigning it"
+    assert coordinator["assign"] == "请先审查受理，再交办"
     assert allowed(availability(state, handler("U01"), NOW)) == set()
-    assert availability(state, handler("U01"), NOW)["accept"].startswith("accepting a suggestion is done by the coordinator")
+    assert availability(state, handler("U01"), NOW)["accept"] == "审查受理建议由交办督办机构办理，您的身份是承办单位经办人"
     assert set(availability(state, COORDINATOR, NOW)) == {a.name for a in ACTIONS}
     assert state == registered().model_copy(update={"registered_at": state.registered_at})  # untouched
 
@@ -46,6 +46,6 @@ def test_after_assignment_the_unit_signs_and_the_head_cannot_draft():
     handler_may = allowed(availability(state, handler("U01"), NOW))
     assert {"sign-for-receipt", "log-contact", "request-adjustment", "request-extension"} <= handler_may
     assert "draft-reply" not in handler_may  # not signed for yet
-    assert "unit_handler" in availability(state, head("U01"), NOW)["draft-reply"]
-    assert availability(state, handler("U02"), NOW)["sign-for-receipt"] == "suggestion A1 is not assigned to unit U02"
+    assert "由承办单位经办人办理" in availability(state, head("U01"), NOW)["draft-reply"]
+    assert availability(state, handler("U02"), NOW)["sign-for-receipt"] == "第A1号建议未交由单位U02承办"
     assert allowed(availability(state, LEAD_DEPUTY, NOW)) == set()

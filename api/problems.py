@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
 from core.errors import Problem
+from domain.limits import schema_error_zh
 
 log = logging.getLogger("huiyin.api")
 MEDIA_TYPE = "application/problem+json"
@@ -46,7 +47,7 @@ def install_problem_handlers(app: FastAPI) -> None:
             {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")} for e in error.errors()
         ]
         detail = "; ".join(f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in errors)
-        zh = "输入有误：" + "；".join(f"{'.'.join(str(x) for x in e['loc'])}：{e['msg']}" for e in errors)
+        zh = "输入有误：" + "；".join(schema_error_zh(e) for e in error.errors())
         return problem_response(Problem(422, "Invalid input", detail, zh=zh, code="input.schema", errors=errors), request)
 
     @app.exception_handler(HTTPException)

@@ -6,6 +6,22 @@ fields' `fields.FIELDS`, the actions' `actions.ACTIONS` (`label`).
 
 from __future__ import annotations
 
+# What people call each field of a command or form (字段名称); a field missing here shows its English name.
+FIELD_LABELS = {
+    "reason": "理由", "title": "标题", "body": "内容", "lead_unit": "主办单位", "co_units": "协办单位",
+    "separate_units": "分办单位（两个以上，各自答复）", "unit": "单位", "approve": "同意", "new_unit": "改由以下单位承办",
+    "when": "时间", "way": "方式", "summary": "情况摘要", "text": "正文", "result_class": "办理结果分类",
+    "commitments": "承诺事项及完成时限", "face_to_face": "当面答复（面复）", "replied_by": "面复人（姓名、职务）",
+    "publish": "同意公开答复", "public_text": "公开文本（联系方式将自动隐去）", "no_publish_reason": "不公开的理由",
+    "accept": "审核通过", "verdict": "评价", "reasons": "不满意的理由", "leader_in_charge": "包案领导",
+    "council_member": "领衔督办的主任会议成员", "government_leader": "领办的政府领导", "theme": "督办主题",
+    "kind": "督办活动类型", "participants": "参加人员", "number": "编号", "year": "年度", "period": "提出时间",
+    "received_on": "收到日期", "field": "领域", "lead_deputy": "领衔代表", "co_signers": "附议代表",
+    "delegation": "代表团", "username": "用户名", "password": "密码", "new_password": "新密码", "email": "电子邮箱",
+    "name": "名称", "code": "代码", "comment": "意见", "display_name": "姓名", "role": "角色", "due_on": "完成时限",
+    "what": "承诺事项", "policy": "办理规则",
+}
+
 ROLE_LABELS = {
     "deputy": "人大代表",
     "coordinator": "交办督办机构",

@@ -36,6 +36,7 @@ from domain.policy import PolicyProfile
 # letters, digits or '-' (A001, ZX-12). One pattern and length: no number can stick the allocation.
 NUMBER_PATTERN = re.compile(r"^(?:[0-9]{1,6}|[A-Za-z][A-Za-z0-9-]{0,11})$")
 NUMBER_RULE = "1-6 digits (0123) or a letter followed by up to 11 letters, digits or '-' (A001)"
+NUMBER_RULE_ZH = "1至6位数字（如0123），或一个字母后接至多11个字母、数字或“-”（如A001）"
 
 
 def suggestion_workflow_id(year: int, number: str) -> str:

@@ -27,9 +27,10 @@ from temporalio.client import Client
 from core.errors import Problem, forbidden, invalid
 from core.settings import Settings
 from domain.enums import Period, Role
-from domain.fields import field_code
-from domain.limits import IMPORT_ROWS, UNPACKED_BYTES
-from domain.models import Actor, suggestion_workflow_id
+from domain.fields import FIELDS, field_code
+from domain.labels import ROLE_LABELS
+from domain.limits import IMPORT_ROWS, UNPACKED_BYTES, Fault, schema_error_zh
+from domain.models import NUMBER_RULE_ZH, Actor, suggestion_workflow_id
 from ledger import directory
 from ledger.directory import user_named
 from ledger.queries import number_taken
@@ -84,13 +85,16 @@ def read_rows(filename: str, content: bytes) -> list[Row]:
     elif suffix == ".csv":
         table = _csv_table(content)
     else:
-        raise invalid(f"cannot import {filename!r}: upload an .xlsx or .csv file")
+        raise invalid(f"cannot import {filename!r}: upload an .xlsx or .csv file",
+                      zh=f"不能导入“{filename}”：请上传.xlsx或.csv文件", code="import.file_type")
     if not table:
-        raise invalid(f"{filename!r} is empty: the first row must be the column headers")
+        raise invalid(f"{filename!r} is empty: the first row must be the column headers",
+                      zh=f"“{filename}”是空的：第一行应为列名（{'、'.join(COLUMNS)}）", code="import.empty")
     header = [_text(cell) for cell in table[0]]
     missing = [h for h in COLUMNS if h not in header and h not in OPTIONAL]
     if missing:
-        raise invalid(f"{filename!r} lacks the column(s) {', '.join(missing)}; the first row must name them")
+        raise invalid(f"{filename!r} lacks the column(s) {', '.join(missing)}; the first row must name them",
+                      zh=f"“{filename}”缺少列：{'、'.join(missing)}。请在第一行写明这些列名", code="import.columns")
     positions = {h: header.index(h) for h in COLUMNS if h in header}
     rows = []
     for line, values in enumerate(table[1:], start=2):
@@ -98,7 +102,8 @@ def read_rows(filename: str, content: bytes) -> list[Row]:
         if any(_text(v) for v in cells.values()):
             rows.append(Row(line, cells))
     if len(rows) > MAX_ROWS:
-        raise invalid(f"{filename!r} has {len(rows)} rows; import at most {MAX_ROWS} at a time")
+        raise invalid(f"{filename!r} has {len(rows)} rows; import at most {MAX_ROWS} at a time",
+                      zh=f"“{filename}”有{len(rows)}行，一次最多导入{MAX_ROWS}行，请拆分后分批导入", code="import.rows")
     return rows
 
 
@@ -107,7 +112,8 @@ def _bounded(rows: Iterator, filename: str = "the file") -> list:
     its rest is read."""
     table = list(islice(rows, RAW_ROWS + 1))
     if len(table) > RAW_ROWS:
-        raise invalid(f"{filename} has more than {RAW_ROWS:,} rows; import at most {MAX_ROWS:,} suggestions at a time")
+        raise invalid(f"{filename} has more than {RAW_ROWS:,} rows; import at most {MAX_ROWS:,} suggestions at a time",
+                      zh=f"文件超过{RAW_ROWS}行，一次最多导入{MAX_ROWS}件建议，请拆分后分批导入", code="import.rows")
     return table
 
 
@@ -122,7 +128,8 @@ def _xlsx_table(content: bytes) -> list[tuple]:
     except Problem:
         raise
     except Exception as error:  # openpyxl raises many kinds for a damaged or foreign file
-        raise invalid(f"cannot read the spreadsheet: {error}") from None
+        raise invalid(f"cannot read the spreadsheet: {error}", zh="无法读取该表格：文件已损坏或不是Excel表格，请另存为.xlsx后重试",
+                      code="import.unreadable") from None
 
 
 def _check_unpacked_size(content: bytes) -> None:
@@ -132,10 +139,13 @@ def _check_unpacked_size(content: bytes) -> None:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             unpacked = sum(entry.file_size for entry in archive.infolist())
     except (zipfile.BadZipFile, ValueError):
-        raise invalid("cannot read the spreadsheet: it is not an .xlsx file (not a zip archive)") from None
+        raise invalid("cannot read the spreadsheet: it is not an .xlsx file (not a zip archive)",
+                      zh="无法读取该表格：它不是.xlsx文件，请用Excel另存为.xlsx后重试", code="import.unreadable") from None
     if unpacked > UNPACKED_BYTES:
         raise invalid(f"the spreadsheet unpacks to {unpacked / 2**20:,.0f} MB; at most {UNPACKED_BYTES // 2**20} MB "
-                      f"are read: split it, or save it without empty formatted rows")
+                      f"are read: split it, or save it without empty formatted rows",
+                      zh=f"该表格解压后有{unpacked / 2**20:,.0f} MB，最多读取{UNPACKED_BYTES // 2**20} MB："
+                         f"请拆分，或删去带格式的空行后另存", code="import.too_large")
 
 
 def _csv_table(content: bytes) -> list[list[str]]:
@@ -147,11 +157,13 @@ def _csv_table(content: bytes) -> list[list[str]]:
         except UnicodeDecodeError:
             continue
     else:
-        raise invalid("cannot read the CSV file: it is neither UTF-8 nor GB18030 text")
+        raise invalid("cannot read the CSV file: it is neither UTF-8 nor GB18030 text",
+                      zh="无法读取该CSV文件：它既不是UTF-8也不是GB18030编码的文本", code="import.unreadable")
     try:
         return _bounded(csv.reader(io.StringIO(text, newline="")), "the CSV file")
     except csv.Error as error:
-        raise invalid(f"cannot read the CSV file: {error}") from None
+        raise invalid(f"cannot read the CSV file: {error}", zh="无法读取该CSV文件：格式有误，请用Excel另存后重试",
+                      code="import.unreadable") from None
 
 
 def _text(value: Any) -> str:
@@ -192,42 +204,47 @@ class Deputies:
         for code, name, _ in rows:
             self.by_name.setdefault(name, []).append(code)
 
-    def resolve(self, value: str, errors: list[str]) -> str | None:
+    def resolve(self, value: str, errors: list[Fault]) -> str | None:
         if value in self.delegation:
             return value
         codes = self.by_name.get(value, [])
         if len(codes) == 1:
             return codes[0]
         if codes:
-            errors.append(f"deputy name {value!r} is shared by {', '.join(codes)}: give the code")
+            errors.append(Fault(f"deputy name {value!r} is shared by {', '.join(codes)}: give the code",
+                                f"有多位代表名叫“{value}”（{'、'.join(codes)}），请改填代表代码"))
         else:
-            errors.append(f"unknown deputy {value!r}")
+            errors.append(Fault(f"unknown deputy {value!r}", f"没有代表“{value}”，请核对姓名或代码"))
         return None
 
 
-def check_row(row: Row, year: int, period: Period, deputies: Deputies) -> tuple[SuggestionInput | None, list[str]]:
+def check_row(row: Row, year: int, period: Period, deputies: Deputies) -> tuple[SuggestionInput | None, list[Fault]]:
     """A row as a registration, or every problem found in it."""
-    errors: list[str] = []
+    errors: list[Fault] = []
     text = {h: _text(v) for h, v in row.cells.items()}
     for header in COLUMNS:
         if header not in OPTIONAL and not text.get(header):
-            errors.append(f"{header} is empty")
+            errors.append(Fault(f"{header} is empty", f"“{header}”没有填写"))
     number = text["编号"]
     if number:
         try:
             suggestion_workflow_id(year, number)
         except ValueError as error:
-            errors.append(str(error))
+            errors.append(Fault(str(error), f"编号“{number}”不符合规则：应为{NUMBER_RULE_ZH}"))
     received_on = parse_date(row.cells["收到日期"])
     if text["收到日期"] and received_on is None:
-        errors.append(f"收到日期 {text['收到日期']!r} is not a date (use YYYY-MM-DD, YYYY/MM/DD or YYYY年M月D日)")
+        errors.append(Fault(
+            f"收到日期 {text['收到日期']!r} is not a date (use YYYY-MM-DD, YYYY/MM/DD or YYYY年M月D日)",
+            f"收到日期“{text['收到日期']}”不是日期，请写成2026-03-05、2026/3/5或2026年3月5日"))
     if text["领域"] and field_code(text["领域"]) is None:
-        errors.append(f"unknown 领域 {text['领域']!r}")
+        errors.append(Fault(f"unknown 领域 {text['领域']!r}",
+                            f"没有“{text['领域']}”这个领域，请从以下选择：{'、'.join(FIELDS.values())}"))
     lead = deputies.resolve(text["领衔代表"], errors) if text["领衔代表"] else None
     names = [n for n in CO_SIGNER_SEPARATORS.split(text.get("附议代表", "")) if n]
     co_signers = list(dict.fromkeys(deputies.resolve(n, errors) for n in names))
     if lead and lead in co_signers:
-        errors.append("the lead deputy (领衔代表) is also listed as a co-signer (附议代表)")
+        errors.append(Fault("the lead deputy (领衔代表) is also listed as a co-signer (附议代表)",
+                            "领衔代表又列为附议代表，请从附议代表中删去"))
     if errors:
         return None, errors
     try:
@@ -244,16 +261,16 @@ def check_row(row: Row, year: int, period: Period, deputies: Deputies) -> tuple[
             delegation=deputies.delegation[lead],
         )
     except ValidationError as error:
-        return None, [_validation_message(e) for e in error.errors()]
+        return None, [_validation_fault(e) for e in error.errors()]
     return data, []
 
 
-def _validation_message(error: dict) -> str:
+def _validation_fault(error: dict) -> Fault:
     name = str(error["loc"][0]) if error["loc"] else ""
-    return f"{HEADER_OF.get(name, name)}: {error['msg']}"
+    return Fault(f"{HEADER_OF.get(name, name)}: {error['msg']}", schema_error_zh(error))
 
 
-def _duplicates(rows: list[Row]) -> dict[int, str]:
+def _duplicates(rows: list[Row]) -> dict[int, Fault]:
     """Rows repeating a number seen in an earlier row: line → message."""
     first: dict[str, int] = {}
     repeated = {}
@@ -262,7 +279,8 @@ def _duplicates(rows: list[Row]) -> dict[int, str]:
         if not number:
             continue
         if number in first:
-            repeated[row.line] = f"编号 {number} already appears in row {first[number]}"
+            repeated[row.line] = Fault(f"编号 {number} already appears in row {first[number]}",
+                                       f"编号{number}与第{first[number]}行重复")
         else:
             first[number] = row.line
     return repeated
@@ -279,9 +297,12 @@ def importing_actor(session: Session, username: str | None) -> Actor:
         return OPERATOR
     user = user_named(session, username)
     if user is None or not user.active:
-        raise invalid(f"user {username!r} does not exist or is disabled")
+        raise invalid(f"user {username!r} does not exist or is disabled", zh=f"用户“{username}”不存在或已停用",
+                      code="import.user")
     if user.role != Role.coordinator:
-        raise forbidden(f"user {username!r} is a {user.role}; imports are done as a coordinator")
+        raise forbidden(f"user {username!r} is a {user.role}; imports are done as a coordinator",
+                        zh=f"用户“{username}”是{ROLE_LABELS.get(user.role, user.role)}，导入须由交办督办机构进行",
+                        code="import.role")
     return Actor(user=user.username, role=Role.coordinator)
 
 
@@ -300,7 +321,8 @@ async def import_suggestions(
 ) -> ImportResult:
     """Register every good row of the file; skip numbers already in the ledger; report bad rows."""
     if not 2000 <= year <= 2100:
-        raise invalid(f"year {year} is out of range (2000-2100)")
+        raise invalid(f"year {year} is out of range (2000-2100)", zh=f"年度{year}不在2000—2100年之间",
+                      code="import.year")
     rows = await asyncio.to_thread(read_rows, filename, content)  # off the event loop: the API keeps answering
     deputies = Deputies(session)
     duplicates = _duplicates(rows)
@@ -316,7 +338,8 @@ async def import_suggestions(
         if data is not None:
             errors = await _import_one(client, session, settings, data, actor, result)
         if errors:
-            result.errors.append({"row": row.line, "number": _text(row.cells["编号"]) or None, "errors": errors})
+            result.errors.append({"row": row.line, "number": _text(row.cells["编号"]) or None,
+                                  "errors": [getattr(e, "zh", e) for e in errors], "errors_en": [str(e) for e in errors]})
         if progress:
             progress(1)
     return result
@@ -324,7 +347,7 @@ async def import_suggestions(
 
 async def _import_one(
     client: Client, session: Session, settings: Settings, data: SuggestionInput, actor: Actor, result: ImportResult
-) -> list[str]:
+) -> list[Fault]:
     """Register one checked row; returns the errors that kept it out, if any."""
     if number_taken(session, data.year, data.number):
         result.skipped.append(data.number)
@@ -335,6 +358,6 @@ async def _import_one(
         if problem.status == 409:  # started meanwhile (another import): already there
             result.skipped.append(data.number)
             return []
-        return [problem.detail]
+        return [Fault(problem.detail, problem.zh or problem.detail)]
     result.created.append(data.number)
     return []

@@ -22,7 +22,16 @@ from core.settings import Settings
 from domain import limits
 from domain.enums import Period
 from domain.fields import FIELDS, field_code
-from domain.models import NUMBER_PATTERN, NUMBER_RULE, Actor, Model, NewSuggestion, Outcome, suggestion_workflow_id
+from domain.models import (
+    NUMBER_PATTERN,
+    NUMBER_RULE,
+    NUMBER_RULE_ZH,
+    Actor,
+    Model,
+    NewSuggestion,
+    Outcome,
+    suggestion_workflow_id,
+)
 from domain.policy import PolicyError
 from ledger.queries import next_number, unknown_deputies
 from workflows.suggestion import SuggestionWorkflow as W
@@ -52,13 +61,17 @@ class SuggestionInput(Model):
         problems = [p for name in ("title", "body", "field", "delegation")
                     if (p := limits.text_problem(name, getattr(self, name)))]
         if self.number is not None and not NUMBER_PATTERN.match(self.number):
-            problems.append(f"number {self.number!r} must be {NUMBER_RULE}")
+            problems.append(limits.Fault(f"number {self.number!r} must be {NUMBER_RULE}",
+                                         f"编号“{self.number}”不符合规则：应为{NUMBER_RULE_ZH}"))
         earliest, latest = date(self.year - 1, 1, 1), date(self.year, 12, 31)
         if not earliest <= self.received_on <= latest:
-            problems.append(f"received_on {self.received_on.isoformat()} is not within {self.year} or the year "
-                            f"before ({earliest.isoformat()} to {latest.isoformat()})")
+            problems.append(limits.Fault(
+                f"received_on {self.received_on.isoformat()} is not within {self.year} or the year before "
+                f"({earliest.isoformat()} to {latest.isoformat()})",
+                f"收到日期{self.received_on.isoformat()}应在{self.year}年或上一年内"
+                f"（{earliest.isoformat()}至{latest.isoformat()}）"))
         if problems:
-            raise ValueError("; ".join(problems))
+            raise limits.schema_refusal(problems)
         return self
 
 

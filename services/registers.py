@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from core.errors import conflict
 from domain import limits
-from domain.limits import text_problem
+from domain.limits import schema_refusal, text_problem
 from domain.models import Model
 from ledger.directory import add_row
 from ledger.rows import DeputyRow, UnitRow
@@ -20,7 +20,7 @@ class Register(Model):
     def _clean_text(self) -> "Register":
         problems = [p for name, value in self if isinstance(value, str) and (p := text_problem(name, value, 200))]
         if problems:
-            raise ValueError("; ".join(problems))
+            raise schema_refusal(problems)
         return self
 
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from core.errors import conflict, forbidden, invalid, not_found
 from core.settings import VAR_DIR, Settings
 from domain.enums import UNIT_ROLES, Role
-from domain.limits import text_problem
+from domain.limits import Fault, schema_refusal, text_problem
 from domain.models import Model
 from ledger.directory import has_admin, user_named
 from ledger.rows import DeputyRow, UnitRow, UserRow
@@ -41,14 +41,16 @@ class UserIn(Model):
 
     @model_validator(mode="after")
     def _scope(self) -> "UserIn":
-        if text_problem("email", self.email, 200):
-            raise ValueError(text_problem("email", self.email, 200))
+        if problem := text_problem("email", self.email, 200):
+            raise schema_refusal([problem])
         if self.role == Role.system:
-            raise ValueError("the system role is not for users")
+            raise schema_refusal([Fault("the system role is not for users", "“系统”角色不能分配给用户")])
         if (self.role in UNIT_ROLES) != bool(self.unit_code):
-            raise ValueError("unit_code is required for unit roles and only for them")
+            raise schema_refusal([Fault("unit_code is required for unit roles and only for them",
+                                        "承办单位的角色须填写单位代码，其他角色不填")])
         if (self.role == Role.deputy) != bool(self.deputy_code):
-            raise ValueError("deputy_code is required for deputies and only for them")
+            raise schema_refusal([Fault("deputy_code is required for deputies and only for them",
+                                        "人大代表须填写代表代码，其他角色不填")])
         return self
 
 

@@ -173,15 +173,26 @@ async def test_bad_rows_reported_and_kept_out_good_rows_imported(time_env, worke
     assert len(calls) == 10  # every data row, not the empty one
     errors = {e["row"]: e for e in result.errors}
     assert sorted(errors) == [3, 5, 6, 7, 8, 9, 10, 11, 12]
-    assert errors[3]["number"] == no_title and errors[3]["errors"] == ["标题 is empty"]
-    assert "is not a date" in errors[5]["errors"][0]
-    assert errors[6]["errors"] == ["unknown 领域 '航天'"]
-    assert errors[7]["errors"] == ["unknown deputy '无名氏'", "unknown deputy 'ID09'"]
-    assert errors[8]["errors"] == ["the lead deputy (领衔代表) is also listed as a co-signer (附议代表)"]
-    assert "shared by ID04, ID05" in errors[9]["errors"][0]
-    assert "must be 1-6 digits (0123) or a letter" in errors[10]["errors"][0]
-    assert errors[11]["errors"] == [f"编号 {good} already appears in row 2"]
-    assert errors[12]["errors"] == ["收到日期 is empty"]
+    english = {line: e["errors_en"] for line, e in errors.items()}  # the English beside, for programs
+    assert errors[3]["number"] == no_title and english[3] == ["标题 is empty"]
+    assert "is not a date" in english[5][0]
+    assert english[6] == ["unknown 领域 '航天'"]
+    assert english[7] == ["unknown deputy '无名氏'", "unknown deputy 'ID09'"]
+    assert english[8] == ["the lead deputy (领衔代表) is also listed as a co-signer (附议代表)"]
+    assert "shared by ID04, ID05" in english[9][0]
+    assert "must be 1-6 digits (0123) or a letter" in english[10][0]
+    assert english[11] == [f"编号 {good} already appears in row 2"]
+    assert english[12] == ["收到日期 is empty"]
+    # What the coordinator reads: each row's problems in Chinese, saying what to change.
+    assert errors[3]["errors"] == ["“标题”没有填写"]
+    assert errors[5]["errors"][0].startswith("收到日期“2040-13-01”不是日期")
+    assert errors[6]["errors"][0].startswith("没有“航天”这个领域，请从以下选择：")
+    assert errors[7]["errors"] == ["没有代表“无名氏”，请核对姓名或代码", "没有代表“ID09”，请核对姓名或代码"]
+    assert errors[8]["errors"] == ["领衔代表又列为附议代表，请从附议代表中删去"]
+    assert errors[9]["errors"] == ["有多位代表名叫“同名代表”（ID04、ID05），请改填代表代码"]
+    assert errors[10]["errors"][0].startswith("编号“12 3”不符合规则")
+    assert errors[11]["errors"] == [f"编号{good}与第2行重复"]
+    assert errors[12]["errors"] == ["“收到日期”没有填写"]
 
     with sessions() as session:
         numbers = set(session.scalars(select(SuggestionRow.number).where(SuggestionRow.year == YEAR)))

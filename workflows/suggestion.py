@@ -25,7 +25,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.actions import ACTIONS, trial
     from domain.clocks import set_schedule
     from domain.guards import Refusal
-    from domain.limits import STATE_BUDGET, input_problems
+    from domain.limits import STATE_BUDGET, in_chinese, in_english, input_problems
     from domain.models import (
         CalendarRevision,
         Event,
@@ -215,7 +215,8 @@ class SuggestionWorkflow:
         # judged by a newer limit (docs/limits.md).
         problems = input_problems(cmd, workflow.now())
         if problems:
-            raise ApplicationError("; ".join(problems), type="invalid", non_retryable=True)
+            raise ApplicationError(in_english(problems), {"zh": in_chinese(problems), "code": "input.limit"},
+                                   type="invalid", non_retryable=True)
         trial = self._trial(cmd)
         self._within_budget(trial)
         # Kept for the handler that follows: it reuses the trial while nothing has changed meanwhile.

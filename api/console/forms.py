@@ -16,19 +16,10 @@ from starlette.datastructures import FormData
 from domain import commands as c
 from domain import labels
 from domain.calendar import SHANGHAI
-from domain.limits import TEXT, TEXT_LIMITS
+from domain.labels import FIELD_LABELS
+from domain.limits import TEXT, TEXT_LIMITS, schema_error_zh
 from domain.models import Actor, Commitment
 
-FIELD_LABELS = {
-    "reason": "理由", "title": "标题", "body": "内容", "lead_unit": "主办单位", "co_units": "协办单位",
-    "separate_units": "分办单位（两个以上，各自答复）", "unit": "单位", "approve": "同意", "new_unit": "改由以下单位承办",
-    "when": "时间", "way": "方式", "summary": "情况摘要", "text": "正文", "result_class": "办理结果分类",
-    "commitments": "承诺事项及完成时限", "face_to_face": "当面答复（面复）", "replied_by": "面复人（姓名、职务）",
-    "publish": "同意公开答复", "public_text": "公开文本（联系方式将自动隐去）", "no_publish_reason": "不公开的理由",
-    "accept": "审核通过", "verdict": "评价", "reasons": "不满意的理由", "leader_in_charge": "包案领导",
-    "council_member": "领衔督办的主任会议成员", "government_leader": "领办的政府领导", "theme": "督办主题",
-    "kind": "督办活动类型", "participants": "参加人员",
-}
 OPTION_LABELS: dict[str, dict[str, str]] = {
     "way": labels.CONTACT_WAY_LABELS, "verdict": labels.VERDICT_LABELS, "kind": labels.SUPERVISION_KIND_LABELS,
     "result_class": {k: f"{k}类：{v}" for k, v in labels.CLASS_LABELS.items()},
@@ -118,8 +109,7 @@ def command_from_form(command: type[c.Command], form: FormData, actor: Actor) ->
     try:
         return command(**values), []
     except ValidationError as error:
-        return None, [f"{FIELD_LABELS.get(str(e['loc'][0]), e['loc'][0]) if e['loc'] else ''}：{e['msg']}"
-                      for e in error.errors()]
+        return None, [schema_error_zh(e) for e in error.errors()]
 
 
 def _local_instant(text: str, name: str, problems: list[str]) -> datetime | None:

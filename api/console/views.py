@@ -249,7 +249,7 @@ async def act(request: Request, suggestion_id: str, name: str, session: SessionD
         return page(request, "missing.html", who, 404, what=suggestion_id)
     cmd, problems = forms.command_from_form(action.command, form, who.actor)
     if cmd is not None:
-        problems = input_problems(cmd)
+        problems = [p.zh for p in input_problems(cmd)]
     if not problems:
         session.commit()  # give the connection back while the workflow works
         try:

@@ -21,7 +21,7 @@ from core.config_files import load_policy
 from domain import evaluation as ev
 from domain.enums import UNIT_ROLES, Role
 from domain.figures import AnnualReport
-from domain.limits import text_problem
+from domain.limits import schema_refusal, text_problem
 from ledger.annual_report import annual_report
 from ledger.directory import unit_names
 from ledger.ratings import evaluation_report
@@ -75,7 +75,7 @@ class EvaluationIn(BaseModel):
     def _printable(cls, value: str) -> str:
         problem = text_problem("comment", value, 2000)
         if problem:
-            raise ValueError(problem)
+            raise schema_refusal([problem])
         return value
 
 

@@ -16,7 +16,7 @@ from domain import commands as c
 from domain.actions import ACTIONS, Action
 from domain.enums import Period, Role, Stage
 from domain.guards import stage_zh
-from domain.limits import TEXT, TEXT_LIMITS, input_problems
+from domain.limits import TEXT, TEXT_LIMITS, in_chinese, in_english, input_problems
 from domain.models import Actor, Model
 from ledger import queries
 from ledger.rows import SuggestionRow
@@ -137,7 +137,7 @@ def _input_checked(cmd: c.Command) -> c.Command:
     """The limits of every field, nested ones too (the workflow's validator checks them again)."""
     problems = input_problems(cmd)  # the horizon is the workflow's: its clock is the item's
     if problems:
-        raise invalid("; ".join(problems))
+        raise invalid(in_english(problems), zh=in_chinese(problems), code="input.limit")
     return cmd
 
 

@@ -24,6 +24,7 @@ from core.settings import Settings, get_settings
 from core.temporal import connect
 from ledger.db import session_factory
 from ledger.schema import upgrade_database
+from services import import_jobs
 from services.users import ensure_first_admin
 
 log = logging.getLogger("huiyin.api")
@@ -44,6 +45,7 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
             ensure_first_admin(session, settings)
         app.state.temporal = temporal or await connect(settings)
         yield
+        await import_jobs.stop_all()  # an import cut off by the shutdown is recorded as such
 
     # Swagger UI and ReDoc from the app's own copies (fastapi-offline): /docs works without internet.
     app = FastAPIOffline(title="Huiyin 回音", version="0.1.0", lifespan=lifespan, static_url="/static/docs",

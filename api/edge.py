@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import json
 
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.problems import MEDIA_TYPE, BodyTooLarge
+from api.problems import MEDIA_TYPE, BodyTooLarge, language, too_large
+from api.render.pages import render_page
+from core.errors import TITLES_ZH, Problem
 from domain.limits import REQUEST_BYTES, UPLOAD_BYTES
 
-UPLOAD_PATHS = ("/api/v1/suggestions/import",)  # a session's spreadsheet
+UPLOAD_PATHS = ("/api/v1/suggestions/import", "/console/import")  # a session's spreadsheet
 # Our own pages take scripts, styles and images from the app only (charts are inline data); nobody frames them.
 # Swagger UI and ReDoc (served from the app's own copies) start with an inline script, and ReDoc runs a worker.
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
@@ -24,11 +27,17 @@ def limit_for(path: str) -> int:
     return UPLOAD_BYTES if path in UPLOAD_PATHS else REQUEST_BYTES
 
 
-async def send_problem(send: Send, status: int, title: str, detail: str, headers: list | None = None) -> None:
-    body = json.dumps({"type": f"https://huiyin.example/problems/{title.lower().replace(' ', '-')}",
-                       "title": title, "status": status, "detail": detail}, ensure_ascii=False).encode()
-    await send({"type": "http.response.start", "status": status, "headers": [
-        (b"content-type", MEDIA_TYPE.encode()), (b"content-length", str(len(body)).encode()), *(headers or [])]})
+async def send_problem(send: Send, scope: Scope, problem: Problem) -> None:
+    """A problem answered below the app: problem JSON in the caller's language, or on a console page's address
+    a page in Chinese."""
+    if scope.get("path", "").startswith("/console"):
+        body, media_type = render_page("console/missing.html", who=None, why=problem.zh or problem.detail,
+                                       heading=TITLES_ZH.get(problem.title)).encode(), "text/html; charset=utf-8"
+    else:
+        body = json.dumps(problem.as_dict(language(Request(scope))), ensure_ascii=False).encode()
+        media_type = MEDIA_TYPE
+    await send({"type": "http.response.start", "status": problem.status, "headers": [
+        (b"content-type", media_type.encode()), (b"content-length", str(len(body)).encode())]})
     await send({"type": "http.response.body", "body": body})
 
 
@@ -45,8 +54,7 @@ class BodyLimit:
         limit = limit_for(scope.get("path", ""))
         declared = dict(scope.get("headers", ())).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
-            await send_problem(send, 413, "Payload too large",
-                               f"the request body is larger than {limit:,} bytes; send less (docs/limits.md)")
+            await send_problem(send, scope, too_large(limit))
             return
         seen = 0
 

@@ -41,7 +41,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from temporalio.api.workflowservice.v1 import GetSystemInfoRequest
 
 from api.edge import BodyLimit, SecurityHeaders, send_problem
-from api.problems import MEDIA_TYPE, BodyTooLarge, problem_response
+from api.problems import MEDIA_TYPE, BodyTooLarge, problem_response, too_large
 from api.security import token_subject
 from core.errors import Problem
 from core.logs import item_context
@@ -141,13 +141,15 @@ class RequestObserver:
             except BodyTooLarge as error:  # raised while the body was read (api.edge)
                 status = 413
                 if problem_body is None:
-                    await send_problem(send, 413, "Payload too large", f"{error}; send less (docs/limits.md)")
+                    await send_problem(send, scope, too_large(error.limit))
             except Exception:
                 crashed, status = True, 500
                 log.exception("unexpected error on %s %s", scope.get("method"), scope.get("path"))
                 if problem_body is None and status_sent is None:
                     # Answered here, not re-raised: the server then keeps the connection open for the next request.
-                    await send_problem(send, 500, "Internal error", "an unexpected error occurred; it has been logged")
+                    await send_problem(send, scope, Problem(
+                        500, "Internal error", "an unexpected error occurred; it has been logged",
+                        zh="系统出现意外错误，已记录在日志中：请稍后重试；如仍不行，请联系系统管理员", code="internal"))
                 else:
                     raise
             finally:

@@ -25,6 +25,11 @@ class BodyTooLarge(Exception):
         self.limit = limit
 
 
+def too_large(limit: int) -> Problem:
+    return Problem(413, "Payload too large", f"the request body is larger than {limit:,} bytes; send less (docs/limits.md)",
+                   zh=f"提交的内容超过{limit / 2**20:g} MB的上限：请减少内容，或将表格拆分后分批上传", code="request.too_large")
+
+
 def language(request: Request | None) -> str:
     """Chinese unless the caller's first choice is English (Accept-Language: en…)."""
     wanted = (request.headers.get("accept-language", "") if request is not None else "").strip().lower()
@@ -53,8 +58,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(HTTPException)
     async def _http(request: Request, error: HTTPException) -> JSONResponse:
         if isinstance(error.__cause__, BodyTooLarge):  # FastAPI reports a body it could not read as a 400
-            return problem_response(Problem(413, "Payload too large", f"{error.__cause__}; send less (docs/limits.md)",
-                                            zh="请求内容过大，请减少后重试", code="request.too_large"), request)
+            return problem_response(too_large(error.__cause__.limit), request)
         title = {400: "Bad request", 401: "Unauthorized", 404: "Not found", 405: "Method not allowed"}.get(
             error.status_code, "Error")
         zh = {404: "没有这个地址", 405: "不支持这种请求方式"}.get(error.status_code)

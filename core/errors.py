@@ -30,7 +30,7 @@ class Problem(Exception):
 
 TITLES_ZH = {"Conflict": "当前不能办理", "Forbidden": "无权办理", "Invalid input": "输入有误", "Not found": "未找到",
              "Try again": "请稍后重试", "Unauthorized": "请先登录", "Payload too large": "内容过大",
-             "Too many attempts": "尝试次数过多", "Not ready": "服务未就绪"}
+             "Too many attempts": "尝试次数过多", "Not ready": "服务未就绪", "Internal error": "系统错误"}
 
 
 def not_found(what: str, what_zh: str | None = None) -> Problem:

@@ -97,7 +97,7 @@ async def _import(settings: Settings, filename: str, content: bytes, year: int, 
         with typer.progressbar(length=total, label="importing") as bar:
             return await import_suggestions(
                 client, session, settings, filename=filename, content=content,
-                year=year, period=period, actor=actor, progress=bar.update,
+                year=year, period=period, actor=actor, progress=lambda done, _total: bar.update(done - bar.pos),
             )
 
 

@@ -311,3 +311,25 @@ class EvaluationRow(Base):
     current_key: Mapped[str | None] = mapped_column(String(200), unique=True, default=None)
     replaced_at: Mapped[datetime | None] = mapped_column(default=None)
     replaced_by: Mapped[int | None] = mapped_column(Integer, default=None)
+
+
+class ImportRow(Base):
+    """One spreadsheet import started from the console (批量导入): its progress while it runs, then its result.
+
+    Kept in the ledger, not in the API's memory, so any API process can show it and a restart leaves a trace.
+    """
+
+    __tablename__ = "imports"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # random hex, in the page's address
+    username: Mapped[str] = mapped_column(String(100), index=True)  # who started it: only they see it
+    filename: Mapped[str] = mapped_column(String(255))
+    year: Mapped[int] = mapped_column(Integer)
+    period: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20))  # running | done | failed
+    total: Mapped[int] = mapped_column(Integer, default=0)  # data rows in the file, once read
+    done: Mapped[int] = mapped_column(Integer, default=0)  # rows handled so far
+    result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # created, skipped, errors (ImportResult)
+    problem: Mapped[str] = mapped_column(Text, default="")  # why a failed import stopped, in Chinese
+    started_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None] = mapped_column(default=None)

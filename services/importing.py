@@ -19,7 +19,7 @@ from itertools import islice
 from pathlib import PurePath
 from typing import Any
 
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 from temporalio.client import Client
@@ -71,6 +71,27 @@ class Row:
 
     line: int
     cells: dict[str, Any]
+
+
+def template_workbook() -> bytes:
+    """An empty import file (导入模板): the column headers, one example row and what each column takes."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "建议"
+    sheet.append(list(COLUMNS))
+    sheet.append(["0001", "关于……的建议", "建议的正文", "教育", "领衔代表的姓名或代码", "附议代表，用顿号分隔（可不填）",
+                  "2026-01-15"])
+    for column, width in zip("ABCDEFG", (10, 30, 50, 12, 20, 30, 14), strict=True):
+        sheet.column_dimensions[column].width = width
+    notes = book.create_sheet("填写说明")
+    for line in (["列名", "填写要求"], ["编号", "1至6位数字或字母开头的编号；同一年度内不能重复"],
+                 ["标题", "必填，至多200字"], ["内容", "必填"], ["领域", "必填：" + "、".join(FIELDS.values())],
+                 ["领衔代表", "必填：代表姓名（重名时填代码）或代码"], ["附议代表", "可不填；多人用顿号、逗号或空格分隔"],
+                 ["收到日期", "必填：2026-03-05、2026/3/5 或 2026年3月5日"]):
+        notes.append(line)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
 
 # --- reading the file --------------------------------------------------------------------
@@ -317,13 +338,16 @@ async def import_suggestions(
     year: int,
     period: Period,
     actor: Actor,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
-    """Register every good row of the file; skip numbers already in the ledger; report bad rows."""
+    """Register every good row of the file; skip numbers already in the ledger; report bad rows. `progress` is
+    told (rows done, rows in all) once the file is read and after each row."""
     if not 2000 <= year <= 2100:
         raise invalid(f"year {year} is out of range (2000-2100)", zh=f"年度{year}不在2000—2100年之间",
                       code="import.year")
     rows = await asyncio.to_thread(read_rows, filename, content)  # off the event loop: the API keeps answering
+    if progress:
+        progress(0, len(rows))
     deputies = Deputies(session)
     duplicates = _duplicates(rows)
     checked = []
@@ -334,14 +358,14 @@ async def import_suggestions(
         checked.append((row, data, errors))
 
     result = ImportResult()
-    for row, data, errors in checked:
+    for done, (row, data, errors) in enumerate(checked, start=1):
         if data is not None:
             errors = await _import_one(client, session, settings, data, actor, result)
         if errors:
             result.errors.append({"row": row.line, "number": _text(row.cells["编号"]) or None,
                                   "errors": [getattr(e, "zh", e) for e in errors], "errors_en": [str(e) for e in errors]})
         if progress:
-            progress(1)
+            progress(done, len(checked))
     return result
 
 

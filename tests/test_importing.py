@@ -64,7 +64,7 @@ async def run_import(client, sessions, settings, filename: str, content: bytes, 
         return await import_suggestions(
             client, session, settings, filename=filename, content=content,
             year=YEAR, period=Period.session, actor=COORDINATOR,
-            progress=calls.append if calls is not None else None,
+            progress=(lambda done, total: calls.append((done, total))) if calls is not None else None,
         )
 
 
@@ -134,7 +134,7 @@ async def test_good_file_imports_every_row_once(time_env, worker, sessions, sett
     calls = []
     result = await run_import(time_env.client, sessions, settings, "2040年会议期间建议.xlsx", content, calls)
     assert (result.created, result.skipped, result.errors) == ([n1, n2, n3], [], [])
-    assert calls == [1, 1, 1]
+    assert calls == [(0, 3), (1, 3), (2, 3), (3, 3)]  # the rows in all once read, then each row done
 
     with sessions() as session:
         rows = {r.number: r for r in session.scalars(select(SuggestionRow).where(SuggestionRow.number.in_([n1, n2, n3])))}
@@ -170,7 +170,7 @@ async def test_bad_rows_reported_and_kept_out_good_rows_imported(time_env, worke
     calls = []
     result = await run_import(time_env.client, sessions, settings, "bad.csv", content, calls)
     assert result.created == [good] and result.skipped == []
-    assert len(calls) == 10  # every data row, not the empty one
+    assert calls[0] == (0, 10) and calls[-1] == (10, 10) and len(calls) == 11  # every data row, not the empty one
     errors = {e["row"]: e for e in result.errors}
     assert sorted(errors) == [3, 5, 6, 7, 8, 9, 10, 11, 12]
     english = {line: e["errors_en"] for line, e in errors.items()}  # the English beside, for programs
@@ -198,3 +198,64 @@ async def test_bad_rows_reported_and_kept_out_good_rows_imported(time_env, worke
         numbers = set(session.scalars(select(SuggestionRow.number).where(SuggestionRow.year == YEAR)))
     assert good in numbers
     assert not numbers & {no_title, bad_date, bad_field, unknown, lead_co, ambiguous, dup}
+
+
+# --- imports started from the console (services.import_jobs) ---------------------------------
+
+
+async def test_a_recorded_import_keeps_its_progress_and_result_in_the_ledger(time_env, worker, sessions, settings,
+                                                                               deputies):
+    from ledger import imports
+    from ledger.rows import ImportRow
+    from services import import_jobs
+
+    good, bad = fresh_numbers(2)
+    content = xlsx([HEADER, [good, "关于增设公交线路的建议", "建议增设社区公交。", "交通", "ID01", "", "2040-02-01"],
+                    [bad, "", "内容", "教育", "ID01", "", "2040-02-01"]])
+    with sessions() as session:
+        job = imports.start(session, "coord-import", "公交.xlsx", YEAR, "session")
+    await import_jobs.run(time_env.client, sessions, settings, job.id, filename="公交.xlsx", content=content,
+                          year=YEAR, period=Period.session, actor=COORDINATOR)
+    with sessions() as session:
+        row = session.get(ImportRow, job.id)
+        assert (row.status, row.total, row.done) == ("done", 2, 2) and row.finished_at is not None
+        assert row.result["created"] == [good]
+        assert row.result["errors"] == [{"row": 3, "number": bad, "errors": ["“标题”没有填写"],
+                                         "errors_en": ["标题 is empty"]}]
+        assert imports.owned(session, job.id, "someone-else") is None  # only who started it sees it
+        assert [r.id for r in imports.recent(session, "coord-import")][0] == job.id
+
+
+async def test_a_recorded_import_of_an_unreadable_file_fails_with_the_reason_in_chinese(time_env, sessions, settings):
+    from ledger import imports
+    from ledger.rows import ImportRow
+    from services import import_jobs
+
+    with sessions() as session:
+        job = imports.start(session, "coord-import", "notes.txt", YEAR, "session")
+    await import_jobs.run(time_env.client, sessions, settings, job.id, filename="notes.txt", content=b"hello",
+                          year=YEAR, period=Period.session, actor=COORDINATOR)
+    with sessions() as session:
+        row = session.get(ImportRow, job.id)
+        assert row.status == "failed" and row.problem == "不能导入“notes.txt”：请上传.xlsx或.csv文件"
+
+
+def test_a_running_import_that_stopped_moving_is_shown_as_cut_off():
+    from datetime import timedelta, timezone
+
+    from ledger import imports
+    from ledger.rows import ImportRow
+
+    now = datetime(2040, 3, 1, 9, 0, tzinfo=timezone.utc)
+    running = ImportRow(status="running", updated_at=now - timedelta(minutes=1))
+    assert not imports.stalled(running, now)
+    running.updated_at = now - imports.STALLED_AFTER - timedelta(seconds=1)
+    assert imports.stalled(running, now)
+    assert not imports.stalled(ImportRow(status="done", updated_at=running.updated_at), now)
+
+
+def test_the_template_reads_back_as_an_import_file_with_its_example_row():
+    from services.importing import template_workbook
+
+    rows = read_rows("建议导入模板.xlsx", template_workbook())
+    assert len(rows) == 1 and rows[0].cells["标题"] == "关于……的建议" and rows[0].cells["领域"] == "教育"

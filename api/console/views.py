@@ -13,22 +13,22 @@ from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from api.console import forms
-from api.console.session import ConsoleSession, close_session, open_session, read_session, renew
-from api.deps import SessionDep, SettingsDep, TemporalDep, actor_of
+from api.console import forms, imports
+from api.console.session import close_session, open_session
+from api.console.visitor import LoginRequired, Visitor, checked_form, page, visitor
+from api.deps import SessionDep, SettingsDep, TemporalDep
 from api.params import PRINTABLE, SUGGESTION_ID
 from api.render.pages import render_page
-from core.errors import Problem
+from core.errors import TITLES_ZH, Problem
 from domain import labels
 from domain.actions import ACTIONS, BY_NAME, availability
 from domain.calendar import SHANGHAI
 from domain.enums import STAGE_LABELS, Role
-from domain.fields import FIELDS
-from domain.limits import input_problems
+from domain.limits import input_problems, schema_error_zh
 from ledger import directory, queries
-from ledger.rows import UserRow
 from services.act import perform
 from services.reading import item_state, item_view, visible_item
 from services.register import SuggestionInput, register
@@ -37,64 +37,6 @@ from services.users import authenticate, change_password
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 20
 ACTION_ROUTES = [a for a in ACTIONS if not a.own_route]  # migrate-policy is an operator's command (huiyin CLI)
-
-
-class LoginRequired(Exception):
-    def __init__(self, back: str):
-        self.back = back
-
-
-class Visitor:
-    """The signed-in user of a console page, with their session (for the CSRF token and its renewal)."""
-
-    def __init__(self, user: UserRow, session: ConsoleSession):
-        self.user, self.session = user, session
-        self.actor = actor_of(user)
-
-    @property
-    def role_label(self) -> str:
-        return labels.ROLE_LABELS.get(self.user.role, self.user.role)
-
-
-def visitor(request: Request, session: SessionDep, settings: SettingsDep) -> Visitor:
-    found = read_session(request, settings.huiyin_secret_key)
-    user = directory.user_named(session, found.username) if found else None
-    if found is None or user is None or not user.active or user.token_version != found.version:
-        raise LoginRequired(request.url.path)
-    return Visitor(user, found)
-
-
-async def checked_form(request: Request, who: Visitor = Depends(visitor)):
-    """The posted form, if it carries this session's CSRF token (a form from elsewhere does not)."""
-    form = await request.form()
-    if form.get("csrf") != who.session.csrf:
-        raise Problem(403, "Forbidden", "这个表单已过期或并非来自本系统：请回到页面刷新后重新提交。")
-    return form
-
-
-def page(request: Request, template: str, who: Visitor | None, status: int = 200, **context: Any) -> HTMLResponse:
-    response = HTMLResponse(render_page(f"console/{template}", who=who, request=request, **_helpers(), **context),
-                            status_code=status)
-    if who is not None:
-        renew(response, request, who.session, request.app.state.settings.huiyin_secret_key)
-    return response
-
-
-def _helpers() -> dict[str, Any]:
-    return {"labels": labels, "stages": STAGE_LABELS, "fields": FIELDS, "beijing": beijing, "actions": BY_NAME,
-            "this_year": datetime.now(SHANGHAI).year}
-
-
-def beijing(value: Any, with_time: bool = True) -> str:
-    """An instant as people here read it: Beijing time."""
-    if not value:
-        return "—"
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if not isinstance(value, datetime):
-        return str(value)
-    local = value.astimezone(SHANGHAI) if value.tzinfo else value.replace(tzinfo=timezone.utc).astimezone(SHANGHAI)
-    return local.strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")
 
 
 # --- signing in and out ----------------------------------------------------------------------------------
@@ -297,8 +239,8 @@ async def register_suggestion(request: Request, session: SessionDep, settings: S
     except Problem as refusal:
         return _register_page(request, session, who, refusal.status, problems=[refusal.zh or refusal.detail],
                               typed=dict(form))
-    except ValueError as error:  # pydantic's ValidationError
-        problems = [str(e.get("msg", e)) for e in getattr(error, "errors", lambda: [])()] or [str(error)]
+    except ValidationError as error:
+        problems = [schema_error_zh(e) for e in error.errors()]
         return _register_page(request, session, who, 422, problems=problems, typed=dict(form))
     return RedirectResponse(f"/console/items/{outcome.workflow_id}?done=registered", status_code=303)
 
@@ -326,6 +268,17 @@ def new_password(request: Request, session: SessionDep, settings: SettingsDep, w
 def install(app) -> None:
     """The pages, and where a page that needs a login sends a visitor without one."""
     app.include_router(router)
+    app.include_router(imports.router)
+
+    answer_problem = app.exception_handlers[Problem]
+
+    @app.exception_handler(Problem)
+    async def _problem(request: Request, problem: Problem) -> Response:
+        """On a console page a refusal is a page in Chinese, not problem JSON."""
+        if not request.url.path.startswith("/console"):
+            return await answer_problem(request, problem)
+        return HTMLResponse(render_page("console/missing.html", who=None, why=problem.zh or problem.detail,
+                                        heading=TITLES_ZH.get(problem.title)), status_code=problem.status)
 
     @app.exception_handler(LoginRequired)
     async def _to_login(request: Request, error: LoginRequired) -> RedirectResponse:

@@ -76,7 +76,8 @@ async def test_after_an_unexpected_error_the_connection_serves_the_next_request(
             await asyncio.sleep(0.05)
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
         first = await _exchange(reader, writer, "/boom")
-        assert first[0] == 500 and json.loads(first[1])["title"] == "Internal error"
+        assert first[0] == 500 and json.loads(first[1])["title_en"] == "Internal error"
+        assert json.loads(first[1])["detail"].startswith("系统出现意外错误")
         second = await _exchange(reader, writer, "/healthz")  # the same connection
         assert second == (200, b'{"status":"ok"}')
         writer.close()

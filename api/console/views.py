@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from api.console import forms, imports
+from api.console import bulk_import, forms
 from api.console.session import close_session, open_session
 from api.console.visitor import LoginRequired, Visitor, checked_form, page, visitor
 from api.deps import SessionDep, SettingsDep, TemporalDep
@@ -268,7 +268,7 @@ def new_password(request: Request, session: SessionDep, settings: SettingsDep, w
 def install(app) -> None:
     """The pages, and where a page that needs a login sends a visitor without one."""
     app.include_router(router)
-    app.include_router(imports.router)
+    app.include_router(bulk_import.router)
 
     answer_problem = app.exception_handlers[Problem]
 

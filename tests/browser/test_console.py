@@ -20,7 +20,7 @@ CHROMIUM = shutil.which("chromium")
 if CHROMIUM is None:
     if os.environ.get("CI"):
         pytest.fail("chromium is not installed (.ci/run installs Debian's chromium)", pytrace=False)
-    pytest.skip("chromium is not installed: apt-get install chromium fonts-wqy-microhei", allow_module_level=True)
+    pytest.skip("chromium is not installed: apt-get install chromium chromium-l10n fonts-wqy-microhei", allow_module_level=True)
 
 PHONE = {"width": 390, "height": 844}
 DESK = {"width": 1280, "height": 900}
@@ -35,9 +35,9 @@ def system(tmp_path_factory):
 @pytest.fixture(scope="module")
 def browser():
     with playwright.sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=CHROMIUM, args=[
+        launched = p.chromium.launch(executable_path=CHROMIUM, env={**os.environ, "LANG": "zh_CN.UTF-8", "LANGUAGE": "zh_CN"}, args=[
             "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
+            "--disable-sync", "--no-first-run", "--lang=zh-CN"])  # date and time fields as people here read them
         yield launched
         launched.close()
 
@@ -79,6 +79,7 @@ def test_a_suggestion_goes_round_every_role_in_the_browser(browser, system, shot
     coordinator.get_by_label("领域").select_option("transport")
     coordinator.get_by_label("领衔代表").select_option("D001")
     coordinator.get_by_label("附议代表（可多选）").select_option(["D002"])
+    coordinator.screenshot(path=shots / "register.png", full_page=True)
     coordinator.get_by_role("button", name="登记").click()
     coordinator.wait_for_url(re.compile(r"/console/items/suggestion-\d{4}-\d{4}\?done=registered"))
     item_url = coordinator.url.split("?")[0]
@@ -162,6 +163,50 @@ def test_a_refused_action_shows_the_rules_reason(browser, system, shots):
     assert "B类答复须列明承诺事项及各自的完成时限" in problem.inner_text()
     handler.screenshot(path=shots / "refusal.png", full_page=True)
     assert handler.locator("details.action[open] textarea[name=text]").input_value() == "已列入明年计划。"  # kept
+
+
+def test_a_coordinator_imports_a_spreadsheet_and_reads_the_bad_rows(browser, system, shots):
+    import io
+    import uuid
+
+    from openpyxl import Workbook
+
+    year, prefix = datetime.now(SHANGHAI).year, "B" + uuid.uuid4().hex[:5].upper()
+    book = Workbook()
+    book.active.append(["编号", "标题", "内容", "领域", "领衔代表", "附议代表", "收到日期"])
+    for n in range(1, 4):
+        book.active.append([f"{prefix}{n}", f"关于改善第{n}批老旧小区的建议", "建议加快改造。", "城市建设与管理", "D001", "D002",
+                            f"{year}-01-10"])
+    book.active.append([f"{prefix}4", "", "内容", "教育", "D001", "", f"{year}-01-10"])
+    book.active.append([f"{prefix}5", "关于航天的建议", "内容", "航天", "D009", "", "下周一"])
+    content = io.BytesIO()
+    book.save(content)
+
+    coordinator = signed_in(browser, system, "coord")
+    coordinator.get_by_role("link", name="批量导入").click()
+    assert "下载导入模板" in coordinator.content()
+    coordinator.get_by_label("年度").fill(str(year))
+    coordinator.get_by_label("建议表格").set_input_files(files=[{
+        "name": "一月建议.xlsx", "buffer": content.getvalue(),
+        "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}])
+    coordinator.get_by_role("button", name="开始导入").click()
+    coordinator.wait_for_url(re.compile(r"/console/import/[0-9a-f]{32}$"))
+    coordinator.get_by_text("导入完成").wait_for(timeout=60_000)  # the page refreshes itself until then
+    summary = coordinator.locator("[role=status]").inner_text()
+    assert "新登记 3 件" in summary and "有问题未登记 2 行" in summary
+    rows = coordinator.locator("#bad-rows tbody tr")
+    assert rows.count() == 2
+    assert "“标题”没有填写" in rows.nth(0).inner_text() and "第5行" in rows.nth(0).inner_text()
+    problems = rows.nth(1).inner_text()
+    assert "没有“航天”这个领域" in problems and "没有代表“D009”" in problems and "收到日期“下周一”不是日期" in problems
+    coordinator.screenshot(path=shots / "import.png", full_page=True)
+
+    coordinator.get_by_role("link", name=f"查看{year}年的全部建议").click()
+    coordinator.get_by_label("查找（标题、内容、编号）").fill(prefix)
+    coordinator.get_by_role("button", name="查找").click()
+    assert "共 3 件" in coordinator.content()
+    handler = signed_in(browser, system, "h-u01")
+    assert handler.goto(f"{system.base}/console/import").status == 403
 
 
 def test_a_unit_user_cannot_open_another_units_item(browser, system):

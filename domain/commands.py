@@ -10,7 +10,7 @@ from datetime import datetime
 
 from pydantic import Field
 
-from domain.enums import ContactWay, ResultClass, SupervisionActionKind, Verdict
+from domain.enums import ContactPhase, ContactWay, ResultClass, SupervisionActionKind, Verdict
 from domain.models import Actor, Commitment, Model
 from domain.policy import PolicyProfile
 
@@ -66,9 +66,14 @@ class DecideAdjustment(Command):
 
 
 class LogContact(Command):
+    """A contact with the deputy (与代表沟通); its phase (四沟通) follows the item's progress unless given."""
+
     when: datetime
     way: ContactWay
     summary: str = Field(min_length=1)
+    phase: ContactPhase | None = Field(default=None, description="before | during | at_reply | after (四沟通); "
+                                       "left out: before until the unit's first contact, during after it, "
+                                       "at_reply while its reply is in the making, after once it is delivered")
 
 
 class SubmitCoOpinion(Command):

@@ -87,6 +87,15 @@ class ContactWay(StrEnum):
     other = "other"
 
 
+class ContactPhase(StrEnum):
+    """Which of the four contacts with the deputy (四沟通) a contact is."""
+
+    before = "before"  # 办前: before handling starts
+    during = "during"  # 办中: while handling
+    at_reply = "at_reply"  # 答复时: when the reply is given
+    after = "after"  # 办后: after the reply, on how it is carried out
+
+
 class DeadlineKind(StrEnum):
     assignment = "assignment"  # between sessions: assign within N working days of receipt
     adjustment_window = "adjustment_window"  # 申请调整

@@ -19,7 +19,7 @@ FIELD_LABELS = {
     "received_on": "收到日期", "field": "领域", "lead_deputy": "领衔代表", "co_signers": "附议代表",
     "delegation": "代表团", "username": "用户名", "password": "密码", "new_password": "新密码", "email": "电子邮箱",
     "name": "名称", "code": "代码", "comment": "意见", "display_name": "姓名", "role": "角色", "due_on": "完成时限",
-    "what": "承诺事项", "policy": "办理规则",
+    "what": "承诺事项", "policy": "办理规则", "phase": "沟通环节（四沟通）",
 }
 
 ROLE_LABELS = {
@@ -39,6 +39,7 @@ UNIT_ROLE_LABELS = {"lead": "主办", "co_handling": "协办", "separate": "分�
 VERDICT_LABELS = {"satisfied": "满意", "basically_satisfied": "基本满意", "unsatisfied": "不满意"}
 CLASS_LABELS = {"A": "已解决或基本解决", "B": "正在解决或列入计划逐步解决", "C": "条件不具备、暂时无法办理",
                 "D": "留作参考"}
+CONTACT_PHASE_LABELS = {"before": "办前沟通", "during": "办中沟通", "at_reply": "答复时沟通", "after": "办后沟通"}
 CONTACT_WAY_LABELS = {"visit": "走访", "meeting": "座谈", "phone": "电话", "liaison_station": "代表联络站", "other": "其他"}
 SUPERVISION_KIND_LABELS = {
     "field_inspection": "实地视察",

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from domain.enums import (
     AssignmentStatus,
+    ContactPhase,
     ContactWay,
     DeadlineKind,
     DeadlineStatus,
@@ -95,6 +96,7 @@ class Contact(Model):
     summary: str
     logged_by: str
     logged_at: datetime
+    phase: ContactPhase | None = None  # 四沟通; None on contacts logged before phases were kept
 
 
 class CoOpinion(Model):

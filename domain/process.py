@@ -34,6 +34,7 @@ from domain.clocks import (
 from domain.enums import (
     TRACK_ORDER,
     AssignmentStatus,
+    ContactPhase,
     DeadlineKind,
     DeadlineStatus,
     Period,
@@ -278,6 +279,19 @@ def decide_adjustment(state: SuggestionState, cmd: c.DecideAdjustment, now: date
 # --- handling (stage 5) ----------------------------------------------------------------------
 
 
+def contact_phase(state: SuggestionState, assignment: Assignment) -> ContactPhase:
+    """Which of the four contacts (四沟通) one logged now is, from the unit's progress in its current round."""
+    replies = [r for r in state.replies if r.unit == assignment.unit and r.round == assignment.round]
+    if any(r.status == ReplyStatus.accepted for r in replies):
+        return ContactPhase.after
+    if replies:
+        return ContactPhase.at_reply
+    round_began = assignment.rehandling.ordered_at if assignment.round > 1 and assignment.rehandling else assignment.assigned_at
+    if any(x.unit == assignment.unit and x.logged_at >= round_began for x in state.contacts):
+        return ContactPhase.during
+    return ContactPhase.before
+
+
 def log_contact(state: SuggestionState, cmd: c.LogContact, now: datetime) -> None:
     require_open(state, "logging a contact")
     assignment = own_assignment(state, cmd.actor, "logging a contact")
@@ -293,10 +307,12 @@ def log_contact(state: SuggestionState, cmd: c.LogContact, now: datetime) -> Non
             summary=cmd.summary,
             logged_by=cmd.actor.user,
             logged_at=now,
+            phase=cmd.phase or contact_phase(state, assignment),
         )
     )
     record(
-        state, now, cmd.actor, "contact_logged", assignment.unit, way=cmd.way.value, when=iso(cmd.when)
+        state, now, cmd.actor, "contact_logged", assignment.unit, way=cmd.way.value, when=iso(cmd.when),
+        phase=state.contacts[-1].phase.value,
     )
 
 

@@ -192,7 +192,8 @@ def just_recorded(session: Session, workflow_id: str) -> SuggestionRow:
 # Timelines are read as plain rows of these columns (attribute access as on the ORM classes): an
 # item's whole timeline is read after every action, and ORM objects cost several times more.
 EVENT_COLUMNS = [c for c in EventRow.__table__.columns if c.key not in ("id", "workflow_id", "recorded_at")]
-CONTACT_COLUMNS = [ContactRow.unit, ContactRow.when, ContactRow.way, ContactRow.summary, ContactRow.logged_by]
+CONTACT_COLUMNS = [ContactRow.unit, ContactRow.when, ContactRow.way, ContactRow.summary, ContactRow.logged_by,
+                   ContactRow.phase]
 
 
 def events_of(session: Session, workflow_id: str) -> list[Row]:

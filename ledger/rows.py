@@ -177,6 +177,7 @@ class ContactRow(Base):
     way: Mapped[str] = mapped_column(String(20))
     summary: Mapped[str] = mapped_column(Text)
     logged_by: Mapped[str] = mapped_column(String(100))
+    phase: Mapped[str | None] = mapped_column(String(20), default=None)  # 四沟通: before | during | at_reply | after
 
 
 class ReplyRow(Base):

@@ -224,7 +224,8 @@ def _add_contacts(session: Session, changes: ItemChanges) -> None:
         )))
         stored = total
     new = [
-        dict(workflow_id=wid, unit=x.unit, when=x.when, way=x.way.value, summary=x.summary, logged_by=x.logged_by)
+        dict(workflow_id=wid, unit=x.unit, when=x.when, way=x.way.value, summary=x.summary, logged_by=x.logged_by,
+             phase=x.phase.value if x.phase else None)
         for x in contacts[max(stored - first, 0):]
     ]
     if new:

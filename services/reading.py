@@ -49,7 +49,8 @@ def item_view(session: Session, row: SuggestionRow, actor: Actor) -> dict[str, A
 
 def item_state(session: Session, row: SuggestionRow) -> SuggestionState:
     """The item's state as the ledger holds it, with its contacts: what the rules need to say who may act."""
-    contacts = [Contact(unit=c.unit, when=c.when, way=c.way, summary=c.summary, logged_by=c.logged_by, logged_at=c.when)
+    contacts = [Contact(unit=c.unit, when=c.when, way=c.way, summary=c.summary, logged_by=c.logged_by, logged_at=c.when,
+                        phase=c.phase)
                 for c in queries.contacts_of(session, row.workflow_id)]
     return SuggestionState.model_validate({**row.state, "contacts": contacts})
 
@@ -60,4 +61,5 @@ def _event(row) -> dict[str, Any]:
 
 
 def _contact(row) -> dict[str, Any]:
-    return {"unit": row.unit, "when": row.when, "way": row.way, "summary": row.summary, "logged_by": row.logged_by}
+    return {"unit": row.unit, "when": row.when, "way": row.way, "summary": row.summary, "logged_by": row.logged_by,
+            "phase": row.phase}

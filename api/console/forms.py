@@ -21,9 +21,10 @@ from domain.limits import TEXT, TEXT_LIMITS, schema_error_zh
 from domain.models import Actor, Commitment
 
 OPTION_LABELS: dict[str, dict[str, str]] = {
-    "way": labels.CONTACT_WAY_LABELS, "verdict": labels.VERDICT_LABELS, "kind": labels.SUPERVISION_KIND_LABELS,
+    "way": labels.CONTACT_WAY_LABELS, "phase": labels.CONTACT_PHASE_LABELS, "verdict": labels.VERDICT_LABELS, "kind": labels.SUPERVISION_KIND_LABELS,
     "result_class": {k: f"{k}类：{v}" for k, v in labels.CLASS_LABELS.items()},
 }
+EMPTY_CHOICES = {"phase": "（按办理进度自动判断）"}
 UNIT_FIELDS = ("lead_unit", "co_units", "separate_units", "new_unit", "unit")
 LONG_FIELDS = ("text", "body", "public_text", "summary", "reason", "reasons", "no_publish_reason")
 COMMITMENT_ROWS = 3  # rows of commitments offered by the form
@@ -37,6 +38,7 @@ class FormField:
     required: bool
     max_length: int = TEXT
     options: list[tuple[str, str]] = field(default_factory=list)
+    empty: str = "（不选）"  # what an optional select's empty choice says
 
 
 def form_fields(command: type[c.Command], units: dict[str, str], item_units: list[str]) -> list[FormField]:
@@ -47,7 +49,7 @@ def form_fields(command: type[c.Command], units: dict[str, str], item_units: lis
             continue
         kind, options = _kind(name, info.annotation, units, item_units)
         fields.append(FormField(name, FIELD_LABELS.get(name, name), kind, info.is_required(),
-                                TEXT_LIMITS.get(name, TEXT), options))
+                                TEXT_LIMITS.get(name, TEXT), options, EMPTY_CHOICES.get(name, "（不选）")))
     return fields
 
 

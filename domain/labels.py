@@ -19,7 +19,8 @@ FIELD_LABELS = {
     "received_on": "收到日期", "field": "领域", "lead_deputy": "领衔代表", "co_signers": "附议代表",
     "delegation": "代表团", "username": "用户名", "password": "密码", "new_password": "新密码", "email": "电子邮箱",
     "name": "名称", "code": "代码", "comment": "意见", "display_name": "姓名", "role": "角色", "due_on": "完成时限",
-    "what": "承诺事项", "policy": "办理规则", "phase": "沟通环节（四沟通）",
+    "what": "承诺事项", "policy": "办理规则", "phase": "沟通环节（四沟通）", "head_name": "主要负责人", "phone": "电话",
+    "unit_code": "单位代码", "deputy_code": "代表代码",
 }
 
 ROLE_LABELS = {

@@ -1,11 +1,12 @@
-"""The registers (名册): units and deputies, added by operators (users: services.users)."""
+"""The registers (名册): units and deputies, kept by the congress office (coordinators) and admins (users:
+services.users). A code, once given, stays: items and users refer to it."""
 
 from __future__ import annotations
 
 from pydantic import Field, model_validator
 from sqlalchemy.orm import Session
 
-from core.errors import conflict
+from core.errors import conflict, invalid, not_found
 from domain import limits
 from domain.limits import schema_refusal, text_problem
 from domain.models import Model
@@ -52,4 +53,26 @@ def add_deputy(session: Session, body: DeputyIn) -> DeputyRow:
         raise conflict(f"deputy {body.code} already exists", f"代表代码{body.code}已存在", "deputy.exists")
     row = DeputyRow(**body.model_dump())
     add_row(session, row)
+    return row
+
+
+def update_unit(session: Session, code: str, body: UnitIn) -> UnitRow:
+    """A unit's name, head and address changed (its code stays)."""
+    return _update(session, session.get(UnitRow, code), code, body, f"单位{code}")
+
+
+def update_deputy(session: Session, code: str, body: DeputyIn) -> DeputyRow:
+    """A deputy's name, delegation and contacts changed (their code stays)."""
+    return _update(session, session.get(DeputyRow, code), code, body, f"代表{code}")
+
+
+def _update(session: Session, row: UnitRow | DeputyRow | None, code: str, body: Register, what_zh: str):
+    if row is None:
+        raise not_found(code, what_zh)
+    if body.code != code:
+        raise invalid(f"the code {code} cannot be changed (items and users refer to it)",
+                      f"代码{code}不能修改：建议和用户都以它为准。如确需改代码，请新增一条", "register.code_fixed")
+    for name, value in body.model_dump(exclude={"code"}).items():
+        setattr(row, name, value)
+    session.commit()
     return row

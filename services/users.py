@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from core.errors import conflict, forbidden, invalid, not_found
 from core.settings import VAR_DIR, Settings
 from domain.enums import UNIT_ROLES, Role
+from domain.labels import ROLE_LABELS
 from domain.limits import Fault, schema_refusal, text_problem
 from domain.models import Model
 from ledger.directory import has_admin, user_named
@@ -52,6 +53,9 @@ class UserIn(Model):
             raise schema_refusal([Fault("deputy_code is required for deputies and only for them",
                                         "人大代表须填写代表代码，其他角色不填")])
         return self
+
+
+COORDINATOR_CREATES = (Role.unit_handler, Role.unit_head, Role.deputy)
 
 
 def hash_password(password: str) -> str:
@@ -121,8 +125,12 @@ def new_user(username: str, password: str, role: Role, unit_code: str | None = N
     )
 
 
-def add_user(session: Session, body: UserIn) -> UserRow:
-    """Create a user: 409 when the name is taken, 422 for an unknown unit or deputy."""
+def add_user(session: Session, body: UserIn, by: Role = Role.admin) -> UserRow:
+    """Create a user: 409 when the name is taken, 422 for an unknown unit or deputy. A coordinator creates the
+    units' and deputies' logins; staff logins (coordinator, supervisor, admin) only an admin."""
+    if by != Role.admin and body.role not in COORDINATOR_CREATES:
+        raise forbidden(f"only an admin creates {body.role} users", f"{ROLE_LABELS.get(body.role, body.role)}账号"
+                        "须由系统管理员创建", "user.staff_only")
     if user_named(session, body.username) is not None:
         raise conflict(f"user {body.username} already exists", f"用户名{body.username}已存在", "user.exists")
     if body.unit_code and not session.get(UnitRow, body.unit_code):

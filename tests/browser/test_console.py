@@ -210,6 +210,43 @@ def test_a_coordinator_imports_a_spreadsheet_and_reads_the_bad_rows(browser, sys
     assert handler.goto(f"{system.base}/console/import").status == 403
 
 
+def test_the_office_keeps_the_registers_and_a_new_login_works(browser, system, shots):
+    import uuid
+
+    code = "W" + uuid.uuid4().hex[:5].upper()
+    coordinator = signed_in(browser, system, "coord")
+    coordinator.get_by_role("link", name="名册").click()
+    coordinator.get_by_label("单位代码").fill("U01")  # taken: refused with the reason
+    coordinator.get_by_label("单位名称").fill("市水务局")
+    coordinator.get_by_role("button", name="新增").click()
+    assert "单位代码U01已存在" in coordinator.locator(".problem").inner_text()
+    assert coordinator.get_by_label("单位名称").input_value() == "市水务局"  # what was typed is kept
+    coordinator.get_by_label("单位代码").fill(code)
+    coordinator.get_by_role("button", name="新增").click()
+    assert f"已保存：{code}" in coordinator.locator(".done").inner_text()
+    coordinator.locator("tr", has_text=code).get_by_role("link", name="修改").click()
+    coordinator.get_by_label("主要负责人").fill("周明")
+    coordinator.get_by_role("button", name="保存").click()
+    assert "周明" in coordinator.locator("tr", has_text=code).inner_text()
+
+    coordinator.get_by_role("link", name="用户").first.click()
+    username = f"clerk-{code.lower()}"
+    coordinator.get_by_label("用户名").fill(username)
+    coordinator.get_by_label("初始密码").fill(PASSWORD)
+    assert coordinator.locator("#role option").all_inner_texts() == ["承办单位经办人", "承办单位负责人", "人大代表"]
+    coordinator.get_by_label("角色").select_option("unit_handler")
+    coordinator.get_by_label("所在单位（承办单位人员填写）").select_option(code)
+    coordinator.get_by_role("button", name="新建").click()
+    assert "市水务局" in coordinator.locator("tr", has_text=username).inner_text()
+    coordinator.screenshot(path=shots / "registers.png", full_page=True)
+    clerk = signed_in(browser, system, username)
+    assert "市水务局" in clerk.locator(".who").inner_text() or code in clerk.locator(".who").inner_text()
+
+    supervisor = signed_in(browser, system, "sup")
+    assert supervisor.goto(f"{system.base}/console/registers/units").status == 200
+    assert supervisor.goto(f"{system.base}/console/registers/deputies").status == 403  # personal data
+
+
 def test_a_unit_user_cannot_open_another_units_item(browser, system):
     item_url = _assigned_item(system, "关于加强电动自行车充电管理的建议")
     other = signed_in(browser, system, "h-u02")

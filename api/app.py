@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 from temporalio.client import Client
 
-from api.console import register_pages
+from api.console import register_pages, report_pages
 from api.console import views as console
 from api.operations import install_operations
 from api.problems import document_problems, install_problem_handlers
@@ -65,6 +65,7 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
     app.mount("/static/console", StaticFiles(directory=STATIC), name="console-static")
     console.install(app)
     app.include_router(register_pages.router)  # the registers' pages (名册)
+    app.include_router(report_pages.router)  # reports and the unit evaluation (报告, 单位评议)
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict[str, str]:

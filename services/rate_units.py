@@ -19,7 +19,7 @@ def _rater(actor: Actor) -> tuple[str, str]:
     try:
         return rater_of(actor)
     except Refusal as refusal:
-        raise forbidden(refusal.message) from None
+        raise forbidden(refusal.message, refusal.zh, refusal.code) from None
 
 
 def rateable_units(session: Session, actor: Actor, year: int) -> list[str]:
@@ -41,13 +41,15 @@ def rate_unit(session: Session, actor: Actor, unit: str, year: int, grade: str, 
     now = now or datetime.now(timezone.utc)
     rater, group = _rater(actor)
     if unknown_units(session, [unit]):
-        raise not_found(f"unit {unit}")
+        raise not_found(f"unit {unit}", f"单位{unit}")
     if unit not in rateable_units(session, actor, year):
         raise forbidden(f"a deputy rates only the units that handled their own suggestions of {year}; "
-                        f"unit {unit} handled none of yours")
+                        f"unit {unit} handled none of yours",
+                        f"代表只评议办理过本人{year}年建议的单位；单位{unit}没有办理您的建议", "evaluation.not_your_unit")
     try:
         row, previous = ratings.record_rating(session, year, unit, rater, group, actor.user, grade, comment, now)
     except ratings.RatedMeanwhile:
-        raise conflict(f"unit {unit} was being rated by you at the same time; try again") from None
+        raise conflict(f"unit {unit} was being rated by you at the same time; try again",
+                       f"您对单位{unit}的评议正在另一处同时提交，请稍后重试", "evaluation.meanwhile") from None
     return EvaluationOut(id=row.id, year=year, unit=unit, rater_group=group, grade=grade, comment=comment,
                          created_at=now, replaces=previous.id if previous else None)

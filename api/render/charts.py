@@ -1,156 +1,87 @@
-"""Charts of the annual report as PNG (matplotlib, Agg backend, no display needed).
-
-Labels are Chinese when a CJK font is installed (Noto Sans CJK, WenQuanYi, Source Han, SimHei …,
-e.g. Debian's fonts-noto-cjk or fonts-wqy-microhei); without one the charts are labelled in
-English with unit and field codes, so no label turns into empty boxes. `CHART_LANGUAGE` says which.
+"""Charts of the annual report as inline SVG: bars as rectangles and every label as text, so the reader's
+browser (or printer) sets the Chinese in its own fonts — the server needs no font, and nothing is drawn as
+pixels. Three small bar charts do not need a charting library; each function returns markup ready for a
+template (`markupsafe.Markup`), with a <title> for screen readers.
 """
 
 from __future__ import annotations
 
-import base64
-import io
-from functools import lru_cache
+from markupsafe import Markup, escape
 
-import matplotlib
+from domain.labels import VERDICT_LABELS
 
-matplotlib.use("Agg")
-
-from matplotlib import font_manager  # noqa: E402
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
-
-CJK_FAMILIES = (
-    "Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans SC", "Noto Serif CJK SC", "Source Han Sans SC",
-    "Source Han Sans CN", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "SimHei", "Microsoft YaHei",
-    "PingFang SC", "Heiti SC", "STHeiti", "AR PL UMing CN", "AR PL UKai CN", "Droid Sans Fallback",
-)
 CLASS_COLOURS = {"A": "#2e7d32", "B": "#f9a825", "C": "#c62828", "D": "#6d4c41"}
-
-TEXT = {
-    "zh": {
-        "classes_title": "A/B/C 类答复件数（各月末）", "classes_y": "件数",
-        "satisfaction_title": "代表满意度（领衔代表最新评价）",
-        "satisfied": "满意", "basically_satisfied": "基本满意", "unsatisfied": "不满意", "none": "未反馈",
-        "on_time_title": "各承办单位按时办复率", "on_time_x": "按时办复率",
-    },
-    "en": {
-        "classes_title": "Replies by class A/B/C (month ends)", "classes_y": "items",
-        "satisfaction_title": "Deputies' ratings (lead deputy, latest)",
-        "satisfied": "satisfied", "basically_satisfied": "basically satisfied", "unsatisfied": "unsatisfied",
-        "none": "no feedback",
-        "on_time_title": "On-time reply rate by unit", "on_time_x": "on-time rate",
-    },
-}
+FEEDBACK = [("satisfied", "#2e7d32"), ("basically_satisfied", "#7cb342"), ("unsatisfied", "#c62828"), ("none", "#9e9e9e")]
+WIDTH = 640  # the drawing's own units; it scales to the page's width
+LABEL_WIDTH = 170  # room for a unit's name on the left of its bar
+ROW = 26  # one horizontal bar's height with its gap
 
 
-CJK_FILES = ("wqy", "notosanscjk", "notoserifcjk", "notosanssc", "sourcehan", "simhei", "msyh", "droidsansfallback",
-             "uming", "ukai", "pingfang")
+def _svg(title: str, height: int, body: list[str]) -> Markup:
+    return Markup(
+        f'<svg class="chart" role="img" viewBox="0 0 {WIDTH} {height}" xmlns="http://www.w3.org/2000/svg">'
+        f"<title>{escape(title)}</title>"
+        f'<text x="{WIDTH / 2}" y="18" text-anchor="middle" class="chart-title">{escape(title)}</text>'
+        + "".join(body) + "</svg>"
+    )
 
 
-@lru_cache
-def cjk_font() -> str | None:
-    """The family name of an installed CJK font, or None. Fonts installed after matplotlib built
-    its font cache are found by their file names and added."""
-    manager = font_manager.fontManager
-    found = _known_family({f.name for f in manager.ttflist})
-    if found:
-        return found
-    for path in font_manager.findSystemFonts():
-        name = path.rsplit("/", 1)[-1].lower().replace("-", "").replace("_", "")
-        if any(marker in name for marker in CJK_FILES):
-            try:
-                manager.addfont(path)
-            except (OSError, RuntimeError, ValueError):  # an unreadable font file: skip it
-                continue
-    return _known_family({f.name for f in manager.ttflist})
+def _text(x: float, y: float, words: str, anchor: str = "start", css: str = "") -> str:
+    css_attribute = f' class="{css}"' if css else ""
+    return f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}"{css_attribute}>{escape(words)}</text>'
 
 
-def _known_family(installed: set[str]) -> str | None:
-    return next((family for family in CJK_FAMILIES if family in installed), None)
+def _bar(x: float, y: float, width: float, height: float, colour: str) -> str:
+    return f'<rect x="{x:.1f}" y="{y:.1f}" width="{max(width, 0):.1f}" height="{height:.1f}" fill="{colour}"/>'
 
 
-def chart_language() -> str:
-    return "zh" if cjk_font() else "en"
+def horizontal_bars(title: str, rows: list[tuple[str, float, str, str]], top: float) -> Markup:
+    """Rows of (label, value, the value as written, colour), longest bar `top`."""
+    height = 34 + ROW * max(len(rows), 1) + 8
+    room = WIDTH - LABEL_WIDTH - 70
+    body = []
+    for i, (label, value, written, colour) in enumerate(rows):
+        y = 34 + i * ROW
+        width = room * value / top if top else 0
+        body += [_text(LABEL_WIDTH - 8, y + 15, label, "end"), _bar(LABEL_WIDTH, y + 2, width, ROW - 8, colour),
+                 _text(LABEL_WIDTH + width + 6, y + 15, written, css="value")]
+    if not rows:
+        body.append(_text(WIDTH / 2, 50, "（暂无数据）", "middle", "value"))
+    return _svg(title, height, body)
 
 
-def _figure(width: float = 7.0, height: float = 3.6) -> Figure:
-    figure = Figure(figsize=(width, height), dpi=100)
-    FigureCanvasAgg(figure)
-    return figure
+def satisfaction(counts: dict[str, int]) -> Markup:
+    """The deputies' ratings (满意度): one bar per verdict, with "no feedback" last."""
+    names = {**VERDICT_LABELS, "none": "未反馈"}
+    rows = [(names[key], counts.get(key, 0), f"{counts.get(key, 0)}件", colour) for key, colour in FEEDBACK]
+    return horizontal_bars("代表满意度（领衔代表最新评价）", rows, max([v for _, v, _, _ in rows] + [1]))
 
 
-def _font_kwargs() -> dict:
-    font = cjk_font()
-    return {"fontfamily": [font, "DejaVu Sans"]} if font else {}
+def on_time_by_unit(rows: list[tuple[str, str, float | None]]) -> Markup:
+    """Each unit's on-time reply rate (按时办复率), rows of (code, name, rate); '—' for a unit with nothing due."""
+    bars = [(name or code, (rate or 0) * 100, f"{rate * 100:.1f}%" if rate is not None else "—", "#1565c0")
+            for code, name, rate in rows]
+    return horizontal_bars("各承办单位按时办复率", bars, 100)
 
 
-def _png(figure: Figure) -> bytes:
-    buffer = io.BytesIO()
-    figure.tight_layout()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
-
-
-def data_uri(png: bytes) -> str:
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
-
-
-def classes_over_time(points: list[tuple[str, dict[str, int]]]) -> bytes:
-    """Stacked bars: items of each class at each date (label, {class: count})."""
-    text, kw = TEXT[chart_language()], _font_kwargs()
-    figure = _figure()
-    axes = figure.add_subplot()
-    labels = [label for label, _ in points]
+def classes_over_time(points: list[tuple[str, dict[str, int]]]) -> Markup:
+    """Stacked columns: the replies of each class (A/B/C类) at each month end, with a legend."""
     classes = sorted({c for _, counts in points for c in counts}) or ["A", "B", "C"]
-    bottom = [0] * len(points)
-    for cls in classes:
-        values = [counts.get(cls, 0) for _, counts in points]
-        axes.bar(labels, values, bottom=bottom, label=cls, color=CLASS_COLOURS.get(cls))
-        bottom = [b + v for b, v in zip(bottom, values)]
-    axes.set_title(text["classes_title"], **kw)
-    axes.set_ylabel(text["classes_y"], **kw)
-    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
-    axes.legend(loc="upper left", fontsize=8)
-    axes.tick_params(axis="x", labelsize=7, labelrotation=45)
-    return _png(figure)
-
-
-def satisfaction(counts: dict[str, int]) -> bytes:
-    """Horizontal bars of the ratings."""
-    text, kw = TEXT[chart_language()], _font_kwargs()
-    figure = _figure(6.0, 2.8)
-    axes = figure.add_subplot()
-    keys = ["satisfied", "basically_satisfied", "unsatisfied", "none"]
-    values = [counts.get(k, 0) for k in keys]
-    bars = axes.barh([text[k] for k in keys], values, color=["#2e7d32", "#7cb342", "#c62828", "#9e9e9e"])
-    axes.bar_label(bars, fontsize=8)
-    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
-    axes.invert_yaxis()
-    axes.set_title(text["satisfaction_title"], **kw)
-    for label in axes.get_yticklabels():
-        if kw:
-            label.set_fontfamily(kw["fontfamily"])
-    return _png(figure)
-
-
-def on_time_by_unit(rows: list[tuple[str, str, float | None]]) -> bytes:
-    """Horizontal bars: each unit's on-time reply rate, rows of (code, name, rate); labelled by name
-    when Chinese can be drawn, else by code. A unit with nothing due shows 0 and '–'."""
-    language = chart_language()
-    text, kw = TEXT[language], _font_kwargs()
-    rates = [(name if language == "zh" else code, value) for code, name, value in rows]
-    figure = _figure(6.5, max(2.2, 0.4 * len(rates) + 1.2))
-    axes = figure.add_subplot()
-    names = [name for name, _ in rates] or ["-"]
-    values = [value * 100 if value is not None else 0 for _, value in rates] or [0]
-    bars = axes.barh(names, values, color="#1565c0")
-    axes.bar_label(bars, labels=[f"{v * 100:.1f}%" if v is not None else "–" for _, v in rates] or ["–"], fontsize=8)
-    axes.set_xlim(0, 110)
-    axes.invert_yaxis()
-    axes.set_title(text["on_time_title"], **kw)
-    axes.set_xlabel(text["on_time_x"] + " (%)", **kw)
-    for label in axes.get_yticklabels():
-        if kw:
-            label.set_fontfamily(kw["fontfamily"])
-    return _png(figure)
+    height, bottom, left = 260, 220, 40
+    top = max([sum(counts.values()) for _, counts in points] + [1])
+    step = (WIDTH - left - 10) / max(len(points), 1)
+    body = [f'<line x1="{left}" y1="{bottom}" x2="{WIDTH - 10}" y2="{bottom}" stroke="#999"/>',
+            _text(left - 6, bottom, "0", "end", "value"), _text(left - 6, 44, str(top), "end", "value")]
+    for i, (label, counts) in enumerate(points):
+        x, y = left + i * step + step * 0.15, bottom
+        for cls in classes:
+            h = (bottom - 40) * counts.get(cls, 0) / top
+            y -= h
+            body.append(_bar(x, y, step * 0.7, h, CLASS_COLOURS.get(cls, "#607d8b")))
+        body.append(_text(x + step * 0.35, bottom + 16, label, "middle", "value"))
+    for i, cls in enumerate(classes):  # the legend, top left
+        body += [_bar(left + 10 + i * 60, 30, 12, 12, CLASS_COLOURS.get(cls, "#607d8b")),
+                 _text(left + 26 + i * 60, 41, f"{cls}类", css="value")]
+    if not points:
+        body.append(_text(WIDTH / 2, 130, "（暂无数据）", "middle", "value"))
+    return _svg("A/B/C类答复件数（各月末）", height, body)

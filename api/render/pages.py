@@ -32,18 +32,17 @@ def _frac(rate: dict) -> str:
 
 
 def annual_report_page(report: AnnualReport) -> str:
-    """The report as a printable page in Chinese, with charts (PNG data URIs)."""
+    """The report as a printable page in Chinese, with its charts inline (SVG, labelled by the browser's fonts)."""
     r = report.model_dump(mode="json", exclude={"items"})
     class_keys = sorted({c for p in r["classes_over_time"] for c in p["classes"]} | {"A", "B", "C"})
     pictures = {
-        "classes": charts.data_uri(charts.classes_over_time([(p["date"][5:], p["classes"]) for p in r["classes_over_time"]])),
-        "satisfaction": charts.data_uri(charts.satisfaction(r["totals"]["feedback"])),
-        "on_time": charts.data_uri(charts.on_time_by_unit(
-            [(u["unit"], u["name"], u["rates"]["on_time_rate"]["value"]) for u in r["units"]])),
+        "classes": charts.classes_over_time([(p["date"][5:], p["classes"]) for p in r["classes_over_time"]]),
+        "satisfaction": charts.satisfaction(r["totals"]["feedback"]),
+        "on_time": charts.on_time_by_unit([(u["unit"], u["name"], u["rates"]["on_time_rate"]["value"]) for u in r["units"]]),
     }
     return render_page(
         "annual_report.html",
         r=r, t=r["totals"], rates=r["rates"], rate_labels=RATE_LABELS, class_keys=class_keys, charts=pictures,
-        chart_language=charts.chart_language(), pct=_pct, frac=_frac,
+        pct=_pct, frac=_frac,
         as_of=report.as_of.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"),
     )

@@ -58,7 +58,7 @@ async def test_actions_on_an_ended_item_are_409(api, tokens, number, http):
 
 
 async def test_admin_registers_refusals(api, tokens, http):
-    await http.problem("coord", "/units", {"code": "U90", "name": "x"}, 403, "admin")
+    await http.problem("h-u01", "/units", {"code": "U90", "name": "x"}, 403, "admin")  # registers: the office's
     await http.problem("admin1", "/units", {"code": "U01", "name": "x"}, 409, "already exists")
     await http.problem("admin1", "/users", {"username": "h-new", "password": "long-enough-pw", "role": "unit_handler"}, 422, "unit_code")
     await http.problem("admin1", "/users", {"username": "h-new", "password": "long-enough-pw", "role": "unit_handler", "unit_code": "U99"}, 422, "unknown unit U99")

@@ -85,4 +85,4 @@ async def test_me_and_admin_registers(api, tokens, number, http):
     assert user["unit_code"] == code
     response = await api.post("/api/v1/auth/token", data={"username": f"u-{code}", "password": "long-enough-pw"})
     assert response.status_code == 200
-    await http.get("coord", "/users", status=403)
+    await http.get("h-u01", "/users", status=403)  # the users register: the office (coordinators) and admins

@@ -247,6 +247,35 @@ def test_the_office_keeps_the_registers_and_a_new_login_works(browser, system, s
     assert supervisor.goto(f"{system.base}/console/registers/deputies").status == 403  # personal data
 
 
+def test_reports_and_the_unit_evaluation_in_the_browser(browser, system, shots):
+    _assigned_item(system, "关于完善社区卫生服务站的建议")  # a unit with an item of deputy D001 this year
+    supervisor = signed_in(browser, system, "sup")
+    supervisor.get_by_role("link", name="单位评议").click()
+    unit = supervisor.locator("details.action", has=supervisor.locator("summary", has_text="市教育局"))
+    if unit.get_attribute("open") is None:
+        unit.locator("summary").click()
+    unit.get_by_label("优秀").check()
+    unit.get_by_label("意见（可不填）").fill("答复及时，沟通充分。")
+    unit.get_by_role("button", name="提交评议").click()
+    assert "已提交对市教育局的评议" in supervisor.locator(".done").inner_text()
+    assert "您的评议：优秀" in supervisor.locator("summary", has_text="市教育局").inner_text()
+
+    deputy = signed_in(browser, system, "dep1", viewport=PHONE)
+    deputy.get_by_role("link", name="单位评议").click()
+    assert deputy.locator("summary", has_text="市教育局").count() == 1  # it handled the deputy's suggestion
+    assert deputy.goto(f"{system.base}/console/reports").status == 403
+
+    coordinator = signed_in(browser, system, "coord")
+    coordinator.get_by_role("link", name="报告").click()
+    assert "优秀1" in coordinator.locator("#evaluation tr", has_text="市教育局").inner_text()
+    coordinator.screenshot(path=shots / "reports.png", full_page=True)
+    coordinator.get_by_role("link", name="打开年度办理工作报告（可打印）").click()
+    assert coordinator.locator("svg.chart").count() == 3
+    label = coordinator.locator("svg.chart text", has_text="市教育局").first
+    assert label.bounding_box()["width"] > 40  # set in the browser's own Chinese font, not missing-glyph boxes
+    coordinator.screenshot(path=shots / "report.png", full_page=True)
+
+
 def test_a_unit_user_cannot_open_another_units_item(browser, system):
     item_url = _assigned_item(system, "关于加强电动自行车充电管理的建议")
     other = signed_in(browser, system, "h-u02")

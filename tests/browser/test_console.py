@@ -100,12 +100,16 @@ def test_a_suggestion_goes_round_every_role_in_the_browser(browser, system, shot
         form.get_by_label("时间").fill(contact_time), form.get_by_label("方式").select_option("visit"),
         form.get_by_label("情况摘要").fill("办前走访张伟代表，了解线路走向的具体诉求。")))
     assert "办前沟通" in handler.locator("section", has=handler.get_by_role("heading", name="与代表的沟通")).inner_text()  # 四沟通, from the progress
-    act(handler, "拟写答复", lambda form: (
-        form.get_by_label("正文").fill("经研究，已将两条线路纳入今年公交线网优化方案，9月开通。"),
-        form.get_by_label("办理结果分类").select_option("A"),
-        form.get_by_label("当面答复（面复）").check(), form.get_by_label("面复人（姓名、职务）").fill("王慧敏 局长"),
-        form.get_by_label("同意公开答复").check(),
-        form.get_by_label("公开文本（联系方式将自动隐去）").fill("两条线路纳入公交线网优化方案，9月开通。")))
+    def reply(form):
+        form.get_by_label("正文").fill("经研究，已将两条线路纳入今年公交线网优化方案，9月开通。")
+        form.get_by_label("办理结果分类").select_option("A")
+        form.get_by_label("当面答复（面复）").check()
+        form.get_by_label("面复人（姓名、职务）").fill("王慧敏 局长")
+        form.get_by_label("同意公开答复").check()
+        form.get_by_label("公开文本（联系方式将自动隐去）").fill("两条线路纳入公交线网优化方案，9月开通。")
+        form.screenshot(path=shots / "reply-form.png")
+
+    act(handler, "拟写答复", reply)
     assert handler.locator(".done").inner_text() == "已完成：拟写答复。"
     handler.screenshot(path=shots / "item.png", full_page=True)
 
@@ -119,6 +123,9 @@ def test_a_suggestion_goes_round_every_role_in_the_browser(browser, system, shot
     assert "已完成：审核答复" in coordinator.content()
 
     deputy = signed_in(browser, system, "dep1", viewport=PHONE)
+    assert "我领衔" in deputy.locator(".worklist .item", has_text="城东新区").inner_text()
+    co_signer = signed_in(browser, system, "dep2", viewport=PHONE)
+    assert "我附议" in co_signer.locator(".worklist .item", has_text="城东新区").inner_text()  # co-signed, seen too
     deputy.locator(".worklist .item a", has_text="城东新区").click()
     assert "两条线路纳入" in deputy.content()
     deputy.locator("details.action summary", has_text="评价答复").click()

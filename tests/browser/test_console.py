@@ -283,6 +283,33 @@ def test_reports_and_the_unit_evaluation_in_the_browser(browser, system, shots):
     coordinator.screenshot(path=shots / "report.png", full_page=True)
 
 
+UNLABELLED = """() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+    .filter(field => field.labels.length === 0 && !field.getAttribute('aria-label')).map(field => field.name)"""
+
+
+def test_every_field_has_a_label_and_the_forms_work_from_the_keyboard(browser, system):
+    item_url = _assigned_item(system, "关于增加公共自行车站点的建议")
+    pages = {"coord": ["/console", "/console/items", "/console/register", "/console/import", "/console/oversight",
+                       "/console/registers/units", "/console/registers/deputies", "/console/users", "/console/reports",
+                       "/console/password", item_url],
+             "h-u01": [item_url], "sup": ["/console/evaluate"], "dep1": ["/console/evaluate", "/console/register"]}
+    for username, paths in pages.items():
+        page = signed_in(browser, system, username)
+        for path in paths:
+            page.goto(path if path.startswith("http") else f"{system.base}{path}")
+            page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+            assert page.evaluate(UNLABELLED) == [], (username, path)
+    # Keyboard only: the login form starts in its first field, and is filled and sent with Tab and Enter.
+    page = browser.new_context(viewport=DESK, locale="zh-CN").new_page()
+    page.goto(f"{system.base}/console/login")
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'username'")
+    page.keyboard.type("coord")
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{system.base}/console")
+
+
 def test_a_unit_user_cannot_open_another_units_item(browser, system):
     item_url = _assigned_item(system, "关于加强电动自行车充电管理的建议")
     other = signed_in(browser, system, "h-u02")

@@ -17,6 +17,7 @@ Year = Annotated[int, Query(ge=2000, le=2100, description="the suggestions' year
 YearOrAll = Annotated[int | None, Query(ge=2000, le=2100, description="the suggestions' year (2000–2100)")]
 PageNo = Annotated[int, Query(ge=1, le=MAX_PAGE)]
 PageSize = Annotated[int, Query(ge=1, le=500)]
+SimilarLimit = Annotated[int, Query(ge=1, le=20, description="how many similar suggestions at most")]
 Code = Annotated[str | None, Query(pattern=CODE, description="a unit's, deputy's or field's code")]
 PRINTABLE = r"^[^\x00-\x1f\x7f]*$"  # no control characters: they end up in SQL parameters
 SearchText = Annotated[str | None, Query(max_length=100, pattern=PRINTABLE)]

@@ -70,6 +70,20 @@ class SuggestionSummary(BaseModel):
     key_theme: str
 
 
+class SimilarOut(BaseModel):
+    """A similar suggestion (相似建议) and how alike it is, 0..1 (domain.similarity.score)."""
+
+    model_config = ConfigDict(from_attributes=True)
+    id: str = Field(validation_alias="workflow_id")
+    year: int
+    number: str
+    title: str
+    stage: str
+    lead_unit: str | None
+    result_class: str | None
+    score: float = Field(ge=0, le=1)
+
+
 class EventOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     seq: int

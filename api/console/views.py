@@ -29,6 +29,7 @@ from domain.calendar import SHANGHAI
 from domain.enums import STAGE_LABELS, Role
 from domain.limits import input_problems, schema_error_zh
 from ledger import directory, queries
+from ledger.similar import similar_items
 from services.act import perform
 from services.reading import item_state, item_view, visible_item
 from services.register import SuggestionInput, register
@@ -167,8 +168,9 @@ def _item(request: Request, session: Session, who: Visitor, suggestion_id: str, 
     refused = [(a, answers[a.name]) for a in ACTION_ROUTES if answers[a.name] is not None and who.actor.role != Role.deputy]
     view = item_view(session, row, who.actor)
     deputies = directory.deputy_names(session, [state.lead_deputy, *state.co_signers])
+    similar = similar_items(session, who.actor, row)  # 相似建议: duplicates before assigning, earlier answers
     return page(request, "item.html", who, status, item=view, row=row, state=state, offered=offered, refused=refused,
-                units=units, deputies=deputies, **context)
+                units=units, deputies=deputies, similar=similar, **context)
 
 
 def _is_item_id(value: str) -> bool:

@@ -8,8 +8,8 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import Field, StringConstraints, create_model
 
 from api.deps import SessionDep, SettingsDep, TemporalDep, UserDep, actor_of, require_roles
-from api.params import PRINTABLE, Code, PageNo, SuggestionId, YearOrAll
-from api.schemas import EventOut, ImportReport, Page, SuggestionSummary
+from api.params import PRINTABLE, Code, PageNo, SimilarLimit, SuggestionId, YearOrAll
+from api.schemas import EventOut, ImportReport, Page, SimilarOut, SuggestionSummary
 from core.errors import conflict, forbidden, invalid
 from core.logs import item_context
 from domain import commands as c
@@ -20,6 +20,7 @@ from domain.limits import TEXT, TEXT_LIMITS, in_chinese, in_english, input_probl
 from domain.models import Actor, Model
 from ledger import queries
 from ledger.rows import SuggestionRow
+from ledger.similar import similar_items
 from services.act import migrate_policy, perform
 from services.importing import import_suggestions
 from services.reading import item_view, visible_item, visible_stage
@@ -117,6 +118,15 @@ def get_events(suggestion_id: SuggestionId, session: SessionDep, user: UserDep):
     if actor.role == Role.deputy:
         events = [e for e in events if e.action != "feedback_given" or e.actor_deputy == actor.deputy]
     return [EventOut.model_validate(e) for e in events]
+
+
+@router.get("/{suggestion_id}/similar", response_model=list[SimilarOut])
+def get_similar(suggestion_id: SuggestionId, session: SessionDep, user: UserDep, limit: SimilarLimit = 5):
+    """Similar suggestions (相似建议) of the item's year and the years before that the user may open, the closest
+    first: by the character pairs of title and body; a duplicate before assigning, an earlier answer."""
+    row = _visible(session, user, suggestion_id)
+    return [SimilarOut.model_validate({**found._mapping, "score": round(score, 3)})
+            for found, score in similar_items(session, actor_of(user), row, limit)]
 
 
 def _body_model(command: type[c.Command]) -> type[Model]:

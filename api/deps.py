@@ -94,9 +94,9 @@ def require_roles(*roles: Role):
     return check
 
 
-def parse_as_of(value: str | None) -> datetime | None:
-    """`as_of` as the API takes it: a date (the end of that day, Beijing time) or an ISO instant
-    (without a zone: Beijing time); None or empty: now. 422 for anything else."""
+def parse_as_of(value: str | None, name: str = "as_of", name_zh: str = "截止时间") -> datetime | None:
+    """`as_of` (or another instant, `name`) as the API takes it: a date (the end of that day, Beijing time) or an
+    ISO instant (without a zone: Beijing time); None or empty: now. 422 for anything else."""
     if not value:
         return None
     for parse in (date.fromisoformat, datetime.fromisoformat):
@@ -105,7 +105,8 @@ def parse_as_of(value: str | None) -> datetime | None:
         except ValueError:
             continue
         if not 2000 <= parsed.year <= 2100:
-            raise invalid(f"as_of {value!r} is not within 2000–2100", f"截止时间 {value} 不在2000至2100年之间", "as_of.range")
+            raise invalid(f"{name} {value!r} is not within 2000–2100", f"{name_zh} {value} 不在2000至2100年之间",
+                          f"{name}.range")
         return as_of_instant(parsed)
-    raise invalid(f"as_of {value!r} is neither a date (2025-06-30) nor an ISO instant (2025-06-30T18:00:00+08:00)",
-                  f"截止时间 {value} 不是日期（如 2025-06-30）或时间（如 2025-06-30T18:00:00+08:00）", "as_of.format")
+    raise invalid(f"{name} {value!r} is neither a date (2025-06-30) nor an ISO instant (2025-06-30T18:00:00+08:00)",
+                  f"{name_zh} {value} 不是日期（如 2025-06-30）或时间（如 2025-06-30T18:00:00+08:00）", f"{name}.format")

@@ -31,7 +31,7 @@ from pydantic import BaseModel
 from domain.calendar import SHANGHAI, local_date
 from domain.enums import STAGE_LABELS
 from domain.fields import FIELDS
-from domain.item_facts import ItemFacts, Track, joint_class
+from domain.item_facts import CLASS_ORDER, ItemFacts, Track, joint_class
 
 VERDICTS = ("satisfied", "basically_satisfied", "unsatisfied")
 HEAD_RULE_LIMIT = 3  # Laoshan: ≤ 3 items → the principal head replies to all face to face; more → at least 3
@@ -47,6 +47,21 @@ DEFINITIONS: dict[str, str] = {
                     "sign-off of the reply that was accepted) / items due: replied, or still unreplied after their "
                     "reply deadline passed (reply_overdue kind=reply)",
     "face_to_face_rate": "replied items whose every replying unit gave an accepted reply face to face (面复) / replied",
+    "principal_head_rate": "replied items whose every replying unit's accepted reply was given face to face by its "
+                           "principal head (as in principal_head_rule) / replied (主要负责人面复率)",
+    "meeting_rate": "见面率: replied items in which every replying unit met the deputy in person — a face-to-face "
+                    "reply, or a contact by visit, meeting or at a liaison station (contact_logged) — / replied",
+    "standard_rate": "规范化率: replied items whose every replying unit's accepted first-round reply was signed off by "
+                     "the unit head (reply_signed_off), on time (late=false) and drafted after a contact with the "
+                     "deputy (contact_logged before reply_drafted: 办前沟通) / replied",
+    "three_rates_one_standard": "三率一化: 见面率 (meeting_rate), 办复率 (reply_rate), 满意率 (satisfaction_rate) and "
+                                "规范化 (standard_rate), for the year and each unit",
+    "key_supervision_line": "the items designated for key supervision at as_of (重点督办件), counted as a line of their "
+                            "own with every figure and rate",
+    "class_movement": "each counted item's class at `from` and at as_of (its least solved replying unit's, as in "
+                      "classes; 'none': no class yet, not replied or not registered): the counts at both instants and "
+                      "how many items moved from each class to each other",
+    "delegations": "one line per delegation (代表团) of the lead deputy, as registered with the item",
     "principal_head_rule": "a unit with ≤ 3 suggestions: its principal head replies to all of them face to face; "
                            "more: to at least 3. A reply is by the principal head when it was face to face and its "
                            "replied_by contains the unit's registered head_name (units.head_name, spaces ignored); "
@@ -180,6 +195,9 @@ class Totals(BaseModel):
     suggestions: int
     replied: int
     converted: int
+    face_to_face_by_head: int  # replied items answered face to face by the principal head of every replying unit
+    met: int  # replied items with an in-person meeting (见面) by every replying unit
+    standard: int  # replied items complete in form (规范化)
     classes: dict[str, int]
     feedback: Counts
     overdue: OverdueTotals
@@ -193,6 +211,9 @@ class Rates(BaseModel):
     reply_rate: Rate
     on_time_rate: Rate
     face_to_face_rate: Rate
+    principal_head_rate: Rate
+    meeting_rate: Rate
+    standard_rate: Rate
     satisfaction_rate: Rate
     solved_rate: Rate
     carry_over_conversion_rate: Rate
@@ -221,6 +242,36 @@ class FieldLine(BaseModel):
     label: str
     totals: Totals
     rates: Rates
+
+
+class DelegationLine(BaseModel):
+    delegation: str  # as registered with the items; "" for items without one
+    totals: Totals
+    rates: Rates
+
+
+class KeySupervisionLine(BaseModel):
+    """The items designated for key supervision (重点督办件) as a line of their own."""
+
+    items: list[str]  # their ids
+    totals: Totals
+    rates: Rates
+
+
+class ClassMove(BaseModel):
+    from_class: str  # A, B, C, D or "none"
+    to_class: str
+    items: int
+
+
+class ClassMovement(BaseModel):
+    """How the classes moved between two instants (e.g. A 167 → 261 between September and year end)."""
+
+    from_at: datetime
+    to_at: datetime
+    at_from: dict[str, int]
+    at_to: dict[str, int]
+    moves: list[ClassMove]  # every pair with at least one item, "none" included, staying put included
 
 
 class HeadRule(BaseModel):
@@ -263,6 +314,9 @@ class AnnualReport(BaseModel):
     principal_head_rule: HeadRule
     units: list[UnitLine]
     fields: list[FieldLine]
+    delegations: list[DelegationLine]
+    key_supervision: KeySupervisionLine
+    class_movement: ClassMovement
     classes_over_time: list[ClassPoint]
     definitions: dict[str, str]
     items: list[ItemLine] = []
@@ -296,7 +350,7 @@ def line_figures(subjects: list[Subject], instant: datetime, carried: Carried) -
     """Every count of a line in one pass over its subjects (a report makes some seventy lines)."""
     # long: every count in one pass over the subjects, which a report does some seventy times.
     converted = sum(1 for s in subjects if s.item.registered and s.item.converted)
-    counted = replied = on_time = due = face = 0
+    counted = replied = on_time = due = face = by_head = met = standard = 0
     classes: dict[str, int] = {"A": 0, "B": 0, "C": 0}
     ratings: Counter[str | None] = Counter()
     overdue_items = overdue_open = overdue_days = max_days = 0
@@ -315,6 +369,9 @@ def line_figures(subjects: list[Subject], instant: datetime, carried: Carried) -
                 classes[s.result_class] = classes.get(s.result_class, 0) + 1
             on_time += all(t.first_late is False for t in tracks)
             face += all(t.face_to_face for t in tracks)
+            by_head += all(t.by_head for t in tracks)
+            met += all(t.met_in_person for t in tracks)
+            standard += all(t.standard for t in tracks)
         elif any(o.round == 1 for t in tracks for o in t.overdue):
             due += 1  # unreplied after its first reply deadline passed
         if overdue := [o for t in tracks for o in t.overdue]:
@@ -346,7 +403,8 @@ def line_figures(subjects: list[Subject], instant: datetime, carried: Carried) -
         progress_reports=progress_reports,
     )
     totals = Totals(
-        suggestions=counted, replied=replied, converted=converted, classes=classes, feedback=feedback,
+        suggestions=counted, replied=replied, converted=converted, face_to_face_by_head=by_head, met=met,
+        standard=standard, classes=classes, feedback=feedback,
         overdue=overdue, second_handling=second, key_supervision=key,
         carried_in=carried.items, carried_converted=carried.converted,
     )
@@ -355,6 +413,9 @@ def line_figures(subjects: list[Subject], instant: datetime, carried: Carried) -
         reply_rate=Rate.of(replied, counted),
         on_time_rate=Rate.of(on_time, due),
         face_to_face_rate=Rate.of(face, replied),
+        principal_head_rate=Rate.of(by_head, replied),
+        meeting_rate=Rate.of(met, replied),
+        standard_rate=Rate.of(standard, replied),
         satisfaction_rate=Rate.of(feedback.satisfied + feedback.basically_satisfied, rated),
         solved_rate=Rate.of(classes.get("A", 0), replied),
         carry_over_conversion_rate=Rate.of(carried.converted, carried.open_bc),
@@ -381,11 +442,26 @@ class UnitInfo:
     head_name: str
 
 
+@dataclass(frozen=True)
+class Marks:
+    """The instants at which each walk noted the item's class (ascending), and which of them are the month ends
+    of the classes line and which the start of the class movement."""
+
+    instants: list[datetime]
+    month_ends: list[int]  # indexes into instants
+    movement_from: int
+
+
+def marks_for(moments: Sequence[datetime], movement_from: datetime) -> Marks:
+    instants = sorted({*moments, movement_from})
+    return Marks(instants, [instants.index(m) for m in moments], instants.index(movement_from))
+
+
 def annual_report_of(
     year: int, instant: datetime, only_unit: str | None, facts: list[ItemFacts], units: dict[str, UnitInfo],
-    carried: list[CarriedItem], moments: Sequence[datetime], with_items: bool = False,
+    carried: list[CarriedItem], marks: Marks, with_items: bool = False,
 ) -> AnnualReport:
-    """The year's report from the walks over its items (`facts`, each noting its class at `moments`) and the
+    """The year's report from the walks over its items (`facts`, each noting its class at the `marks`) and the
     carry-over ledger's lines; `only_unit`: a unit role's report, which counts that unit's tracks only."""
     subjects = subjects_of(facts, only_unit)
     carried = [i for i in carried if only_unit is None or i.unit == only_unit]
@@ -398,8 +474,11 @@ def annual_report_of(
             units_breaking=[u.unit for u in unit_lines if not u.principal_head.satisfied],
         ),
         units=unit_lines, fields=field_lines_of(subjects, instant, carried),
-        classes_over_time=classes_over_time(facts, moments), definitions=DEFINITIONS,
-        items=[item_line(s, instant) for s in subjects] if with_items else [],
+        delegations=delegation_lines_of(subjects, instant),
+        key_supervision=key_supervision_line(subjects, instant),
+        class_movement=class_movement(facts, marks, instant),
+        classes_over_time=classes_over_time(facts, [marks.instants[i] for i in marks.month_ends], marks.month_ends),
+        definitions=DEFINITIONS, items=[item_line(s, instant) for s in subjects] if with_items else [],
     )
 
 
@@ -456,9 +535,43 @@ def field_lines_of(subjects: list[Subject], instant: datetime, carried: list[Car
     return lines
 
 
-def classes_over_time(facts: list[ItemFacts], moments: Sequence[datetime]) -> list[ClassPoint]:
-    """The A/B/C counts at each moment: each item's class there, as its walk noted it, counted at once."""
-    at_each_moment = zip(*(f.classes_at for f in facts)) if facts else [()] * len(moments)
+def delegation_lines_of(subjects: list[Subject], instant: datetime) -> list[DelegationLine]:
+    """One line per delegation (代表团) of the items' lead deputies."""
+    lines = []
+    for name, group in sorted(_grouped(subjects, lambda s: s.item.delegation).items()):
+        totals, rates = line_figures(group, instant, Carried())
+        lines.append(DelegationLine(delegation=name, totals=totals, rates=rates))
+    return lines
+
+
+def key_supervision_line(subjects: list[Subject], instant: datetime) -> KeySupervisionLine:
+    """The items designated for key supervision at the instant, as a line of their own."""
+    key = [s for s in subjects if s.item.key_status == "designated"]
+    totals, rates = line_figures(key, instant, Carried())
+    return KeySupervisionLine(items=[s.item.id for s in key], totals=totals, rates=rates)
+
+
+def class_movement(facts: list[ItemFacts], marks: Marks, instant: datetime) -> ClassMovement:
+    """Each counted item's class at the movement's start and at the end (the last mark, which is `instant`)."""
+    pairs = Counter((f.classes_at[marks.movement_from] or "none", f.classes_at[-1] or "none")
+                    for f in facts if f.counted and f.classes_at)
+    at_from, at_to = Counter(), Counter()
+    for (before, after), n in pairs.items():
+        at_from[before] += n
+        at_to[after] += n
+    order = [*CLASS_ORDER, "none"]
+    return ClassMovement(
+        from_at=marks.instants[marks.movement_from], to_at=instant,
+        at_from={c: at_from[c] for c in order if c != "D" or at_from[c]},
+        at_to={c: at_to[c] for c in order if c != "D" or at_to[c]},
+        moves=[ClassMove(from_class=a, to_class=b, items=n)
+               for (a, b), n in sorted(pairs.items(), key=lambda p: (order.index(p[0][0]), order.index(p[0][1])))],
+    )
+
+
+def classes_over_time(facts: list[ItemFacts], moments: Sequence[datetime], at: Sequence[int]) -> list[ClassPoint]:
+    """The A/B/C counts at each moment: each item's class there (noted by its walk at mark `at[i]`), counted at once."""
+    at_each_moment = [[f.classes_at[i] for f in facts] for i in at]
     points = []
     for moment, classes in zip(moments, at_each_moment):
         counted = Counter(classes)
@@ -488,11 +601,17 @@ RATE_LABELS = {
     "reply_rate": "办复率",
     "on_time_rate": "按时办复率",
     "face_to_face_rate": "面复率",
+    "principal_head_rate": "主要负责人面复率",
+    "meeting_rate": "见面率",
+    "standard_rate": "规范化率",
     "satisfaction_rate": "满意率（满意＋基本满意）",
     "solved_rate": "解决率（A类占已答复）",
     "carry_over_conversion_rate": "结转B/C类转为A类比率",
 }
 FEEDBACK_LABELS = {"satisfied": "满意", "basically_satisfied": "基本满意", "unsatisfied": "不满意", "none": "未反馈"}
+THREE_RATES = {"meeting_rate": "见面率", "reply_rate": "办复率", "satisfaction_rate": "满意率",
+               "standard_rate": "规范化率"}  # 三率一化, in the order offices name them
+CLASS_NAMES = {"A": "A类", "B": "B类", "C": "C类", "D": "D类", "none": "未答复"}
 KEY_LABELS = {"designated": "已列入重点督办", "proposed": "提议重点督办（待定）", "declined": "不予重点督办",
               "progress_reports": "重点督办进展报告（次）"}
 
@@ -500,7 +619,8 @@ KEY_LABELS = {"designated": "已列入重点督办", "proposed": "提议重点�
 def count_rows(totals: Totals) -> list[tuple[str, int]]:
     """The counts of a line, labelled in Chinese, in the order the report prints them."""
     t = totals
-    rows = [("建议件数", t.suggestions), ("已答复", t.replied), ("转为参阅件", t.converted)]
+    rows = [("建议件数", t.suggestions), ("已答复", t.replied), ("转为参阅件", t.converted),
+            ("主要负责人面复", t.face_to_face_by_head), ("见面答复", t.met), ("规范化答复", t.standard)]
     rows += [(f"{c}类", n) for c, n in t.classes.items()]
     rows += [(f"评价：{FEEDBACK_LABELS[k]}", getattr(t.feedback, k)) for k in FEEDBACK_LABELS]
     rows += [("超期件数", t.overdue.items), ("仍超期未答复", t.overdue.open), ("超期天数合计", t.overdue.days),

@@ -19,11 +19,14 @@ from domain.calendar import local_date
 # Events that set a unit's result class (the class is in their payload), and the classes from most to least solved.
 CLASS_EVENTS = ("reply_accepted", "progress_reported", "reclassification_disputed")
 CLASS_ORDER = ["A", "B", "C", "D"]
+# Ways of contact in which the unit met the deputy in person (见面): all but the phone and "other".
+IN_PERSON = ("visit", "meeting", "liaison_station")
 # The actions item_facts reads; the others (deadlines set, reminders, contacts, carry-overs ...) are
 # most of the log and are left in the database. An item's events are recorded in time order, so
 # leaving some out does not move where a walk up to an instant stops.
 REPORT_ACTIONS = (
-    "registered", "converted", "assigned", "reassigned", "reply_drafted", "reply_signed_off", *CLASS_EVENTS,
+    "registered", "converted", "assigned", "reassigned", "contact_logged", "reply_drafted", "reply_signed_off",
+    *CLASS_EVENTS,
     "feedback_given", "no_feedback", "reply_overdue", "rehandling_ordered", "key_supervision_proposed",
     "key_supervision_designated", "key_supervision_declined", "key_progress_reported",
 )
@@ -73,6 +76,10 @@ class Track:
     first_late: bool | None = None  # the accepted first-round reply was signed off late
     face_to_face: bool = False  # some accepted reply was face to face
     by_head: bool = False  # ... and given by the unit's principal head
+    contacts: int = 0  # contacts with the deputy logged by the unit
+    met_in_person: bool = False  # a contact in person (visit, meeting, liaison station) or a face-to-face reply
+    contacted_first: bool = False  # the accepted first-round reply was drafted after a contact (办前沟通)
+    standard: bool = False  # 规范化: that reply signed off by the head, on time, drafted after a contact
     result_class: str | None = None
     rating: str | None = None
     overdue: list[Overdue] = field(default_factory=list)
@@ -89,6 +96,7 @@ class ItemFacts:
     title: str
     field: str
     stage: str  # the item's stage now (the projection's)
+    delegation: str = ""  # the lead deputy's delegation (代表团)
     registered: bool = False
     converted: bool = False
     key_status: str | None = None
@@ -110,17 +118,19 @@ def item_facts(
 ) -> ItemFacts:
     """Walk an item's events (in sequence order) up to `instant`.
 
-    `row` has the suggestion's workflow_id, number, title, field, stage and lead_deputy; `replied_by`
+    `row` has the suggestion's workflow_id, number, title, field, stage, lead_deputy and delegation; `replied_by`
     is who gave each accepted reply, by (unit, round). `marks` (ascending, none after `instant`) are
     instants at which the walk also notes the item's class in the classes line (`classes_at`, as
     `only_unit` sees it): the state there is the one the walk has when it passes the mark, so one
     walk gives every month end."""
     # long: one walk over the events, one branch per kind of event; the walk's state stays in one place.
-    facts = ItemFacts(id=row.workflow_id, number=row.number, title=row.title, field=row.field, stage=row.stage)
+    facts = ItemFacts(id=row.workflow_id, number=row.number, title=row.title, field=row.field, stage=row.stage,
+                      delegation=getattr(row, "delegation", "") or "")
     pending = list(marks)
     roles: dict[str, str] = {}
     rounds: dict[str, int] = defaultdict(lambda: 1)
     drafts: dict[tuple[str, int], bool] = {}
+    contacted: dict[tuple[str, int], bool] = {}  # whether the unit had contacted the deputy when it drafted
     signoffs: dict[tuple[str, int], bool] = {}
     lead_deputy = row.lead_deputy
 
@@ -153,8 +163,12 @@ def item_facts(
         elif action == "reassigned":
             facts.tracks.pop(unit, None)
             add(p.get("new_unit"), p.get("role") or roles.get(unit, "lead"))
+        elif action == "contact_logged" and track:
+            track.contacts += 1
+            track.met_in_person = track.met_in_person or p.get("way") in IN_PERSON
         elif action == "reply_drafted":
             drafts[(unit, p.get("round", 1))] = bool(p.get("face_to_face"))
+            contacted[(unit, p.get("round", 1))] = bool(track and track.contacts)
         elif action == "reply_signed_off":
             round_ = p.get("round", 1)
             signoffs[(unit, round_)] = bool(p.get("late"))
@@ -166,12 +180,14 @@ def item_facts(
             round_ = p.get("round", 1)
             if round_ == 1 or not track.replied:
                 track.first_late = signoffs.get((unit, round_), False)
+                track.contacted_first = contacted.get((unit, round_), False)
+                track.standard = (unit, round_) in signoffs and not track.first_late and track.contacted_first
             track.replied = True
             if round_ >= 2:
                 track.second_replied = True
             track.result_class = p.get("result_class") or track.result_class
             if drafts.get((unit, round_)):
-                track.face_to_face = True
+                track.face_to_face = track.met_in_person = True
                 head = _squash(heads.get(unit, ""))
                 if head and head in _squash(replied_by.get((unit, round_)) or ""):
                     track.by_head = True

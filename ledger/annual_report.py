@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from domain.enums import UNIT_ROLES
-from domain.figures import AnnualReport, UnitInfo, annual_report_of, month_ends
+from domain.figures import AnnualReport, UnitInfo, annual_report_of, marks_for, month_ends, year_start
 from domain.item_facts import REPORT_ACTIONS, ItemFacts, item_facts
 from domain.models import Actor
 from ledger.carry_over import carry_over_ledger
@@ -28,17 +28,20 @@ from ledger.rows import EventRow, ReplyRow, SuggestionRow, UnitRow
 
 def annual_report(
     session: Session, actor: Actor, year: int, as_of: datetime | None = None, with_items: bool = False,
+    movement_from: datetime | None = None,
 ) -> AnnualReport:
-    """The year's report at `as_of` (default now) as `actor` may see it (a unit role: its own unit's tracks only)."""
+    """The year's report at `as_of` (default now) as `actor` may see it (a unit role: its own unit's tracks only);
+    the class movement runs from `movement_from` (default: the start of the year) to `as_of`."""
     instant = as_of or datetime.now(timezone.utc)
     only_unit = actor.unit if actor.role in UNIT_ROLES else None
+    start = min(movement_from or year_start(year), instant)
     with collector_paused():
         units = {u.code: UnitInfo(u.name, u.head_name) for u in session.scalars(select(UnitRow))}
-        moments = month_ends(year, instant)
+        marks = marks_for(month_ends(year, instant), start)
         heads = {code: unit.head_name for code, unit in units.items()}
-        facts = _year_facts(session, actor, year, instant, heads, moments, only_unit)
+        facts = _year_facts(session, actor, year, instant, heads, marks.instants, only_unit)
         carried = carry_over_ledger(session, actor, year, now=instant).items
-        return annual_report_of(year, instant, only_unit, facts, units, carried, moments, with_items)
+        return annual_report_of(year, instant, only_unit, facts, units, carried, marks, with_items)
 
 
 def _year_facts(
@@ -53,7 +56,7 @@ def _year_facts(
     seen = scoped(select(SuggestionRow.workflow_id), actor).where(SuggestionRow.year == year)
     rows = {r.workflow_id: r for r in session.execute(
         scoped(select(SuggestionRow.workflow_id, SuggestionRow.number, SuggestionRow.title, SuggestionRow.field,
-                      SuggestionRow.stage, SuggestionRow.lead_deputy), actor)
+                      SuggestionRow.stage, SuggestionRow.lead_deputy, SuggestionRow.delegation), actor)
         .where(SuggestionRow.year == year).order_by(SuggestionRow.number)
     )}
     # The first accepted reply per unit and round, as the state's reply list has them (same order).

@@ -3,6 +3,7 @@ public replies page."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from api.render import charts
 from domain.calendar import SHANGHAI
-from domain.figures import RATE_LABELS, AnnualReport
+from domain.figures import CLASS_NAMES, RATE_LABELS, THREE_RATES, AnnualReport
 
 STATIC = Path(__file__).resolve().parent / "static"
 TEMPLATES = Environment(
@@ -31,6 +32,12 @@ def _frac(rate: dict) -> str:
     return "—" if rate["value"] is None else f"{rate['numerator']}/{rate['denominator']}"
 
 
+def _local(instant: str) -> str:
+    """An instant of the report (ISO text) as a Beijing date, or date and minute when not a day's end."""
+    moment = datetime.fromisoformat(instant).astimezone(SHANGHAI)
+    return moment.strftime("%Y-%m-%d") if moment.strftime("%H:%M") == "23:59" else moment.strftime("%Y-%m-%d %H:%M")
+
+
 def annual_report_page(report: AnnualReport) -> str:
     """The report as a printable page in Chinese, with its charts inline (SVG, labelled by the browser's fonts)."""
     r = report.model_dump(mode="json", exclude={"items"})
@@ -43,6 +50,6 @@ def annual_report_page(report: AnnualReport) -> str:
     return render_page(
         "annual_report.html",
         r=r, t=r["totals"], rates=r["rates"], rate_labels=RATE_LABELS, class_keys=class_keys, charts=pictures,
-        pct=_pct, frac=_frac,
+        pct=_pct, frac=_frac, three_rates=THREE_RATES, class_names=CLASS_NAMES, local=_local,
         as_of=report.as_of.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"),
     )

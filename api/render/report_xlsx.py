@@ -1,5 +1,6 @@
-"""The annual report as a spreadsheet (annual.xlsx): the totals with every definition, the fields, one
-sheet per unit, and every item with its stage."""
+"""The annual report as a spreadsheet (annual.xlsx): the totals with every definition, the fields and
+delegations, the key-supervision items, 三率一化, the class movement, one sheet per unit, and every item with its
+stage."""
 
 from __future__ import annotations
 
@@ -11,7 +12,17 @@ from openpyxl.styles import Font
 from core.cells import clean, xlsx_row
 from domain.calendar import SHANGHAI
 from domain.fields import FIELDS
-from domain.figures import FEEDBACK_LABELS, KEY_LABELS, RATE_LABELS, AnnualReport, Rates, Totals, count_rows
+from domain.figures import (
+    CLASS_NAMES,
+    FEEDBACK_LABELS,
+    KEY_LABELS,
+    RATE_LABELS,
+    THREE_RATES,
+    AnnualReport,
+    Rates,
+    Totals,
+    count_rows,
+)
 
 
 def _put(sheet, values: list) -> None:
@@ -52,6 +63,38 @@ def _line_sheet(sheet, heading: str, totals: Totals, rates: Rates) -> None:
         sheet.column_dimensions[column].width = 12
 
 
+def _group_sheet(sheet, name: str, code: str, lines: list[tuple[str, str, Totals, Rates]]) -> None:
+    """One row per group (field, delegation): its counts and every rate."""
+    _put(sheet, [name, *([code] if code else []), "建议件数", "已答复", "A", "B", "C", *RATE_LABELS.values()])
+    for label, value, totals, rates in lines:
+        _put(sheet, [label, *([value] if code else []), totals.suggestions, totals.replied,
+                     *(totals.classes.get(c, 0) for c in "ABC"), *(getattr(rates, k).value for k in RATE_LABELS)])
+    sheet.column_dimensions["A"].width = 18
+
+
+def _three_rates_sheet(sheet, report: AnnualReport) -> None:
+    """三率一化 for the year and each unit: numerator, denominator and rate of each."""
+    _put(sheet, ["范围", *(f"{label}（{part}）" for label in THREE_RATES.values() for part in ("分子", "分母", "比率"))])
+    for name, rates in [("全年", report.rates), *((u.name, u.rates) for u in report.units)]:
+        _put(sheet, [name, *(x for k in THREE_RATES for x in (getattr(rates, k).numerator, getattr(rates, k).denominator,
+                                                               getattr(rates, k).value))])
+    sheet.column_dimensions["A"].width = 18
+
+
+def _movement_sheet(sheet, report: AnnualReport) -> None:
+    """The classes at both instants and the items that moved from each class to each other."""
+    m = report.class_movement
+    start, end = (t.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") for t in (m.from_at, m.to_at))
+    _put(sheet, ["类别", *(CLASS_NAMES[c] for c in m.at_from)])
+    _put(sheet, [start, *m.at_from.values()])
+    _put(sheet, [end, *(m.at_to.get(c, 0) for c in m.at_from)])
+    _put(sheet, [])
+    _put(sheet, ["原类别", "现类别", "件数"])
+    for move in m.moves:
+        _put(sheet, [CLASS_NAMES[move.from_class], CLASS_NAMES[move.to_class], move.items])
+    sheet.column_dimensions["A"].width = 18
+
+
 def annual_xlsx(report: AnnualReport) -> bytes:
     """One sheet for the totals (with every definition), one per field summary, one per unit,
     and one listing every item with its stage."""
@@ -70,13 +113,14 @@ def annual_xlsx(report: AnnualReport) -> bytes:
     for key, text in report.definitions.items():
         _put(totals, [key, text])
 
-    fields = book.create_sheet(_sheet_title("领域", taken))
-    _put(fields, ["领域", "代码", "建议件数", "已答复", "A", "B", "C", *RATE_LABELS.values()])
-    for line in report.fields:
-        _put(fields, [line.label, line.field, line.totals.suggestions, line.totals.replied,
-                       *(line.totals.classes.get(c, 0) for c in "ABC"),
-                       *(getattr(line.rates, k).value for k in RATE_LABELS)])
-    fields.column_dimensions["A"].width = 18
+    _group_sheet(book.create_sheet(_sheet_title("领域", taken)), "领域", "代码",
+                 [(f.label, f.field, f.totals, f.rates) for f in report.fields])
+    _group_sheet(book.create_sheet(_sheet_title("代表团", taken)), "代表团", "",
+                 [(d.delegation or "未注明", "", d.totals, d.rates) for d in report.delegations])
+    key = report.key_supervision
+    _line_sheet(book.create_sheet(_sheet_title("重点督办", taken)), f"重点督办件（{len(key.items)}件）", key.totals, key.rates)
+    _three_rates_sheet(book.create_sheet(_sheet_title("三率一化", taken)), report)
+    _movement_sheet(book.create_sheet(_sheet_title("分类变动", taken)), report)
 
     for line in report.units:
         sheet = book.create_sheet(_sheet_title(f"{line.unit} {line.name}", taken))

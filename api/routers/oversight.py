@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from api.deps import SessionDep, UserDep, actor_of, require_roles
-from api.params import Year, YearOrAll
+from api.deps import SessionDep, UserDep, actor_of, parse_as_of, require_roles
+from api.params import AsOf, Year, YearOrAll
 from domain.enums import Role
 from ledger import queries
 from ledger.carry_over import CarryOverLedger, carry_over_ledger
@@ -15,9 +15,10 @@ Overseers = Depends(require_roles(Role.coordinator, Role.supervisor, Role.admin,
 
 
 @router.get("/ledger/carry-over", response_model=CarryOverLedger, dependencies=[Overseers])
-def carry_over(session: SessionDep, user: UserDep, year: Year):
-    """跨年度跟踪督办台账: items carried into `year`, their class then and now, and the conversion to A."""
-    return carry_over_ledger(session, actor_of(user), year)
+def carry_over(session: SessionDep, user: UserDep, year: Year, as_of: AsOf = None):
+    """跨年度跟踪督办台账: items carried into `year`, their class then and at `as_of` (default now; at most the
+    year's end), and the conversion to A."""
+    return carry_over_ledger(session, actor_of(user), year, now=parse_as_of(as_of))
 
 
 @router.get("/key-supervision", dependencies=[Overseers])

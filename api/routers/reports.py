@@ -7,6 +7,7 @@ that handled their own suggestions that year) and by supervisors (any unit).
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Any
 
 from fastapi import APIRouter, Depends, status
@@ -18,6 +19,7 @@ from api.params import AsOf, UnitCode, Year
 from api.render.pages import annual_report_page
 from api.render.report_xlsx import annual_xlsx
 from core.config_files import load_policy
+from core.errors import invalid
 from domain import evaluation as ev
 from domain.enums import UNIT_ROLES, Role
 from domain.figures import AnnualReport
@@ -34,30 +36,38 @@ Raters = Depends(require_roles(*ev.RATERS))
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _report(session, user, year: int, as_of: str | None, with_items: bool = False) -> AnnualReport:
-    return annual_report(session, actor_of(user), year, as_of=parse_as_of(as_of), with_items=with_items)
+def _report(session, user, year: int, as_of: str | None, movement_from: str | None = None,
+            with_items: bool = False) -> AnnualReport:
+    instant, start = parse_as_of(as_of), parse_as_of(movement_from, "movement_from", "分类变动的起点")
+    if start is not None and start > (instant or datetime.now(timezone.utc)):
+        raise invalid("movement_from is after as_of: the class movement runs forward", "分类变动的起点晚于截止时间，"
+                      "请把起点改在截止时间之前", "movement_from.after_as_of")
+    return annual_report(session, actor_of(user), year, as_of=instant, with_items=with_items, movement_from=start)
 
 
 @router.get("/reports/annual", dependencies=[Readers])
-def annual(session: SessionDep, user: UserDep, year: Year, as_of: AsOf = None) -> dict[str, Any]:
-    """办理工作报告: the year's figures, per unit and per field, each rate with numerator and denominator.
-    `definitions` says exactly what each figure counts."""
-    return _report(session, user, year, as_of).model_dump(mode="json", exclude={"items"})
+def annual(session: SessionDep, user: UserDep, year: Year, as_of: AsOf = None, movement_from: AsOf = None) -> dict[str, Any]:
+    """办理工作报告: the year's figures — the year, its key-supervision items, each unit, field and delegation —
+    each rate with numerator and denominator, and how the classes moved from `movement_from` (default the start
+    of the year) to `as_of`. `definitions` says exactly what each figure counts."""
+    return _report(session, user, year, as_of, movement_from).model_dump(mode="json", exclude={"items"})
 
 
 @router.get("/reports/annual.xlsx", dependencies=[Readers], response_class=Response,
             responses={200: {"content": {XLSX: {}}}})
-def annual_spreadsheet(session: SessionDep, user: UserDep, year: Year, as_of: AsOf = None) -> Response:
+def annual_spreadsheet(session: SessionDep, user: UserDep, year: Year, as_of: AsOf = None,
+                       movement_from: AsOf = None) -> Response:
     """The report as a spreadsheet: totals, fields, one sheet per unit, every item with its stage."""
-    report = _report(session, user, year, as_of, with_items=True)
+    report = _report(session, user, year, as_of, movement_from, with_items=True)
     name = f"annual-report-{year}" + (f"-{report.scope}" if report.scope != "all" else "") + ".xlsx"
     return Response(annual_xlsx(report), media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @router.get("/reports/annual.html", dependencies=[Readers], response_class=HTMLResponse)
-def annual_page(session: SessionDep, user: UserDep, year: Year, as_of: AsOf = None) -> HTMLResponse:
-    """The report as a printable page in Chinese, with charts (PNG data URIs)."""
-    return HTMLResponse(annual_report_page(_report(session, user, year, as_of)))
+def annual_page(session: SessionDep, user: UserDep, year: Year, as_of: AsOf = None,
+                movement_from: AsOf = None) -> HTMLResponse:
+    """The report as a printable page in Chinese, with its charts inline (SVG)."""
+    return HTMLResponse(annual_report_page(_report(session, user, year, as_of, movement_from)))
 
 
 # --- unit evaluation (单位评议) ------------------------------------------------------------------------

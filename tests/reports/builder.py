@@ -37,10 +37,11 @@ class Timeline:
     """One suggestion and what happened to it, in order."""
 
     def __init__(self, number: str, year: int, field: str, registered_at: datetime,
-                 lead: str = "D001", co_signers: tuple[str, ...] = ("D002",), title: str | None = None):
+                 lead: str = "D001", co_signers: tuple[str, ...] = ("D002",), title: str | None = None,
+                 delegation: str = "城区代表团"):
         new = new_suggestion(number).model_copy(update={
             "year": year, "field": field, "lead_deputy": lead, "co_signers": list(co_signers),
-            **({"title": title} if title else {}),
+            "delegation": delegation, **({"title": title} if title else {}),
         })
         self.state = process.register(new, f"suggestion-{year}-{number}", registered_at)
 
@@ -77,6 +78,12 @@ class Timeline:
         self.track(unit).overdue = True
         return self.event(due_at + timedelta(seconds=1), "reply_overdue", unit, deadline=f"{kind}:{unit}:1",
                           kind=kind, due_at=due_at.isoformat(), level="red")
+
+    def contact(self, unit: str, when: datetime, way: str = "phone") -> "Timeline":
+        """A contact with the deputy logged by the unit (四沟通), as the workflow records it."""
+        self.event(when, "contact_logged", unit, unit_actor(unit), way=way)
+        self.state.events[-1].detail["when"] = when.isoformat()  # the contact's own time, as the workflow gives it
+        return self
 
     def reply(self, unit: str, accepted_at: datetime, result_class: str, round: int = 1, late: bool = False,
               face_to_face: bool = False, replied_by: str = "", publish: bool = True,

@@ -35,8 +35,9 @@ async def test_annual_json_for_staff(api, tokens, items):
     assert set(r) >= {"year", "as_of", "totals", "rates", "units", "fields"}
     assert set(r["totals"]) >= {"suggestions", "classes", "feedback", "overdue", "second_handling", "key_supervision",
                                 "carried_in", "carried_converted"}
-    assert set(r["rates"]) == {"reply_rate", "on_time_rate", "face_to_face_rate", "satisfaction_rate", "solved_rate",
-                               "carry_over_conversion_rate"}
+    assert set(r["rates"]) == {"reply_rate", "on_time_rate", "face_to_face_rate", "principal_head_rate", "meeting_rate",
+                               "standard_rate", "satisfaction_rate", "solved_rate", "carry_over_conversion_rate"}
+    assert set(r) >= {"key_supervision", "class_movement", "delegations"}
     assert r["totals"]["suggestions"] == 3 and r["totals"]["classes"] == {"A": 2, "B": 0, "C": 1}
     assert r["rates"]["on_time_rate"] == {"numerator": 2, "denominator": 3, "value": 0.6667}
     assert r["rates"]["satisfaction_rate"] == {"numerator": 2, "denominator": 3, "value": 0.6667}
@@ -74,7 +75,7 @@ async def test_annual_spreadsheet(api, tokens, items):
     assert response.headers["content-type"].startswith("application/vnd.openxmlformats")
     book = load_workbook(io.BytesIO(response.content))
     assert book.sheetnames[:2] == ["总体", "领域"] and book.sheetnames[-1] == "建议清单"
-    assert [n.split()[0] for n in book.sheetnames[2:-1]] == ["U01", "U02"]
+    assert [n.split()[0] for n in book.sheetnames[6:-1]] == ["U01", "U02"]
     rows = list(book["总体"].iter_rows(values_only=True))
     assert ("办复率", 3, 3, 1.0) in rows and ("按时办复率", 2, 3, 0.6667) in rows
     pairs = [row[:2] for row in rows]
@@ -85,7 +86,7 @@ async def test_annual_spreadsheet(api, tokens, items):
 
     unit = await api.get("/api/v1/reports/annual.xlsx", params={"year": Y, "as_of": f"{Y}-12-31"}, headers=tokens["head-u02"])
     book = load_workbook(io.BytesIO(unit.content))
-    assert [n.split()[0] for n in book.sheetnames] == ["总体", "领域", "U02", "建议清单"]
+    assert [n.split()[0] for n in book.sheetnames] == ["总体", "领域", "代表团", "重点督办", "三率一化", "分类变动", "U02", "建议清单"]
     assert [row[0] for row in book["建议清单"].iter_rows(min_row=2, values_only=True)] == ["R002"]
 
 

@@ -10,11 +10,14 @@ This is the I/O edge; parsing and validation live in ``domain.policy`` and
 from __future__ import annotations
 
 import threading
+from datetime import datetime, timezone
 from pathlib import Path
 
 from core.settings import get_settings
-from domain.calendar import CalendarError, WorkingCalendar, parse_holiday_override
+from domain.calendar import CalendarError, WorkingCalendar, local_date, parse_holiday_override
 from domain.policy import NAME_PATTERN, PolicyError, PolicyProfile, parse_policy
+
+PROCESS_STARTED = datetime.now(timezone.utc)  # the rehearsal clock's epoch when none is configured
 
 _calendar_cache: dict[Path, tuple[tuple, WorkingCalendar]] = {}
 _calendar_lock = threading.Lock()
@@ -42,6 +45,17 @@ def load_policy(name: str, config_dir: Path | None = None) -> PolicyProfile:
         known = ", ".join(available_policies(config_dir)) or "(none)"
         raise PolicyError(f"unknown policy {name!r}; available: {known}")
     return parse_policy(path.read_text(encoding="utf-8"), name)
+
+
+def with_drill_clock(policy: PolicyProfile, epoch: datetime | None = None) -> PolicyProfile:
+    """A drill profile set on the system's one rehearsal clock (domain.policy.DrillScale): its epoch is the one
+    configured (HUIYIN_DRILL_EPOCH), or this process's start; rehearsed time starts at the epoch's (Beijing) year."""
+    if policy.drill is None or policy.drill.epoch is not None:
+        return policy
+    epoch = epoch or PROCESS_STARTED
+    epoch = epoch if epoch.tzinfo else epoch.replace(tzinfo=timezone.utc)
+    clock = {"epoch": epoch, "epoch_year": local_date(epoch).year}
+    return policy.model_copy(update={"drill": policy.drill.model_copy(update=clock)})
 
 
 def load_calendar(config_dir: Path | None = None, *, reload: bool = False) -> WorkingCalendar:

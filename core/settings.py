@@ -1,6 +1,7 @@
 """Settings from the environment (pydantic-settings); secrets never come from files in the repo."""
 
 import os
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -30,6 +31,9 @@ class Settings(BaseSettings):
     huiyin_admin_password: str | None = None
     huiyin_policy: str = "national"
     huiyin_config_dir: Path = CONFIG_DIR
+    # The rehearsal clock (演练) for items under a drill profile: the instant rehearsed time starts. `make run` sets
+    # it once (var/drill-epoch); unset, the first process to register a drill item takes its own start.
+    huiyin_drill_epoch: datetime | None = None
 
     # Operations (README "Operations"): logs, metrics, payload encryption.
     huiyin_log_level: str = "INFO"

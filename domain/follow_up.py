@@ -27,7 +27,7 @@ from domain.models import (
     ProgressReport,
     SuggestionState,
 )
-from domain.policy import Duration
+from domain.policy import Duration, PolicyProfile
 
 
 def ask_for_rating(state: SuggestionState, assignment: Assignment, now: datetime) -> None:
@@ -134,9 +134,12 @@ def rerated(state: SuggestionState, assignment: Assignment, verdict: Verdict | N
 
 
 def year_end(state: SuggestionState) -> datetime:
-    """The end of the item's handling year: 31 Dec, 23:59:59 Beijing time.
-    Under a drill profile a year is twelve compressed months from registration."""
+    """The end of the item's handling year: 31 Dec, 23:59:59 Beijing time. Under a drill profile a year is
+    twelve compressed months: on the system's shared rehearsal clock, or (items from before it) from the
+    item's registration."""
     drill = state.policy.drill
+    if drill and (next_year := drill.year_begins(state.handling_year + 1)) is not None:
+        return next_year
     if drill:
         years = state.handling_year - state.year + 1
         return state.registered_at + timedelta(seconds=12 * drill.month_seconds * years)
@@ -184,6 +187,14 @@ def _rule_for(state: SuggestionState, deadline: Deadline) -> Duration | None:
     }[kind]
 
 
+def _on_the_same_clock(new: PolicyProfile, old: PolicyProfile) -> PolicyProfile:
+    """A drill profile given without a rehearsal clock keeps the item's: its years go on ending with the others'."""
+    if new.drill is None or new.drill.epoch is not None or old.drill is None or old.drill.epoch is None:
+        return new
+    clock = {"epoch": old.drill.epoch, "epoch_year": old.drill.epoch_year}
+    return new.model_copy(update={"drill": new.drill.model_copy(update=clock)})
+
+
 def migrate_policy(state: SuggestionState, cmd: c.MigratePolicy, now: datetime) -> None:
     """An operator moves a running item to another policy version, with a recorded reason;
     its running clocks are computed again under the new rules."""
@@ -193,7 +204,7 @@ def migrate_policy(state: SuggestionState, cmd: c.MigratePolicy, now: datetime) 
     if cmd.policy.ref == state.policy.ref:
         raise Conflict(f"suggestion {state.number} already runs under {state.policy.ref}", f"第{state.number}号建议已在按{state.policy.ref}办理", "policy.same")
     old = state.policy.ref
-    state.policy = cmd.policy
+    state.policy = _on_the_same_clock(cmd.policy, state.policy)
     for deadline in state.deadlines:
         if deadline.status == DeadlineStatus.pending and deadline.due_at is not None:
             rule = _rule_for(state, deadline)

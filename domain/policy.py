@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from pydantic import (
@@ -128,12 +129,25 @@ LADDER_CLOCKS = (
 
 
 class DrillScale(BaseModel):
-    """Compressed time for rehearsals (演练): every clock runs in seconds, not on the calendar."""
+    """Compressed time for rehearsals (演练): every clock runs in seconds, not on the calendar.
+
+    The rehearsal clock is one for the whole system: rehearsed year `epoch_year` begins at the real instant
+    `epoch` (set when the system starts, stamped on each item at registration), and every later year
+    12 × `month_seconds` after the one before — so a rehearsed year ends for every item at once. Items
+    registered before epochs were kept (epoch None) count their years from their own registration."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     month_seconds: int = Field(ge=1)
     day_seconds: int = Field(ge=1)  # a day or a working day
+    epoch: datetime | None = None
+    epoch_year: int | None = None
+
+    def year_begins(self, year: int) -> datetime | None:
+        """The real instant rehearsed `year` begins on the shared clock (None without one)."""
+        if self.epoch is None or self.epoch_year is None:
+            return None
+        return self.epoch + timedelta(seconds=12 * self.month_seconds * (year - self.epoch_year))
 
 
 RATER_GROUPS = ("deputies", "supervisors")

@@ -31,6 +31,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 from core.codec import new_key_entry
@@ -240,6 +241,8 @@ def _children_env(args: argparse.Namespace) -> dict[str, str]:
         env["HUIYIN_SECRET_KEY"] = embedded_secret_key()
     if not env.get("HUIYIN_CODEC_KEYS"):  # deputies' names, phones and notes never sit in Temporal in the clear
         env["HUIYIN_CODEC_KEYS"] = embedded_codec_keys()
+    # One rehearsal clock for every process of this run (a drill item's years end together): it starts now.
+    env.setdefault("HUIYIN_DRILL_EPOCH", datetime.now(timezone.utc).isoformat())
     return env
 
 

@@ -16,7 +16,7 @@ from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
-from core.config_files import load_policy
+from core.config_files import load_policy, with_drill_clock
 from core.errors import conflict, invalid
 from core.settings import Settings
 from domain import limits
@@ -97,7 +97,7 @@ async def register(
     if errors:
         raise invalid("; ".join(en for en, _ in errors), "；".join(zh for _, zh in errors), "register.input")
     try:
-        policy = load_policy(data.policy or settings.huiyin_policy)
+        policy = with_drill_clock(load_policy(data.policy or settings.huiyin_policy), settings.huiyin_drill_epoch)
     except PolicyError as error:
         raise invalid(str(error)) from None
     number = data.number or next_number(session, data.year)

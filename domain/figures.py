@@ -595,6 +595,23 @@ def item_line(s: Subject, instant: datetime) -> ItemLine:
     )
 
 
+def reply_outcome(state: dict, lead_deputy: str | None) -> dict:
+    """An item's replies as its current state (the projection's JSON) tells them, for lists such as the
+    key-supervision one: replied (every replying unit's reply accepted), on time (each unit's first accepted
+    reply signed off in time), and the lead deputy's latest rating per unit."""
+    units = [a["unit"] for a in state.get("assignments", [])
+             if a.get("role") in ("lead", "separate") and a.get("status", "active") == "active"]
+    accepted = [r for r in state.get("replies", []) if r.get("status") == "accepted"]
+    first = {u: next((r for r in accepted if r["unit"] == u), None) for u in units}
+    replied = bool(units) and all(first.values())
+    ratings: dict[str, str | None] = {u: None for u in units}
+    for f in state.get("feedback", []):
+        if f.get("unit") in ratings and f.get("deputy") == lead_deputy and f.get("verdict"):
+            ratings[f["unit"]] = f["verdict"]
+    return {"replied": replied, "on_time": all(not r.get("late") for r in first.values()) if replied else None,
+            "ratings": ratings}
+
+
 # --- labels (Chinese, for the pages and the spreadsheet) ---------------------------------------------
 
 RATE_LABELS = {

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends
 from api.deps import SessionDep, UserDep, actor_of, parse_as_of, require_roles
 from api.params import AsOf, Year, YearOrAll
 from domain.enums import Role
+from domain.figures import reply_outcome
 from ledger import queries
 from ledger.carry_over import CarryOverLedger, carry_over_ledger
 
@@ -23,7 +24,9 @@ def carry_over(session: SessionDep, user: UserDep, year: Year, as_of: AsOf = Non
 
 @router.get("/key-supervision", dependencies=[Overseers])
 def key_supervision(session: SessionDep, user: UserDep, year: YearOrAll = None) -> dict:
-    """Key items (重点督办) grouped by theme with their status, and the escalation proposals awaiting a decision."""
+    """Key items (重点督办) grouped by theme with their status, whether replied and on time, the lead deputy's
+    rating of each unit, and the escalation proposals awaiting a decision. The figures of the key items as a
+    line (on-time, satisfaction and solved rates) are the annual report's `key_supervision`."""
     themes: dict[str, list[dict]] = {}
     proposals = []
     for row in queries.key_items(session, actor_of(user), year):
@@ -37,6 +40,7 @@ def key_supervision(session: SessionDep, user: UserDep, year: YearOrAll = None) 
             "supervision_actions": len(key.get("actions", [])), "opinions": len(key.get("opinions", [])),
             "interview_due": row.state.get("interview_due", False),
             "consultation_due": row.state.get("consultation_due", False),
+            **reply_outcome(row.state, row.lead_deputy),  # replied, on_time, ratings (the lead deputy's, per unit)
         }
         if row.key_status == "proposed":
             proposals.append(item)

@@ -20,6 +20,14 @@ async def test_key_supervision_through_http(http, number):
     theme = next(t for t in listing["themes"] if t["theme"] == f"主题{number}")
     item = theme["items"][0]
     assert item["id"] == sid and item["reports"] == 1 and item["opinions"] == 1 and item["supervision_actions"] == 1
+    assert (item["replied"], item["on_time"], item["ratings"]) == (False, None, {"U01": None})
+    # Replied in time and rated: the list says so (Xuchang's key items: answered on time, rated satisfied).
+    await http.prepare(sid)
+    await http.reply(sid)
+    await http.post("dep1", f"{path}/give-feedback", {"verdict": "satisfied"})
+    listing = await http.get("sup", "/key-supervision")
+    item = next(t for t in listing["themes"] if t["theme"] == f"主题{number}")["items"][0]
+    assert (item["replied"], item["on_time"], item["ratings"]) == (True, True, {"U01": "satisfied"})
     unit_view = await http.get("h-u03", "/key-supervision")
     assert all(t["theme"] != f"主题{number}" for t in unit_view["themes"])  # another unit's key item is not listed
     await http.get("dep1", "/key-supervision", status=403)

@@ -5,14 +5,17 @@ Candidates are items whose title holds one of the item's key pairs (domain.simil
 CANDIDATES of them; each is scored by domain.similarity.score on its title and the start of its body. Only
 those columns are read, never an item's state JSON.
 
-- SQLite, through the text search index (ledger.search): the key pairs as one FTS5 query (any of them, in
-  the title); of the WINDOW newest matches (the index's rowids follow registration) the CANDIDATES best by
-  bm25. bm25 is computed for the window only, so a pair that tens of thousands of titles share costs no
-  more than a rare one.
-- PostgreSQL, which has no such index: one (parallel) scan of the titles for LIKE_KEYS key pairs, the items
-  holding the most of them first, then the newest. It reads every title of the years (≈ 50-100 ms at
-  200,000 items, as the text search's scan does); "newest first" alone could stop early, but would let a
-  pair common to thousands of titles crowd out the earlier years' duplicates.
+- A reader who sees every item, on SQLite: through the text search index (ledger.search), the key pairs as
+  one FTS5 query (any of them, in the title); of the WINDOW newest matches (the index's rowids follow
+  registration) the CANDIDATES best by bm25. bm25 is computed for the window only, so a pair that tens of
+  thousands of titles share costs no more than a rare one.
+- A unit's or a deputy's reader, on SQLite: the titles of their own items (a few thousand) are read for the
+  key pairs, the items holding the most of them first, then the newest. Through the index every item's
+  matches would be listed to find theirs among them.
+- PostgreSQL, which has no such index: the same query as for a unit's reader, for LIKE_KEYS key pairs; for
+  most readers it is one (parallel) scan of the titles (≈ 50-100 ms at 200,000 items, as the text search's
+  scan). "Newest first" alone could stop early, but would let a pair common to thousands of titles crowd
+  out the earlier years' duplicates.
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ def similar_items(session: Session, actor: Actor, row: SuggestionRow, limit: int
     keys = key_pairs(row.title, row.body, KEYS if indexed else LIKE_KEYS)
     if not keys:
         return []
-    candidates = _indexed(row, keys, actor) if indexed else _scanned(row, keys, actor)
+    candidates = _indexed(row, keys) if indexed and actor.role in SEES_ALL else _scanned(row, keys, actor)
     mine = profile(row.title, row.body)
     scored = [(r, score(mine, profile(r.title, r.body))) for r in session.execute(candidates)]
     scored = [(r, s) for r, s in scored if s >= MIN_SCORE]
@@ -55,16 +58,15 @@ def _fts_query(keys: list[str]) -> str:
     return "{title} : (" + " OR ".join(f'"{pair_tokens(k)}"' for k in keys) + ")"
 
 
-def _indexed(row: SuggestionRow, keys: list[str], actor: Actor) -> Select:
+def _indexed(row: SuggestionRow, keys: list[str]) -> Select:
+    """For a reader who sees every item (SEES_ALL): no scope to apply."""
     window = (
         select(SearchRow.workflow_id.label("wid"), SearchRow.year, func.bm25(literal_column(INDEX)).label("rank"))
         .select_from(INDEX_TABLE.join(SearchRow, SearchRow.id == INDEX_TABLE.c.rowid))
         .where(text(f"{INDEX} MATCH :keys").bindparams(keys=_fts_query(keys)), SearchRow.year <= row.year,
                SearchRow.workflow_id != row.workflow_id)
+        .order_by(INDEX_TABLE.c.rowid.desc()).limit(WINDOW).subquery()
     )
-    if actor.role not in SEES_ALL:  # the reader's scope before the window, or another unit's items would fill it
-        window = scoped(window.join(SuggestionRow, SuggestionRow.workflow_id == SearchRow.workflow_id), actor)
-    window = window.order_by(INDEX_TABLE.c.rowid.desc()).limit(WINDOW).subquery()
     best = select(window.c.wid).order_by(window.c.rank, window.c.year.desc()).limit(CANDIDATES).subquery()
     return select(*SHOWN).join(best, best.c.wid == SuggestionRow.workflow_id)
 

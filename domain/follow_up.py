@@ -136,11 +136,11 @@ def rerated(state: SuggestionState, assignment: Assignment, verdict: Verdict | N
 def year_end(state: SuggestionState) -> datetime:
     """The end of the item's handling year: 31 Dec, 23:59:59 Beijing time. Under a drill profile a year is
     twelve compressed months: on the system's shared rehearsal clock, or (items from before it) from the
-    item's registration."""
+    item's registration; past the clock's final year (the demo's), the calendar's end again."""
     drill = state.policy.drill
     if drill and (next_year := drill.year_begins(state.handling_year + 1)) is not None:
         return next_year
-    if drill:
+    if drill and drill.final_year is None:
         years = state.handling_year - state.year + 1
         return state.registered_at + timedelta(seconds=12 * drill.month_seconds * years)
     return end_of_day(date(state.handling_year, 12, 31))

@@ -134,7 +134,9 @@ class DrillScale(BaseModel):
     The rehearsal clock is one for the whole system: rehearsed year `epoch_year` begins at the real instant
     `epoch` (set when the system starts, stamped on each item at registration), and every later year
     12 × `month_seconds` after the one before — so a rehearsed year ends for every item at once. Items
-    registered before epochs were kept (epoch None) count their years from their own registration."""
+    registered before epochs were kept (epoch None) count their years from their own registration.
+    With `final_year`, the rehearsal's years end up to that one; the next goes on to its calendar end
+    (the demo's year stays the demo's year)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -142,10 +144,13 @@ class DrillScale(BaseModel):
     day_seconds: int = Field(ge=1)  # a day or a working day
     epoch: datetime | None = None
     epoch_year: int | None = None
+    final_year: int | None = None
 
     def year_begins(self, year: int) -> datetime | None:
-        """The real instant rehearsed `year` begins on the shared clock (None without one)."""
+        """The real instant rehearsed `year` begins on the shared clock (None without one, or past its final year)."""
         if self.epoch is None or self.epoch_year is None:
+            return None
+        if self.final_year is not None and year > self.final_year + 1:
             return None
         return self.epoch + timedelta(seconds=12 * self.month_seconds * (year - self.epoch_year))
 

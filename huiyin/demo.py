@@ -1,8 +1,9 @@
-"""A demo year (演示数据): units, deputies, users and fifty suggestions, about half of them handled.
+"""A living demo year (演示数据): units, deputies, users, and fifty suggestions of this year, last year and the
+year before, played through a year on the demo's rehearsal clock (huiyin/demo_year.py).
 
-Everything goes through the real paths (the ledger for registers, workflows for
-suggestions) and is idempotent: what already exists is left as it is. Demo users
-get random passwords, shown once and kept in var/demo-users.txt (mode 600).
+Everything goes through the real paths (the ledger for registers, workflows for suggestions) and is
+idempotent: what already exists is left as it is. Demo users get random passwords, shown once and kept in
+var/demo-users.txt (mode 600).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 from sqlalchemy import select
@@ -22,10 +23,8 @@ from domain import commands as c
 from domain.calendar import add_months, local_date
 from domain.enums import ContactWay, Period, ResultClass, Role, Verdict
 from domain.models import Actor, Commitment, SuggestionState
-from ledger.queries import number_taken
 from ledger.rows import DeputyRow, UnitRow, UserRow
-from services.act import perform, recorded_state
-from services.register import SuggestionInput, register
+from services.register import SuggestionInput
 from services.users import new_user
 
 UNITS = [  # code, name, head (主要负责人)
@@ -205,29 +204,6 @@ SUGGESTIONS = [
 ]
 
 
-@dataclass(frozen=True)
-class Plan:
-    """How far the demo drives one item: 1 accept … 7 reply checked (awaiting feedback), 8 rated."""
-
-    depth: int
-    result_class: ResultClass = ResultClass.A
-    verdict: Verdict = Verdict.satisfied
-
-
-# Applied in turn to every other suggestion, for a ledger with items at every stage.
-PLANS = [
-    Plan(8),  # closed
-    Plan(7),  # awaiting feedback
-    Plan(8, ResultClass.B, Verdict.basically_satisfied),  # follow-up
-    Plan(3),  # handling, signed for
-    Plan(8, ResultClass.A, Verdict.basically_satisfied),  # closed
-    Plan(5),  # reply drafted, awaiting sign-off
-    Plan(7, ResultClass.C),  # awaiting feedback
-    Plan(2),  # assigned
-    Plan(8, ResultClass.A, Verdict.unsatisfied),  # re-handling
-    Plan(1),  # accepted
-    Plan(6),  # signed off, awaiting the check
-]
 CONTACT_WAYS = [ContactWay.visit, ContactWay.phone, ContactWay.meeting, ContactWay.liaison_station]
 UNIT_NAMES = {code: name for code, name, _ in UNITS}
 HEADS = {code: head for code, _, head in UNITS}
@@ -241,6 +217,7 @@ class DemoResult:
     suggestions: int = 0
     driven: int = 0
     passwords: dict[str, str] = field(default_factory=dict)  # new users only, shown once
+    seconds: float = 0.0  # how long the demo's year took to play
 
 
 # --- actors of the demo users ------------------------------------------------------------
@@ -316,6 +293,8 @@ def keep_passwords(passwords: dict[str, str], var_dir: Path) -> Path:
     return path
 
 
+
+
 # --- suggestions -------------------------------------------------------------------------
 
 
@@ -339,52 +318,8 @@ def suggestion_input(index: int, year: int) -> SuggestionInput:
     )
 
 
-async def add_suggestions(client: Client, session: Session, settings: Settings, year: int, result: DemoResult) -> None:
-    """Register the numbers not yet in the ledger; drive every other new one forward."""
-    for index in range(len(SUGGESTIONS)):
-        data = suggestion_input(index, year)
-        if number_taken(session, year, data.number):
-            continue
-        outcome = await register(client, session, settings, data, COORDINATOR)
-        result.suggestions += 1
-        if index % 2 == 0:
-            await drive(client, session, outcome.workflow_id, index, PLANS[(index // 2) % len(PLANS)])
-            result.driven += 1
-
-
-async def drive(client: Client, session: Session, wid: str, index: int, plan: Plan) -> SuggestionState:
-    """Move one item through the process as the units and the deputy would, up to the plan's depth."""
-    title, _, _, lead, co = SUGGESTIONS[index]
-    state = recorded_state(session, wid)
-    steps = [
-        lambda s: c.Accept(actor=COORDINATOR),
-        lambda s: c.Assign(actor=COORDINATOR, lead_unit=lead, co_units=[co] if co else []),
-        lambda s: c.SignForReceipt(actor=handler(lead)),
-        lambda s: contact(s, lead, index),
-        lambda s: reply_draft(s, title, lead, plan.result_class, index),
-        lambda s: c.SignOffReply(actor=head(lead)),
-        lambda s: c.CheckReply(actor=COORDINATOR, accept=True),
-        lambda s: feedback(s, plan.verdict),
-    ]
-    for depth, step in enumerate(steps[: plan.depth], start=1):
-        if co and depth == 4:  # the co-handling unit signs and sends its opinion before the lead replies
-            await perform(client, wid, c.SignForReceipt(actor=handler(co)))
-            text = f"{UNIT_NAMES[co]}协办意见：同意主办单位的办理思路，将在职责范围内做好配合工作。"
-            await perform(client, wid, c.SubmitCoOpinion(actor=handler(co), text=text))
-        await perform(client, wid, step(state))
-        state = recorded_state(session, wid)
-    return state
-
-
-def contact(state: SuggestionState, unit: str, index: int) -> c.LogContact:
-    # The signing instant is the workflow's own clock, so the contact is never "in the future".
-    when = state.assignment(unit).signed_at
-    way = CONTACT_WAYS[index % len(CONTACT_WAYS)]
-    summary = "办前沟通：与代表当面交流，听取对建议办理的具体意见和期望。"
-    return c.LogContact(actor=handler(unit), when=when, way=way, summary=summary)
-
-
 def reply_draft(state: SuggestionState, title: str, unit: str, result_class: ResultClass, index: int) -> c.DraftReply:
+    """A reply as a unit writes it; every other one given face to face by the unit's principal head."""
     name = UNIT_NAMES[unit]
     commitments = []
     if result_class == ResultClass.A:
@@ -395,14 +330,14 @@ def reply_draft(state: SuggestionState, title: str, unit: str, result_class: Res
         text = f"关于《{title}》，{name}已将相关工作列入年度计划，正在分步实施，预计于{due.year}年{due.month}月底前全部完成。"
     else:
         text = f"关于《{title}》，建议具有较强的参考价值，但受当前资金和规划条件限制，暂时无法全面实施，{name}已将其纳入下一阶段规划研究。"
-    face_to_face = index % 4 == 0
+    face_to_face = index % 2 == 0
     return c.DraftReply(
         actor=handler(unit),
         text=text,
         result_class=result_class,
         commitments=commitments,
         face_to_face=face_to_face,
-        replied_by=HEADS[unit] if face_to_face else "",
+        replied_by=f"{HEADS[unit]}局长" if face_to_face and index % 4 == 0 else "副局长" if face_to_face else "",
         public_text=text,
     )
 
@@ -412,17 +347,45 @@ def feedback(state: SuggestionState, verdict: Verdict) -> c.GiveFeedback:
     return c.GiveFeedback(actor=deputy(state.lead_deputy), verdict=verdict, reasons=reasons)
 
 
+# --- what the README's oversight queries find on it ------------------------------------------
+
+
+def oversight_queries(year: int, today: date | None = None) -> list[tuple[str, str]]:
+    """The README's Temporal UI queries (section "Oversight in the Temporal UI"), for the demo's year and month."""
+    today = today or local_date(datetime.now(timezone.utc))
+    first = today.replace(day=1)
+    last = add_months(first, 1).toordinal() - 1
+    month_end = date.fromordinal(last)
+    return [
+        ("all red items of one unit", "WarningLevel = 'red' AND LeadUnit = 'U01'"),
+        ("every unit's items, not only as lead", "Units = 'U01' AND ExecutionStatus = 'Running'"),
+        ("overdue key items", "KeySupervision = true AND Overdue = true"),
+        ("replies due this month", f"ReplyDueAt BETWEEN '{first.isoformat()}T00:00:00Z' AND "
+                                   f"'{month_end.isoformat()}T23:59:59Z'"),
+        ("items carried over twice or more", "CarryOverCount >= 2"),
+        ("this year's items still in handling", f"SuggestionYear = {year} AND Stage = 'handling'"),
+        ("open B items of one field", "ResultClass = 'B' AND Field = 'urban_management' AND ExecutionStatus = 'Running'"),
+    ]
+
+
 # --- the whole demo ----------------------------------------------------------------------
 
 
 async def load_demo(
-    client: Client, session: Session, settings: Settings, *, year: int = 2026, var_dir: Path | None = None
+    client: Client, session: Session, settings: Settings, *, year: int = 2026, var_dir: Path | None = None,
+    clock=None, progress=None,
 ) -> DemoResult:
-    """Load the demo year; a second run adds nothing. New users' passwords go to var/demo-users.txt."""
+    """Load the demo year; a second run adds nothing. New users' passwords go to var/demo-users.txt.
+    `clock` and `progress` (demo_year.Clock, a callback of (step, share done)) default to the real ones."""
+    from huiyin import demo_year  # it plays the stories with this module's data
+
     result = DemoResult()
     add_registers(session, result)
     add_users(session, result)
     if result.passwords:
         keep_passwords(result.passwords, var_dir or VAR_DIR)
-    await add_suggestions(client, session, settings, year, result)
+    started = datetime.now(timezone.utc)
+    result.suggestions, result.driven = await demo_year.play_year(
+        client, session, settings, year, clock or demo_year.REAL_CLOCK, progress or (lambda step, share: None))
+    result.seconds = (datetime.now(timezone.utc) - started).total_seconds()
     return result

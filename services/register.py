@@ -32,7 +32,7 @@ from domain.models import (
     Outcome,
     suggestion_workflow_id,
 )
-from domain.policy import PolicyError
+from domain.policy import PolicyError, PolicyProfile
 from ledger.queries import next_number, unknown_deputies
 from workflows.suggestion import SuggestionWorkflow as W
 from workflows.suggestion import starting_search_attributes
@@ -90,14 +90,16 @@ def input_errors(session: Session, data: SuggestionInput) -> list[tuple[str, str
 
 
 async def register(
-    client: Client, session: Session, settings: Settings, data: SuggestionInput, actor: Actor
+    client: Client, session: Session, settings: Settings, data: SuggestionInput, actor: Actor,
+    policy: PolicyProfile | None = None,
 ) -> Outcome:
-    """登记: check the input, allocate a number if none was given, start the item."""
+    """登记: check the input, allocate a number if none was given, start the item (under `policy` when the caller
+    has one ready — the demo's, on its own rehearsal clock — else the one named, or the deployment's)."""
     errors = input_errors(session, data)
     if errors:
         raise invalid("; ".join(en for en, _ in errors), "；".join(zh for _, zh in errors), "register.input")
     try:
-        policy = with_drill_clock(load_policy(data.policy or settings.huiyin_policy), settings.huiyin_drill_epoch)
+        policy = policy or with_drill_clock(load_policy(data.policy or settings.huiyin_policy), settings.huiyin_drill_epoch)
     except PolicyError as error:
         raise invalid(str(error)) from None
     number = data.number or next_number(session, data.year)

@@ -31,11 +31,27 @@ def demo_settings(tmp_path_factory) -> Settings:
 
 
 @pytest.fixture(scope="module")
-async def demo_worker(time_env, demo_settings):
+async def demo_env():
+    """A time-skipping server of the demo's own: its items live on a 30-second month, and the other tests skip
+    months at a time; they go when the module ends."""
+    from temporalio.contrib.pydantic import pydantic_data_converter
+    from temporalio.testing import WorkflowEnvironment
+
+    from tests.conftest import binary, register_search_attributes
+
+    env = await WorkflowEnvironment.start_time_skipping(
+        test_server_existing_path=binary("temporal-test-server"), data_converter=pydantic_data_converter)
+    await register_search_attributes(env.client)
+    yield env
+    await env.shutdown()
+
+
+@pytest.fixture(scope="module")
+async def demo_worker(demo_env, demo_settings):
     from worker import build_worker
 
     with ThreadPoolExecutor(max_workers=8) as executor:
-        async with build_worker(time_env.client, demo_settings, executor) as running:
+        async with build_worker(demo_env.client, demo_settings, executor) as running:
             yield running
 
 
@@ -49,31 +65,71 @@ def counts(session) -> dict[str, int]:
     }
 
 
-async def test_demo_year_loads_once(time_env, demo_worker, demo_settings, tmp_path):
+async def test_the_demo_year_lives_and_loads_once(demo_env, demo_worker, demo_settings, tmp_path):
+    """One run gives a real year: items at every stage, blue, orange and red, escalated and key items, last year's
+    carried over (some now A), the year before's twice, second handling, progress, public replies — and every
+    line of the report with figures. A second run adds nothing."""
+    from datetime import timedelta
+
+    from domain.figures import as_of_instant  # noqa: F401  (the report is read at the demo's end)
+    from huiyin.demo_year import STORIES, Clock
+    from ledger.annual_report import annual_report
+    from tests.helpers import COORDINATOR
+
+    clock = Clock(demo_env.get_current_time, lambda seconds: demo_env.sleep(timedelta(seconds=seconds)))
     sessions = session_factory(demo_settings.huiyin_database_url)
+    steps = []
     with sessions() as session:
-        first = await load_demo(time_env.client, session, demo_settings, year=DEMO_YEAR, var_dir=tmp_path)
-    assert (first.units, first.deputies, first.suggestions, first.driven) == (12, 30, 50, 25)
+        first = await load_demo(demo_env.client, session, demo_settings, year=DEMO_YEAR, var_dir=tmp_path,
+                                clock=clock, progress=lambda step, share: steps.append((step, share)))
+    assert (first.units, first.deputies, first.suggestions) == (12, 30, len(STORIES)) == (12, 30, 50)
     assert first.users == len(first.passwords) == 57
+    assert steps[0][0] == "登记建议" and steps[-1] == ("完成", 1.0)  # the progress bar's steps
     kept = tmp_path / "demo-users.txt"
-    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
-    assert len(kept.read_text().splitlines()) == 57
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600 and len(kept.read_text().splitlines()) == 57
     assert len(set(first.passwords.values())) == 57  # random, never a shared default
 
     with sessions() as session:
         before = counts(session)
-        stages = Counter(session.scalars(select(SuggestionRow.stage).where(SuggestionRow.year == DEMO_YEAR)))
+        rows = list(session.scalars(select(SuggestionRow)))
         coordinator = session.scalar(select(UserRow).where(UserRow.username == "demo-coordinator"))
-    assert before["units"] == 12 and before["deputies"] == 30 and before["suggestions"] == 50
-    assert stages["registered"] >= 25 and stages["awaiting_feedback"] >= 3 and stages["closed"] >= 3
-    assert {"handling", "reply_review", "follow_up", "rehandling"} <= set(stages)
+        report = annual_report(session, COORDINATOR, DEMO_YEAR, as_of=await demo_env.get_current_time())
+    this_year = [r for r in rows if r.year == DEMO_YEAR]
+    stages = Counter(r.stage for r in this_year)
+    assert {"registered", "returned_for_revision", "converted", "handling", "reply_review", "awaiting_feedback",
+            "rehandling", "follow_up", "closed"} <= set(stages), stages
+    levels = Counter(r.warning_level for r in this_year if r.stage not in ("closed", "converted"))
+    assert levels["red"] >= 4 and levels["orange"] >= 1 and levels["blue"] >= 1, levels
+    assert sum(r.overdue for r in this_year) >= 4
+    keys = Counter(r.key_status for r in this_year if r.key_status)
+    assert keys["designated"] == 3 and keys["declined"] == 1 and keys["proposed"] >= 1  # and the second reply overdue
+    carried = [r for r in rows if r.year < DEMO_YEAR]
+    assert len(carried) == 12 and {r.handling_year for r in carried if r.stage != "closed"} == {DEMO_YEAR}
+    # Last year's open items carried over once, the year before's twice; the two closed last year stay there.
+    assert Counter(r.carry_over_count for r in carried) == {0: 2, 1: 8, 2: 2}
     assert verify_password(coordinator.password_hash, first.passwords["demo-coordinator"])
 
+    # Every line the report states has figures.
+    t, rates = report.totals, report.rates
+    assert t.suggestions >= 30 and t.replied >= 10 and t.classes["A"] and t.classes["B"] and t.classes["C"]
+    assert t.carried_in == 10 and t.carried_converted >= 3 and rates.carry_over_conversion_rate.numerator >= 3
+    for rate in ("reply_rate", "on_time_rate", "face_to_face_rate", "principal_head_rate", "meeting_rate",
+                 "standard_rate", "satisfaction_rate", "solved_rate"):
+        assert getattr(rates, rate).numerator > 0, rate
+    assert t.second_handling.items >= 2 and t.second_handling.replied >= 1 and t.overdue.items >= 4
+    key = report.key_supervision
+    assert len(key.items) == 3 and key.rates.on_time_rate.numerator >= 1 and key.rates.satisfaction_rate.numerator >= 1
+    assert len(report.delegations) == 5 and {m.to_class for m in report.class_movement.moves} >= {"A", "B", "C"}
     with sessions() as session:
-        second = await load_demo(time_env.client, session, demo_settings, year=DEMO_YEAR, var_dir=tmp_path)
+        published = session.scalar(select(func.count()).select_from(EventRow).where(EventRow.action == "reply_published"))
+        progress = session.scalar(select(func.count()).select_from(EventRow).where(EventRow.action == "progress_reported"))
+    assert published >= 5 and progress >= 8
+
+    with sessions() as session:
+        second = await load_demo(demo_env.client, session, demo_settings, year=DEMO_YEAR, var_dir=tmp_path, clock=clock)
     assert (second.units, second.deputies, second.users, second.suggestions, second.passwords) == (0, 0, 0, 0, {})
     with sessions() as session:
-        assert counts(session) == before
+        assert counts(session)["suggestions"] == before["suggestions"]
     assert len(kept.read_text().splitlines()) == 57
 
 
@@ -117,3 +173,15 @@ def test_create_user_twice_is_a_conflict(cli_database):
     assert runner.invoke(app, args, input="a-long-secret\n").exit_code == 0
     result = runner.invoke(app, args, input="another-secret\n")
     assert result.exit_code == 2 and "already exists" in result.output
+
+
+def test_the_readme_lists_the_oversight_queries_the_demo_counts():
+    """One list of queries: the README's table is the one `huiyin demo-data` counts after its run."""
+    from datetime import date
+    from pathlib import Path
+
+    from huiyin.demo import oversight_queries
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    for what, query in oversight_queries(2026, date(2026, 12, 6)):
+        assert f"| {what} | `{query}` |" in readme, what

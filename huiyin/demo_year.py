@@ -1,0 +1,349 @@
+"""The demo's year (演示年度), played on its own rehearsal clock in about two and a half minutes.
+
+Every item runs under the `demo` profile (the national rules, a month lasting 30 seconds, a day 3). The demo
+stamps one rehearsal clock on all of them (domain.policy.DrillScale): last year ends a minute into the demo,
+so last year's B and C items carry over into this year — and the two items of the year before, twice —
+while this year never ends early: after the demo it runs on to its calendar end. What the demo does to each
+item is its story (STORIES); the stories are played in phases timed so that, when the demo ends, items
+stand at every stage, some blue, some orange, some red, overdue items escalated to key supervision, replies
+published, second handling after an "unsatisfied", B and C items reporting progress.
+
+The year lives on afterwards: its clocks keep running at the demo's pace (blue turns orange, then red).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy.orm import Session
+from temporalio.client import Client
+
+from core.config_files import load_policy
+from core.errors import Problem
+from core.settings import Settings
+from domain import commands as c
+from domain.enums import ContactWay, Period, ResultClass, Role, SupervisionActionKind, Verdict
+from domain.models import Actor, SuggestionState
+from domain.policy import PolicyProfile
+from huiyin import demo
+from ledger.queries import just_recorded, number_taken
+from services.act import perform, recorded_state
+from services.register import register
+
+DEMO_POLICY = "demo"
+LAST_YEAR_ENDS = 60.0  # seconds into the demo: last year's items are replied by then
+ESCALATION_MARGIN = 3.0  # seconds past a computed instant before looking for what it brought
+PARALLEL = 6  # items acted on at once
+SUPERVISOR = Actor(user="demo-supervisor", role=Role.supervisor)
+
+
+@dataclass(frozen=True)
+class Clock:
+    """The demo's now and its waiting: the real ones, or a test server's skipping clock."""
+
+    now: Callable[[], Awaitable[datetime]]
+    sleep: Callable[[float], Awaitable[None]]
+
+
+async def _real_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+REAL_CLOCK = Clock(_real_now, asyncio.sleep)
+
+
+@dataclass(frozen=True)
+class Story:
+    """What the demo does with one suggestion (an index into demo.SUGGESTIONS)."""
+
+    index: int
+    plan: str
+    years_ago: int = 0
+    period: Period = Period.session
+
+
+# This year's 38 items, last year's 10 and the year before's 2. Plans: see the phases below.
+THIS_YEAR = [
+    "red_key", "red_key", "red_declined", "red_proposed", "b_follow_up", "key_a", "closed", "second_handling",
+    "closed", "c_follow_up", "awaiting_feedback", "no_feedback", "orange", "closed", "rehandling", "blue",
+    "b_follow_up", "drafted", "orange", "signed_off", "blue", "fresh", "closed", "awaiting_feedback",
+    "c_follow_up", "registered", "accepted", "returned", "converted", "closed_private", "blue", "orange",
+    "registered", "closed", "awaiting_feedback", "b_follow_up", "fresh", "signed",
+]
+CLOSED_PERIOD = {25, 26, 32, 37}  # received between sessions (闭会期间)
+LAST_YEAR = ["last_b_to_a", "last_b_to_a", "last_b", "last_b", "last_c", "last_c", "last_closed", "last_closed",
+             "last_b", "last_c_to_a"]
+YEAR_BEFORE = ["last_b", "last_b_to_a"]
+STORIES = (
+    [Story(i, plan, 0, Period.closed if i in CLOSED_PERIOD else Period.session) for i, plan in enumerate(THIS_YEAR)]
+    + [Story(38 + i, plan, 1) for i, plan in enumerate(LAST_YEAR)]
+    + [Story(48 + i, plan, 2) for i, plan in enumerate(YEAR_BEFORE)]
+)
+EARLY = {"red_key", "red_declined", "red_proposed", "b_follow_up", "key_a", "closed", "second_handling", "rehandling",
+         "c_follow_up", "no_feedback", "closed_private", "registered", "accepted", "returned", "converted"}
+RED = ("red_key", "red_declined", "red_proposed")
+
+
+def demo_clock(profile: PolicyProfile, start: datetime, year: int) -> PolicyProfile:
+    """The demo profile on the demo's rehearsal clock: last year (`year` - 1) ends LAST_YEAR_ENDS seconds after
+    `start`, this year is the clock's last (it ends on the calendar)."""
+    year_length = timedelta(seconds=12 * profile.drill.month_seconds)
+    epoch = start + timedelta(seconds=LAST_YEAR_ENDS) - year_length
+    clock = {"epoch": epoch, "epoch_year": year - 1, "final_year": year - 1}
+    return profile.model_copy(update={"drill": profile.drill.model_copy(update=clock)})
+
+
+class DemoYear:
+    """Plays the stories against the real system, phase by phase."""
+
+    def __init__(self, client: Client, session: Session, settings: Settings, year: int, clock: Clock,
+                 progress: Callable[[str, float], None]):
+        self.client, self.session, self.settings, self.year = client, session, settings, year
+        self.clock, self.progress = clock, progress
+        self.ids: dict[int, str] = {}  # story index → workflow id
+        self.start: datetime | None = None
+        self.month = self.day = 0.0
+
+    # --- timing ------------------------------------------------------------------------------------
+
+    async def at(self, seconds: float) -> None:
+        """Wait until `seconds` into the demo."""
+        left = (self.start + timedelta(seconds=seconds) - await self.clock.now()).total_seconds()
+        if left > 0:
+            await self.clock.sleep(left)
+
+    async def elapsed(self) -> float:
+        return (await self.clock.now() - self.start).total_seconds()
+
+    # --- the phases -------------------------------------------------------------------------------
+
+    async def play(self) -> int:
+        """Register every story's item and play the year; returns how many items were moved forward."""
+        self.start = await self.clock.now()
+        policy = demo_clock(load_policy(DEMO_POLICY, self.settings.huiyin_config_dir), self.start, self.year)
+        self.month, self.day = policy.drill.month_seconds, policy.drill.day_seconds
+        self.progress("登记建议", 0.05)
+        await self.each(STORIES, lambda s: self.register(s, policy))
+        self.progress("办理去年和前年的建议", 0.15)
+        red_at = await self.elapsed()
+        # The end: after the red items' escalation (their 3-month reply clock, then 10 working days), and late
+        # enough that the orange batch (assigned 80 s before it) comes after last year's end and what follows it.
+        end = max(red_at + 3 * self.month + 10 * self.day + 2 * ESCALATION_MARGIN, LAST_YEAR_ENDS + 95)
+        await self.each(self.of(*RED), self.to_handling)
+        await self.each([s for s in STORIES if s.years_ago], self.last_years)
+        self.progress("办理今年较早交办的建议", 0.3)
+        await self.each(self.of(*(EARLY - set(RED))), self.early)
+        self.progress("等待去年年终结转", 0.4)
+        await self.at(LAST_YEAR_ENDS + ESCALATION_MARGIN)
+        self.progress("结转后的跟踪落实与二次办理", 0.5)
+        await self.each([s for s in STORIES if s.plan in ("last_b_to_a", "last_c_to_a", "last_b")], self.carried)
+        await self.each(self.of("b_follow_up", "c_follow_up"), self.follow_up)
+        await self.batch(end - 80, "orange", 0.6)  # orange at the end: 75–90 s into a 90 s reply clock
+        await self.batch(end - 55, "blue", 0.7)  # blue at the end: 45–75 s into it
+        await self.batch(end - 35, ("awaiting_feedback", "drafted", "signed_off"), 0.75)
+        await self.batch(end - 25, ("fresh", "signed"), 0.8)
+        self.progress("等待超期件提议重点督办", 0.85)
+        await self.at(end - ESCALATION_MARGIN)
+        await self.key_decisions()
+        self.progress("完成", 1.0)
+        return len([s for s in STORIES if s.plan != "registered"])
+
+    async def batch(self, at: float, plans: str | tuple[str, ...], share: float) -> None:
+        await self.at(at)
+        self.progress("交办新的建议", share)
+        await self.each(self.of(*((plans,) if isinstance(plans, str) else plans)), self.late)
+
+    def of(self, *plans: str) -> list[Story]:
+        return [s for s in STORIES if s.plan in plans and s.years_ago == 0]
+
+    async def each(self, stories: Iterable[Story], act: Callable[[Story], Awaitable[None]]) -> None:
+        """Act on several items at once, a few at a time."""
+        gate = asyncio.Semaphore(PARALLEL)
+
+        async def one(story: Story) -> None:
+            async with gate:
+                await act(story)
+
+        await asyncio.gather(*(one(s) for s in stories))
+
+    # --- registering ------------------------------------------------------------------------------
+
+    async def register(self, story: Story, policy: PolicyProfile) -> None:
+        year = self.year - story.years_ago
+        data = demo.suggestion_input(story.index, year).model_copy(update={"period": story.period})
+        outcome = await register(self.client, self.session, self.settings, data, demo.COORDINATOR, policy=policy)
+        self.ids[story.index] = outcome.workflow_id
+
+    # --- what each plan does ----------------------------------------------------------------------
+
+    async def last_years(self, story: Story) -> None:
+        """Last year's items (and the year before's): replied B or C before last year ends, or closed."""
+        result = ResultClass.A if story.plan == "last_closed" else ResultClass.C if "last_c" in story.plan else ResultClass.B
+        await self.replied(story, result)
+        await self.rate(story, Verdict.satisfied if result != ResultClass.C else Verdict.basically_satisfied)
+
+    async def early(self, story: Story) -> None:
+        """This year's items handled from the start: at every stage by the end."""
+        plan, coordinator = story.plan, demo.COORDINATOR
+        if plan == "accepted":
+            await self.act(story, c.Accept(actor=coordinator))
+        elif plan == "returned":
+            await self.act(story, c.ReturnForRevision(actor=coordinator, reason="请补充建议所涉小区的具体名单和现状数据。"))
+        elif plan == "converted":
+            await self.act(story, c.Convert(actor=coordinator, reason="内容属于工作意见，转为参阅件供有关部门研究。"))
+        elif plan == "key_a":  # a key item from the start: replied on time, solved, satisfied
+            await self.to_handling(story)
+            await self.act(story, c.DesignateKeySupervision(
+                actor=coordinator, council_member="常委会副主任 高志远", government_leader="副市长 方国强",
+                theme="城市更新", reason="群众关注度高，列入年度重点督办。"))
+            await self.reply(story, ResultClass.A)
+            await self.check(story)
+            await self.rate(story, Verdict.satisfied)
+        elif plan in ("closed", "closed_private"):
+            await self.replied(story, ResultClass.A, publish=plan == "closed")
+            await self.rate(story, Verdict.satisfied if story.index % 2 else Verdict.basically_satisfied)
+        elif plan in ("b_follow_up", "c_follow_up"):
+            await self.replied(story, ResultClass.B if plan == "b_follow_up" else ResultClass.C)
+            await self.rate(story, Verdict.satisfied if plan == "b_follow_up" else Verdict.basically_satisfied)
+        elif plan in ("second_handling", "rehandling"):
+            await self.second_handling(story)
+        elif plan == "no_feedback":
+            await self.replied(story, ResultClass.A)  # the deputy lets the feedback window pass
+
+    async def second_handling(self, story: Story) -> None:
+        """Unsatisfied, ordered to handle again at once; replied again and rated, or the second handling under way."""
+        await self.replied(story, ResultClass.A)
+        await self.rate(story, Verdict.unsatisfied)
+        lead = self.lead(story)
+        await self.act(story, c.OrderRehandling(actor=demo.COORDINATOR, reason="代表对答复不满意，要求进一步落实。",
+                                                leader_in_charge=f"{demo.UNIT_NAMES[lead]}副局长"))
+        if story.plan == "second_handling":
+            await self.reply(story, ResultClass.A, contact=False)
+            await self.check(story)
+            await self.rate(story, Verdict.satisfied)
+
+    async def carried(self, story: Story) -> None:
+        """After the year end: carried items report progress; some are now solved (A)."""
+        to_a = story.plan.endswith("_to_a")
+        await self.act(story, c.ReportProgress(
+            actor=demo.handler(self.lead(story)), result_class=ResultClass.A if to_a else None,
+            text="已完成建议所提主要措施，群众反映良好。" if to_a else "按计划推进，已完成年度任务的六成。"))
+        if to_a:
+            await self.rate(story, Verdict.satisfied)
+
+    async def follow_up(self, story: Story) -> None:
+        await self.act(story, c.ReportProgress(actor=demo.handler(self.lead(story)),
+                                               text="已完成阶段性任务，下一步将按承诺时限推进。"))
+
+    async def late(self, story: Story) -> None:
+        """Assigned near the end: blue, orange or new items, and replies in the making."""
+        await self.to_handling(story)
+        if story.plan in ("awaiting_feedback", "drafted", "signed_off"):
+            await self.contact(story)
+            await self.draft(story, ResultClass.A if story.index % 3 else ResultClass.B)
+            if story.plan != "drafted":
+                await self.act(story, c.SignOffReply(actor=demo.head(self.lead(story))))
+            if story.plan == "awaiting_feedback":
+                await self.check(story)
+
+    async def key_decisions(self) -> None:
+        """The escalated overdue items: two designated (one reporting progress, one with an opinion), one declined,
+        one left for the council to decide."""
+        for story in self.of(*RED):
+            for _ in range(20):  # the escalation comes with the red items' ladder; give it a moment if late
+                if just_recorded(self.session, self.ids[story.index]).key_status == "proposed":
+                    break
+                self.session.commit()
+                await self.clock.sleep(1.0)
+            if story.plan == "red_key":
+                await self.act(story, c.DesignateKeySupervision(
+                    actor=demo.COORDINATOR, council_member="常委会副主任 高志远", government_leader="副市长 方国强",
+                    theme="老旧小区改造", reason="逾期未答复，主任会议决定列入重点督办。"))
+                if story.index == 0:
+                    await self.act(story, c.ReportKeyProgress(actor=demo.handler(self.lead(story)),
+                                                              text="已成立专班，完成加装电梯需求摸排。"))
+                else:
+                    await self.act(story, c.AddSupervisionOpinion(actor=SUPERVISOR, text="请加快推进，按月报送进展。"))
+                    await self.act(story, c.RecordSupervisionAction(
+                        actor=SUPERVISOR, kind=SupervisionActionKind.field_inspection, when=await self.clock.now(),
+                        summary="实地察看老城区停车场建设点位。", participants="督办组"))
+            elif story.plan == "red_declined":
+                await self.act(story, c.DeclineKeySupervision(actor=demo.COORDINATOR,
+                                                              reason="已明确答复时间，不列入重点督办。"))
+
+    # --- steps ------------------------------------------------------------------------------------
+
+    def lead(self, story: Story) -> str:
+        return demo.SUGGESTIONS[story.index][3]
+
+    async def act(self, story: Story, cmd: c.Command) -> None:
+        await perform(self.client, self.ids[story.index], cmd)
+
+    def state(self, story: Story) -> SuggestionState:
+        state = recorded_state(self.session, self.ids[story.index])
+        self.session.commit()  # end the read: the worker writes the ledger meanwhile
+        return state
+
+    async def to_handling(self, story: Story) -> None:
+        await self.act(story, c.Accept(actor=demo.COORDINATOR))
+        await self.assign(story)
+
+    async def assign(self, story: Story) -> None:
+        """Assigned, signed for by the lead and any co-handling unit, which sends its opinion at once."""
+        _, _, _, lead, co = demo.SUGGESTIONS[story.index]
+        await self.act(story, c.Assign(actor=demo.COORDINATOR, lead_unit=lead, co_units=[co] if co else []))
+        await self.act(story, c.SignForReceipt(actor=demo.handler(lead)))
+        if co:
+            await self.act(story, c.SignForReceipt(actor=demo.handler(co)))
+            await self.act(story, c.SubmitCoOpinion(actor=demo.handler(co), text=(
+                f"{demo.UNIT_NAMES[co]}协办意见：同意主办单位的办理思路，将在职责范围内做好配合工作。")))
+
+    async def contact(self, story: Story) -> None:
+        way = demo.CONTACT_WAYS[story.index % len(demo.CONTACT_WAYS)]
+        await self.act(story, c.LogContact(
+            actor=demo.handler(self.lead(story)), when=await self.clock.now() - timedelta(seconds=1), way=way,
+            summary="与代表当面交流，听取对建议办理的具体意见和期望。" if way != ContactWay.phone else "电话沟通办理思路。"))
+
+    async def replied(self, story: Story, result: ResultClass, publish: bool = True) -> None:
+        """Assigned, contacted, replied, signed off and accepted by the coordinator."""
+        await self.to_handling(story)
+        await self.reply(story, result, publish=publish)
+        await self.check(story)
+
+    async def reply(self, story: Story, result: ResultClass, contact: bool = True, publish: bool = True) -> None:
+        if contact:
+            await self.contact(story)
+        await self.draft(story, result, publish=publish)
+        await self.act(story, c.SignOffReply(actor=demo.head(self.lead(story))))
+
+    async def draft(self, story: Story, result: ResultClass, publish: bool = True) -> None:
+        draft = demo.reply_draft(self.state(story), demo.SUGGESTIONS[story.index][0], self.lead(story), result,
+                                 story.index)
+        if not publish:
+            draft = draft.model_copy(update={"publish": False, "public_text": "",
+                                             "no_publish_reason": "答复涉及个人信息，不宜公开。"})
+        await self.act(story, draft)
+
+    async def check(self, story: Story) -> None:
+        await self.act(story, c.CheckReply(actor=demo.COORDINATOR, accept=True))
+
+    async def rate(self, story: Story, verdict: Verdict) -> None:
+        await self.act(story, demo.feedback(self.state(story), verdict))
+
+
+async def play_year(client: Client, session: Session, settings: Settings, year: int, clock: Clock = REAL_CLOCK,
+                    progress: Callable[[str, float], None] = lambda step, share: None) -> tuple[int, int]:
+    """Play the demo year unless its items are there already; (items registered, items moved forward)."""
+    if number_taken(session, year, demo.suggestion_input(0, year).number):
+        return 0, 0
+    session.commit()
+    try:
+        driven = await DemoYear(client, session, settings, year, clock, progress).play()
+    except Problem as refusal:  # a step the rules refused: say which, in Chinese and English
+        raise Problem(refusal.status, refusal.title, f"the demo stopped: {refusal.detail}",
+                      zh=f"演示数据中断：{refusal.zh or refusal.detail}", code=refusal.code) from refusal
+    return len(STORIES), driven
+

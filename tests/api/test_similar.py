@@ -3,6 +3,8 @@ page: found, ranked, and only what the reader may open."""
 
 from __future__ import annotations
 
+import hashlib
+
 import httpx
 import pytest
 
@@ -12,8 +14,10 @@ BODY = "建议在滨江绿道沿线增设夜间照明设施，保障市民夜跑
 
 
 def unlike_any(number: str) -> str:
-    """Chinese text no other item resembles: the test's number spelled in characters."""
-    return "".join("甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳"[int(h, 16)] for h in number[1:])
+    """Chinese text no other item resembles: eight characters drawn by the test's number from the 20,000 of the
+    CJK block (from a small alphabet, two tests' texts shared enough pairs to be found alike)."""
+    digest = hashlib.sha256(number.encode()).digest()
+    return "".join(chr(0x4E00 + int.from_bytes(digest[i:i + 2], "big") % 20000) for i in range(0, 16, 2))
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import SecretStr
+from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -34,6 +34,12 @@ class Settings(BaseSettings):
     # The rehearsal clock (演练) for items under a drill profile: the instant rehearsed time starts. `make run` sets
     # it once (var/drill-epoch); unset, the first process to register a drill item takes its own start.
     huiyin_drill_epoch: datetime | None = None
+
+    @field_validator("huiyin_drill_epoch", mode="before")
+    @classmethod
+    def _empty_epoch_is_unset(cls, value):
+        """docker-compose passes an unset variable on as an empty string."""
+        return None if value == "" else value
 
     # Operations (README "Operations"): logs, metrics, payload encryption.
     huiyin_log_level: str = "INFO"

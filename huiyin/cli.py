@@ -7,6 +7,8 @@ printed as one clear line and exits with code 2.
 from __future__ import annotations
 
 import asyncio
+import logging
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -268,3 +270,20 @@ def export_ledger(
         with open_ledger(cli_settings()) as session:
             counts = write_export(session, fmt, target, year)
     typer.echo(f"wrote {counts['suggestions']} suggestions and {counts['events']} events to {target}")
+
+
+def main() -> None:
+    """The `huiyin` command. The process ends without the interpreter's teardown, in which the Temporal client's
+    threads may still run and abort it ("PyGILState_Release", temporalio/sdk-python#300) after the work is done."""
+    try:
+        app()
+        code = 0
+    except SystemExit as done:
+        code = done.code
+    if isinstance(code, str):  # sys.exit("why") would print it at teardown
+        print(code, file=sys.stderr)
+        code = 1
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code or 0)

@@ -32,6 +32,7 @@ from domain.models import (
     Outcome,
     suggestion_workflow_id,
 )
+from domain.oversight_text import item_summary
 from domain.policy import PolicyError, PolicyProfile
 from ledger.queries import next_number, unknown_deputies
 from workflows.suggestion import SuggestionWorkflow as W
@@ -133,6 +134,7 @@ async def start_suggestion(client: Client, task_queue: str, new: NewSuggestion) 
         id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
         # A registration that failed (below) leaves its number free; any other item keeps its number for ever.
         id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+        static_summary=item_summary(new.year, new.number, new.title),  # the Temporal UI's line for it (a payload)
     )
     try:
         return await client.execute_update_with_start_workflow(W.current_state, start_workflow_operation=start)

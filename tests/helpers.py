@@ -17,6 +17,7 @@ from domain.actions import action_of
 from domain.calendar import end_of_day, local_date
 from domain.enums import ContactWay, Period, ResultClass, Role, Verdict
 from domain.models import Actor, Commitment, NewSuggestion, SuggestionState, suggestion_workflow_id
+from domain.oversight_text import item_summary
 from workflows.suggestion import SuggestionWorkflow, starting_search_attributes
 
 COORDINATOR = Actor(user="coord", role=Role.coordinator)
@@ -79,6 +80,7 @@ class Item:
             id=workflow_id,
             task_queue=task_queue,
             search_attributes=starting_search_attributes(new, workflow_id, now),
+            static_summary=item_summary(new.year, new.number, new.title),
         )
         return cls(env, handle)
 

@@ -21,7 +21,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.recording import RecordingActivities
     from activities.scheduling import DueRequest, SchedulingActivities
     from domain import commands as c
-    from domain import follow_up, process, supervision
+    from domain import follow_up, oversight_text, process, supervision
     from domain.actions import ACTIONS, trial
     from domain.clocks import set_schedule
     from domain.guards import Refusal
@@ -43,6 +43,8 @@ UPDATES_PER_RUN = 500
 # Patches (see docs/versioning.md): each guards a change of the command sequence for items already running.
 # 2026-11: a closed item stays open for its co-signers to rate until the feedback window ends.
 CO_SIGNERS_RATE_AFTER_CLOSING = "co-signers-rate-after-closing"
+# 2026-12: the item's timers and activities carry a summary in Chinese for the Temporal UI (监督台).
+OVERSIGHT_SUMMARIES = "oversight-summaries"
 EVENTS_KEPT = 200  # the timeline's recent part stays in the state; all of it is in the ledger
 STATE_JSON, EVENTS_JSON = TypeAdapter(SuggestionState), TypeAdapter(list[Event])  # their JSON, in bytes
 
@@ -94,6 +96,7 @@ class SuggestionWorkflow:
         self.switching = False  # moving to a new run: actions are refused with "try again"
         self.updates = 0  # actions taken in this run
         self.validated: tuple[tuple, SuggestionState] | None = None  # the validator's trial, for its handler
+        self.summaries = False  # timers and activities carry summaries (run: patched)
         # One update per action (domain.actions), named as recorded histories have them; each validator runs
         # the action's rule on a copy (_check), its handler applies it (_act).
         for action in ACTIONS:
@@ -110,6 +113,7 @@ class SuggestionWorkflow:
 
     @workflow.run
     async def run(self, new: NewSuggestion) -> SuggestionState:
+        self.summaries = workflow.patched(OVERSIGHT_SUMMARIES)
         async with self.lock:
             await self._publish()
         while not self.state.ended:
@@ -128,7 +132,9 @@ class SuggestionWorkflow:
         if window_end is None or window_end <= workflow.now():
             return
         try:
-            await workflow.wait_condition(lambda: process.co_signers_have_rated(self.state), timeout=window_end - workflow.now())
+            await workflow.wait_condition(
+                lambda: process.co_signers_have_rated(self.state), timeout=window_end - workflow.now(),
+                timeout_summary=self._summary(oversight_text.co_signers_window_summary(window_end)))
         except asyncio.TimeoutError:
             pass
 
@@ -153,14 +159,13 @@ class SuggestionWorkflow:
 
     async def _wait_for_change_or_deadline(self) -> None:
         seen = self.revision
-        due = min(filter(None, [self.state.next_wake_at(), follow_up.year_end(self.state)]))
-        if due is None:
-            await workflow.wait_condition(lambda: self.revision != seen)
-            return
+        year_end = follow_up.year_end(self.state)
+        due = min(filter(None, [self.state.next_wake_at(), year_end]))
         remaining = due - workflow.now()
         if remaining > timedelta(0):
             try:
-                await workflow.wait_condition(lambda: self.revision != seen, timeout=remaining)
+                await workflow.wait_condition(lambda: self.revision != seen, timeout=remaining, timeout_summary=self._summary(
+                    oversight_text.wait_summary(self.state, due, year_end)))
                 return
             except asyncio.TimeoutError:
                 pass
@@ -257,11 +262,16 @@ class SuggestionWorkflow:
             events=[e for e in self.state.events if e.seq > since],
         )
 
+    def _summary(self, text: str) -> str | None:
+        """A timer's or an activity's summary, for items that carry them (OVERSIGHT_SUMMARIES)."""
+        return text if self.summaries else None
+
     async def _publish(self) -> None:
         """Compute new clocks, write the ledger, show the change in the Temporal UI."""
         await self._schedule_clocks()
         await self._record()
         self._show_search_attributes()
+        workflow.set_current_details(oversight_text.current_details(self.state))  # not a command: no patch
         self.revision += 1
         # The whole timeline is in the ledger; the state keeps its recent part, so it stays small.
         del self.state.events[:-EVENTS_KEPT]
@@ -270,7 +280,8 @@ class SuggestionWorkflow:
         changes = ItemChanges.since(self.state, self.recorded_seq, self.recorded_contacts)
         if changes.events:
             await workflow.execute_local_activity_method(
-                RecordingActivities.record_changes, changes, start_to_close_timeout=LOCAL_ACTIVITY_TIMEOUT
+                RecordingActivities.record_changes, changes, start_to_close_timeout=LOCAL_ACTIVITY_TIMEOUT,
+                summary=self._summary(oversight_text.RECORD_SUMMARY),
             )
             self.recorded_seq, self.recorded_contacts = changes.events[-1].seq, changes.contact_count
 
@@ -290,6 +301,7 @@ class SuggestionWorkflow:
                 for d in todo
             ],
             start_to_close_timeout=LOCAL_ACTIVITY_TIMEOUT,
+            summary=self._summary(oversight_text.SCHEDULE_SUMMARY),
         )
         for deadline, schedule in zip(todo, schedules):
             set_schedule(self.state, deadline, schedule.due_at, schedule.ladder, workflow.now())

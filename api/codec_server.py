@@ -22,12 +22,14 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from google.protobuf import json_format
 from temporalio.api.common.v1 import Payloads
 
+from api.console.visitor import signed_in
 from api.deps import SessionDep, SettingsDep, unauthorized, user_of_token
 from api.security import TOKEN_LIFETIME
 from core.codec import CodecError, PlainPayloadsOnly, codec_for
 from core.errors import Problem, forbidden, invalid
 from core.settings import Settings
 from domain.enums import Role
+from domain.labels import ROLE_LABELS
 from ledger.rows import UserRow
 
 COOKIE = "huiyin_codec"
@@ -37,19 +39,28 @@ router = APIRouter(prefix="/codec", tags=["codec"])
 
 
 def codec_operator(
+    request: Request,
     session: SessionDep,
     settings: SettingsDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
     cookie: Annotated[str | None, Cookie(alias=COOKIE)] = None,
 ) -> UserRow:
+    """Who asks: a Bearer token (the CLI), the codec cookie, or — from the Temporal UI in the same browser — the
+    console's own session: one login for both."""
     token = credentials.credentials if credentials else cookie
-    if not token:
-        raise unauthorized("the codec endpoint needs 'Authorization: Bearer <token>' or the huiyin_codec cookie "
-                            "(POST /codec/session)")
-    user = user_of_token(session, settings, token)
+    if token:
+        user = user_of_token(session, settings, token)
+    elif console := signed_in(request, session, settings):
+        user = console.user
+    else:
+        raise unauthorized("the codec endpoint needs 'Authorization: Bearer <token>', the console's session "
+                           "(log in at /console) or the huiyin_codec cookie (POST /codec/session)",
+                           zh="解密需要先登录工作台（/console），或提供访问令牌")
     if Role(user.role) not in ALLOWED:
+        allowed = "、".join(ROLE_LABELS[r.value] for r in ALLOWED)
         raise forbidden(f"decoding workflow payloads needs one of the roles: {', '.join(r.value for r in ALLOWED)}; "
-                        f"you are {user.role}")
+                        f"you are {user.role}",
+                        zh=f"只有{allowed}可以查看解密后的办理数据；您的身份是{ROLE_LABELS.get(user.role, user.role)}")
     return user
 
 

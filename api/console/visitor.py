@@ -39,12 +39,20 @@ class Visitor:
         return labels.ROLE_LABELS.get(self.user.role, self.user.role)
 
 
-def visitor(request: Request, session: SessionDep, settings: SettingsDep) -> Visitor:
+def signed_in(request: Request, session, settings) -> Visitor | None:
+    """The console's signed-in user, if the request carries a live session for an active user."""
     found = read_session(request, settings.huiyin_secret_key)
     user = directory.user_named(session, found.username) if found else None
     if found is None or user is None or not user.active or user.token_version != found.version:
-        raise LoginRequired(request.url.path)
+        return None
     return Visitor(user, found)
+
+
+def visitor(request: Request, session: SessionDep, settings: SettingsDep) -> Visitor:
+    found = signed_in(request, session, settings)
+    if found is None:
+        raise LoginRequired(request.url.path)
+    return found
 
 
 async def checked_form(request: Request, who: Visitor = Depends(visitor)):

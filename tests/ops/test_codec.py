@@ -7,6 +7,7 @@ import json
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
+import httpx
 import pytest
 from temporalio.api.common.v1 import Payload
 from temporalio.client import Client
@@ -24,7 +25,7 @@ from core.codec import (
 )
 from domain.models import suggestion_workflow_id
 from tests.helpers import Item, new_suggestion
-from tests.ops.conftest import CODEC_KEYS, KEY_NEW, KEY_OLD, UI_ORIGIN
+from tests.ops.conftest import CODEC_KEYS, KEY_NEW, KEY_OLD, PASSWORD, UI_ORIGIN
 from workflows.suggestion import SuggestionWorkflow
 
 TITLE = "关于加强老旧小区加装电梯的建议"
@@ -184,7 +185,7 @@ async def test_codec_endpoint_refuses_the_unauthenticated_and_other_roles(ops_ap
         response = await ops_api.post(path, json=sealed, headers={"Authorization": "Bearer not-a-token"})
         assert response.status_code == 401
     response = await ops_api.post("/codec/decode", json=sealed, headers=ops_tokens["ops-handler"])
-    assert response.status_code == 403 and "coordinator, supervisor, admin" in response.json()["detail"]
+    assert response.status_code == 403 and "coordinator, supervisor, admin" in response.json()["detail_en"]
 
 
 async def test_codec_endpoint_names_an_unknown_key(ops_api, ops_tokens):
@@ -210,6 +211,25 @@ async def test_codec_cookie_session_for_the_temporal_ui(ops_api, ops_tokens):
     finally:
         ops_api.cookies.clear()
     assert response.status_code == 200 and from_json(response.json()) == [plain(TITLE)]
+
+
+async def test_the_consoles_own_session_decodes_for_those_allowed_and_no_one_else(ops_app):
+    """The Temporal UI, passed on from the console's origin, calls the codec with the console's session: one login.
+    A unit handler's session is refused with the rule in Chinese, and nothing is decoded."""
+    sealed = as_json(await codec_from_keys(CODEC_KEYS).encode([plain(TITLE)]))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=ops_app), base_url="http://test") as browser:
+        response = await browser.post("/codec/decode", json=sealed)
+        assert response.status_code == 401 and "登录工作台" in response.json()["detail_zh"] and TITLE not in response.text
+        for user, status in (("ops-sup", 200), ("ops-handler", 403)):
+            browser.cookies.clear()
+            signed_in = await browser.post("/console/login", data={"username": user, "password": PASSWORD})
+            assert signed_in.status_code == 303 and "huiyin_session" in browser.cookies
+            response = await browser.post("/codec/decode", json=sealed)
+            assert response.status_code == status, response.text
+            if status == 200:
+                assert from_json(response.json()) == [plain(TITLE)]
+            else:
+                assert TITLE not in response.text and "承办单位经办人" in response.json()["detail_zh"]
 
 
 async def test_codec_cors_only_for_the_ui_origin(ops_api):

@@ -138,7 +138,8 @@ class Rows:
             lead_unit=s.lead_unit(), co_units=[], overdue=s.overdue, key_supervision=s.key_supervision,
             warning_level=s.warning_level.value, next_due_at=s.next_due_at(), reply_due_at=s.reply_due_at(),
             origin_year=s.origin_year, handling_year=s.handling_year, carry_over_count=s.carry_over_count,
-            key_status=None, key_theme="", last_event_seq=s.last_event_seq, state=state_json, updated_at=now,
+            key_status=None, key_theme="", interview_due=s.interview_due, consultation_due=s.consultation_due,
+            last_event_seq=s.last_event_seq, state=state_json, updated_at=now,
         )
         events = []
         for e in self.events:

@@ -11,7 +11,20 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -112,6 +125,8 @@ class SuggestionRow(Base):
     carry_over_count: Mapped[int] = mapped_column(Integer, default=0)
     key_status: Mapped[str | None] = mapped_column(String(20), default=None, index=True)
     key_theme: Mapped[str] = mapped_column(String(200), default="")
+    interview_due: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(), index=True)  # 约谈
+    consultation_due: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(), index=True)  # 面商
     last_event_seq: Mapped[int] = mapped_column(Integer, default=0)
     state: Mapped[dict[str, Any]] = mapped_column(default=dict)  # the workflow's whole state (no events)
     updated_at: Mapped[datetime]

@@ -156,6 +156,8 @@ def _write_projection(session: Session, state: SuggestionState, stored: Row | No
         carry_over_count=state.carry_over_count,
         key_status=state.key.status.value if state.key else None,
         key_theme=state.key.theme if state.key else "",
+        interview_due=state.interview_due,
+        consultation_due=state.consultation_due,
         last_event_seq=state.last_event_seq,
         state=dumped,
         updated_at=now,

@@ -37,6 +37,7 @@ from services.users import authenticate, change_password
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 20
+MEETINGS_SHOWN = 50  # the oversight board lists the most urgent interviews and consultations due, and counts all
 ACTION_ROUTES = [a for a in ACTIONS if not a.own_route]  # migrate-policy is an operator's command (huiyin CLI)
 
 
@@ -131,15 +132,15 @@ def oversight(request: Request, session: SessionDep, who: Visitor = Depends(visi
     """督办: warnings per unit, key items by theme with their monthly reports, interviews and consultations due."""
     if who.actor.role not in (Role.coordinator, Role.supervisor, Role.admin):
         return page(request, "missing.html", who, 403, what="督办看板", why="督办看板供交办督办机构和督办人使用。")
-    attention = queries.needing_attention(session, who.actor)
+    key = [row for row in queries.key_items(session, who.actor) if row.stage not in ("closed", "converted")]
     themes: dict[str, list] = {}
-    for row in attention:
+    for row in key:
         if row.key_status == "designated":
             themes.setdefault(row.key_theme or "未分主题", []).append(row)
-    due = [row for row in attention if row.state.get("interview_due") or row.state.get("consultation_due")]
-    proposed = [row for row in attention if row.key_status == "proposed"]
+    proposed = [row for row in key if row.key_status == "proposed"]
+    due, due_total = queries.meetings_due(session, who.actor, MEETINGS_SHOWN)
     return page(request, "oversight.html", who, by_unit=queries.warnings_by_unit(session, who.actor), themes=themes,
-                due=due, proposed=proposed, units=directory.unit_names(session))
+                due=due, due_total=due_total, proposed=proposed, units=directory.unit_names(session))
 
 
 # --- one item ---------------------------------------------------------------------------------------------

@@ -161,11 +161,20 @@ def draft(unit: str, result_class: ResultClass = ResultClass.A, **extra) -> c.Dr
 
 
 UPSERT = EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES
+CHANGE_VERSION = "TemporalChangeVersion"  # the SDK's own note of the patches a run took (workflow.patched)
 
 
-async def first_task_events(handle) -> list[int]:
-    """The event types the run's first workflow task produced (what its commands recorded)."""
-    history = await handle.fetch_history()
-    types = [e.event_type for e in history.events]
-    after_first = types[types.index(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) + 1:]
-    return list(takewhile(lambda t: t != EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, after_first))
+def upserted(event) -> set[str]:
+    """The search attributes an event upserted, but the SDK's note of patches: ours."""
+    if event.event_type != UPSERT:
+        return set()
+    return set(event.upsert_workflow_search_attributes_event_attributes.search_attributes.indexed_fields) - {CHANGE_VERSION}
+
+
+async def first_task_upserts(handle) -> set[str]:
+    """The search attributes of ours that the run's first workflow task upserted."""
+    events = list((await handle.fetch_history()).events)
+    types = [e.event_type for e in events]
+    start = types.index(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) + 1
+    first = takewhile(lambda e: e.event_type != EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, events[start:])
+    return set().union(*(upserted(e) for e in first))

@@ -95,7 +95,7 @@ async def test_suggestion_and_its_timers_survive_a_server_restart(tmp_path: Path
     from domain.commands import SignForReceipt
     from domain.enums import DeadlineKind, Stage
     from services.register import start_suggestion
-    from tests.helpers import UPSERT, Item, first_task_events, handler, new_suggestion
+    from tests.helpers import Item, first_task_upserts, handler, new_suggestion
     from worker import build_worker
     from workflows.suggestion import SuggestionWorkflow
 
@@ -113,7 +113,7 @@ async def test_suggestion_and_its_timers_survive_a_server_restart(tmp_path: Path
             handle = client.get_workflow_handle(started.workflow_id)
             # Started with its search attributes, as the API starts it: its first task upserts none (this
             # server, unlike the time-skipping one, drops the empty list of units from the start).
-            assert UPSERT not in await first_task_events(handle)
+            assert not await first_task_upserts(handle)
             item = Item(None, handle)
             before = await item.accept_and_assign(lead="U01")
     reply_due = before.pending_deadline(DeadlineKind.reply, "U01").due_at

@@ -131,8 +131,10 @@ def test_make_run_encrypts_payloads_and_starts_a_killed_worker_again(running_sys
     encrypted = [p for p in payloads if base64.b64decode(p["metadata"]["encoding"]) == b"binary/encrypted"]
     plain = [base64.b64decode(p["data"]).decode() for p in payloads if p not in encrypted]
     assert len(encrypted) >= 3  # the item's input, the ledger writes' and the update's results
-    # What stays plain is the SDK's own note on each local activity (its type, attempt, time): nothing of the item.
-    assert plain and all(json.loads(note).get("activity_type") for note in plain), plain
+    # What stays plain is the SDK's own note on each local activity (its type, attempt, time) and on the patch it
+    # took (its name): nothing of the item.
+    notes = [json.loads(note) for note in plain]
+    assert plain and all(n.get("activity_type") or n.get("id") == "oversight-summaries" for n in notes), plain
     assert not any(secret in note for note in plain for secret in ("13812345678", "电梯", "赵某"))
 
     worker = _child_pid(proc.pid, "worker.py")

@@ -14,7 +14,7 @@ from domain.enums import DeadlineKind, ResultClass, Stage, Verdict
 from domain.follow_up import year_end
 from domain.models import Commitment
 from ledger.rows import EventRow, SuggestionRow
-from tests.helpers import COORDINATOR, UPSERT, Item, first_task_events, handler, new_suggestion
+from tests.helpers import COORDINATOR, Item, first_task_upserts, handler, new_suggestion
 from workflows import search_attributes as sa
 
 
@@ -57,7 +57,7 @@ async def test_b_item_over_three_handling_years(time_env, worker, settings, sess
             # At each year end: carried into the next year as the same workflow, on the carry-over ledger.
             assert state.handling_year == year + 1 and state.stage == Stage.follow_up
             # The new run starts with the search attributes the last one showed: it upserts none at first.
-            assert UPSERT not in await first_task_events(item.env.client.get_workflow_handle(item.handle.id))
+            assert not await first_task_upserts(item.env.client.get_workflow_handle(item.handle.id))
             carried = ledger_events(sessions, item.handle.id, "carried_over")[-1]
             assert carried.payload["from_year"] == year and carried.payload["tracked"] is True
             assert carried.payload["result_class"] == "B"

@@ -13,7 +13,8 @@ from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 from temporalio.client import Client
 
-from api.console import register_pages, report_pages
+from api import temporal_ui
+from api.console import register_pages, report_pages, temporal_views
 from api.console import views as console
 from api.operations import install_operations
 from api.problems import document_problems, install_problem_handlers
@@ -66,6 +67,8 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
     console.install(app)
     app.include_router(register_pages.router)  # the registers' pages (名册)
     app.include_router(report_pages.router)  # reports and the unit evaluation (报告, 单位评议)
+    temporal_ui.install(app, settings)  # the Temporal UI behind the console's login (/temporal/…)
+    app.include_router(temporal_views.router)  # 在 Temporal 中查看: saved oversight views
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict[str, str]:

@@ -48,6 +48,14 @@ class Settings(BaseSettings):
     huiyin_worker_metrics_port: int = 9464  # worker: Temporal SDK metrics for Prometheus; 0 = off
     huiyin_api_metrics_port: int = 0  # API: 0 = GET /metrics on the API port itself, else its own port
     huiyin_codec_keys: SecretStr | None = None  # "newest-id:base64key,older-id:base64key"; unset = plain payloads
+    # Where the API reaches the Temporal UI, with its public path (make run: http://127.0.0.1:8233/temporal); the
+    # console passes /temporal/… on to it behind its login (api/temporal_ui.py). Unset: no passage.
+    huiyin_temporal_ui_url: str | None = None
+
+    @field_validator("huiyin_temporal_ui_url", mode="before")
+    @classmethod
+    def _empty_url_is_unset(cls, value):
+        return None if value == "" else value
     huiyin_codec_cors_origins: str = "http://localhost:8233,http://127.0.0.1:8233"  # Temporal UI origins
     # Worker tuning (README "Scaling out").
     huiyin_worker_max_cached_workflows: int = 1000  # sticky cache; ≈ 200 KB of memory each

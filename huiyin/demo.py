@@ -23,6 +23,7 @@ from domain import commands as c
 from domain.calendar import add_months, local_date
 from domain.enums import ContactWay, Period, ResultClass, Role, Verdict
 from domain.models import Actor, Commitment, SuggestionState
+from domain.saved_views import readme_queries
 from ledger.rows import DeputyRow, UnitRow, UserRow
 from services.register import SuggestionInput
 from services.users import new_user
@@ -352,20 +353,7 @@ def feedback(state: SuggestionState, verdict: Verdict) -> c.GiveFeedback:
 
 def oversight_queries(year: int, today: date | None = None) -> list[tuple[str, str]]:
     """The README's Temporal UI queries (section "Oversight in the Temporal UI"), for the demo's year and month."""
-    today = today or local_date(datetime.now(timezone.utc))
-    first = today.replace(day=1)
-    last = add_months(first, 1).toordinal() - 1
-    month_end = date.fromordinal(last)
-    return [
-        ("all red items of one unit", "WarningLevel = 'red' AND LeadUnit = 'U01'"),
-        ("every unit's items, not only as lead", "Units = 'U01' AND ExecutionStatus = 'Running'"),
-        ("overdue key items", "KeySupervision = true AND Overdue = true"),
-        ("replies due this month", f"ReplyDueAt BETWEEN '{first.isoformat()}T00:00:00Z' AND "
-                                   f"'{month_end.isoformat()}T23:59:59Z'"),
-        ("items carried over twice or more", "CarryOverCount >= 2"),
-        ("this year's items still in handling", f"SuggestionYear = {year} AND Stage = 'handling'"),
-        ("open B items of one field", "ResultClass = 'B' AND Field = 'urban_management' AND ExecutionStatus = 'Running'"),
-    ]
+    return readme_queries(year, today or local_date(datetime.now(timezone.utc)))
 
 
 # --- the whole demo ----------------------------------------------------------------------

@@ -95,6 +95,8 @@ def devserver_command(
     headless: bool = False,
     search_attributes: Iterable[SearchAttributeKey] | None = None,
     temporal: str | None = None,
+    ui_public_path: str | None = None,
+    ui_codec_endpoint: str | None = None,
 ) -> list[str]:
     """Command line for `temporal server start-dev`.
 
@@ -113,6 +115,10 @@ def devserver_command(
             cmd += ["--ui-port", str(ui_port)]
         # The machines have no internet: do not let the UI try to fetch its newsfeed.
         cmd.append("--ui-disable-news-fetch")
+        if ui_public_path:  # the UI under a path, as the console passes it on (api/temporal_ui.py)
+            cmd += ["--ui-public-path", ui_public_path]
+        if ui_codec_endpoint:  # where the UI's browser side decodes payloads (api/codec_server.py)
+            cmd += ["--ui-codec-endpoint", ui_codec_endpoint]
     cmd += ["--log-level", log_level]
     cmd += ["--sqlite-pragma", "journal_mode=wal", "--sqlite-pragma", "synchronous=normal"]
     cmd += search_attribute_args(search_attributes)

@@ -40,6 +40,7 @@ from huiyin import devserver
 from ledger.schema import upgrade_database
 
 POLL_INTERVAL = 0.2
+UI_PATH = "/temporal"  # the Temporal UI's path, the same on the dev server and behind the console (api.temporal_ui)
 SERVER_START_TIMEOUT = 60.0
 GRACE_SIGINT = 10.0  # seconds after SIGINT before SIGTERM
 GRACE_SIGTERM = 5.0  # seconds after SIGTERM before SIGKILL
@@ -282,7 +283,10 @@ def _banner(args: argparse.Namespace, settings, api_host: str) -> str:
         f"  Console        http://{api_host}:{settings.huiyin_api_port}/console   (工作台: log in here)",
         first_admin,
         f"  API            http://{api_host}:{settings.huiyin_api_port}/docs",
-        "  Temporal UI    " + ("(headless)" if args.headless else f"http://{ip}:{args.ui_port}"),
+        "  Temporal UI    " + ("(headless)" if args.headless else
+                                 f"http://{api_host}:{settings.huiyin_api_port}{UI_PATH}/   (监督台: after logging into "
+                                 f"the console, decoded for coordinators, supervisors and admins; "
+                                 f"undecoded at http://{ip}:{args.ui_port}{UI_PATH})"),
         f"  Temporal gRPC  {ip}:{args.temporal_port}  (namespace {settings.temporal_namespace}, state {db})",
         f"  Ledger DB      {_safe_url(settings.huiyin_database_url)}",
         "Press Ctrl-C to stop.",
@@ -330,12 +334,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         server_cmd = devserver.devserver_command(
             args.db_filename, port=args.temporal_port, ui_port=args.ui_port, ip=devserver.DEFAULT_IP,
-            namespace=settings.temporal_namespace, headless=args.headless,
+            namespace=settings.temporal_namespace, headless=args.headless, ui_public_path=UI_PATH,
+            ui_codec_endpoint=f"http://{api_host}:{settings.huiyin_api_port}/codec",
         )
     except devserver.TemporalCLINotFound as e:
         log(str(e))
         return 1
     env = _children_env(args)
+    if not args.headless:  # the console passes /temporal/… on to the UI, so the UI decodes with the console's login
+        env.setdefault("HUIYIN_TEMPORAL_UI_URL", f"http://{devserver.DEFAULT_IP}:{args.ui_port}{UI_PATH}")
     # Migrate once here, so the worker and the API never race to create the ledger's tables.
     upgrade_database(settings.huiyin_database_url)
 

@@ -19,8 +19,14 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def dev_server(db: Path, port: int) -> Iterator[subprocess.Popen]:
-    cmd = devserver_command(db, port=port, headless=True)
+def dev_server(db: Path, port: int, ui_port: int | None = None, codec_endpoint: str | None = None
+               ) -> Iterator[subprocess.Popen]:
+    """The dev server; with `ui_port`, its UI too, under /temporal as `make run` starts it."""
+    if ui_port:
+        cmd = devserver_command(db, port=port, ui_port=ui_port, ui_public_path="/temporal",
+                                ui_codec_endpoint=codec_endpoint)
+    else:
+        cmd = devserver_command(db, port=port, headless=True)
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, start_new_session=True)
     try:
         yield proc

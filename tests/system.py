@@ -4,6 +4,7 @@ dev server, a worker and the API under uvicorn, in a thread of their own, on a S
 from __future__ import annotations
 
 import asyncio
+import base64
 import threading
 import time
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ import uvicorn
 
 from api.app import create_app
 from core.settings import Settings
+from core.temporal import converter_for
 from domain.enums import Role
 from ledger.db import session_factory
 from ledger.rows import DeputyRow, UnitRow
@@ -38,17 +40,26 @@ USERS = {
 }
 
 
+CODEC_KEYS = "s1:" + base64.b64encode(b"system-test-key-" * 2).decode()  # 32 bytes
+
+
 class System:
-    def __init__(self, var: Path):
+    """With `ui`, as `make run` runs it: the dev server's UI under /temporal, passed on behind the console's login,
+    decoding through the API's codec endpoint, and payloads encrypted."""
+
+    def __init__(self, var: Path, ui: bool = False):
         self.temporal_port, self.port = free_port(), free_port()
+        self.ui_port = free_port() if ui else None
+        self.base = f"http://127.0.0.1:{self.port}"
         self.settings = Settings(
             huiyin_database_url=f"sqlite:///{var / 'ledger.db'}", temporal_address=f"127.0.0.1:{self.temporal_port}",
             temporal_task_queue="system", huiyin_secret_key="system-secret-" + "x" * 32,
             huiyin_admin_username="root", huiyin_admin_password=PASSWORD, huiyin_notify_enabled=False,
             huiyin_log_level="WARNING",
+            **({"huiyin_codec_keys": CODEC_KEYS, "huiyin_temporal_ui_url": f"http://127.0.0.1:{self.ui_port}/temporal"}
+               if ui else {}),
         )
         self.var = var
-        self.base = f"http://127.0.0.1:{self.port}"
         self.server: uvicorn.Server | None = None
         self.failure: BaseException | None = None
         self.thread = threading.Thread(target=self._run, daemon=True)
@@ -71,7 +82,7 @@ class System:
     async def _serve(self) -> None:
         from worker import build_worker
 
-        client = await connect_when_ready(self.temporal_port)
+        client = await connect_when_ready(self.temporal_port, data_converter=converter_for(self.settings))
         app = create_app(self.settings, temporal=client)
         self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_config=None))
         with ThreadPoolExecutor(4) as executor:
@@ -98,10 +109,10 @@ class System:
 
 
 @contextmanager
-def running_system(var: Path) -> Iterator[System]:
-    system = System(var)
+def running_system(var: Path, ui: bool = False) -> Iterator[System]:
+    system = System(var, ui)
     system.seed()
-    with dev_server(var / "temporal.db", system.temporal_port):
+    with dev_server(var / "temporal.db", system.temporal_port, system.ui_port, f"{system.base}/codec"):
         system.thread.start()
         system.wait_until_ready()
         try:

@@ -31,19 +31,36 @@ def _year(value: int | None) -> int:
     return value or datetime.now(SHANGHAI).year
 
 
+def _not_a_reader(request: Request, who: Visitor) -> HTMLResponse | None:
+    if who.actor.role in READERS:
+        return None
+    return page(request, "missing.html", who, 403, what="报告", why="报告供交办督办机构、督办人和承办单位查看；"
+                "代表可在“待办”中查看本人建议的办理情况，在“单位评议”中评议承办单位。")
+
+
 @router.get("/console/reports", response_class=HTMLResponse)
 def reports(request: Request, session: SessionDep, settings: SettingsDep, who: Visitor = Depends(visitor),
             year: int | None = Query(None, ge=2000, le=2100)) -> HTMLResponse:
-    if who.actor.role not in READERS:
-        return page(request, "missing.html", who, 403, what="报告", why="报告供交办督办机构、督办人和承办单位查看；"
-                    "代表可在“待办”中查看本人建议的办理情况，在“单位评议”中评议承办单位。")
+    """报告: the year's reports to open, and the unit evaluation. The carry-over ledger, computed from every
+    carried item's events (seconds with tens of thousands), is a report of its own (carry_over_page)."""
+    if refused := _not_a_reader(request, who):
+        return refused
     year = _year(year)
     policy = load_policy(settings.huiyin_policy, settings.huiyin_config_dir)
     only = who.user.unit_code if who.actor.role in UNIT_ROLES else None
     evaluation = evaluation_report(session, year, policy.evaluation, policy.ref, only_unit=only)
+    return page(request, "reports.html", who, year=year, evaluation=evaluation, grades=ev.GRADE_LABELS)
+
+
+@router.get("/console/reports/carry-over", response_class=HTMLResponse)
+def carry_over_page(request: Request, session: SessionDep, who: Visitor = Depends(visitor),
+                    year: int | None = Query(None, ge=2000, le=2100)) -> HTMLResponse:
+    """跨年度跟踪督办台账: the items carried into the year, and how many carried B/C items became A."""
+    if refused := _not_a_reader(request, who):
+        return refused
+    year = _year(year)
     carried = carry_over_ledger(session, who.actor, year)
-    return page(request, "reports.html", who, year=year, evaluation=evaluation, carried=carried,
-                units=unit_names(session), grades=ev.GRADE_LABELS)
+    return page(request, "carry_over.html", who, year=year, carried=carried, units=unit_names(session))
 
 
 @router.get("/console/evaluate", response_class=HTMLResponse)

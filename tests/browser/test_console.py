@@ -276,6 +276,9 @@ def test_reports_and_the_unit_evaluation_in_the_browser(browser, system, shots):
     coordinator.get_by_role("link", name="报告").click()
     assert "优秀1" in coordinator.locator("#evaluation tr", has_text="市教育局").inner_text()
     coordinator.screenshot(path=shots / "reports.png", full_page=True)
+    coordinator.get_by_role("link", name="跨年度跟踪督办台账").click()
+    assert "跨年度跟踪督办台账" in coordinator.locator("h1").inner_text() and "结转至" in coordinator.inner_text("main")
+    coordinator.go_back()
     coordinator.get_by_role("link", name="打开年度办理工作报告（可打印）").click()
     assert coordinator.locator("svg.chart").count() == 3
     label = coordinator.locator("svg.chart text", has_text="市教育局").first
@@ -290,7 +293,7 @@ UNLABELLED = """() => [...document.querySelectorAll('input:not([type=hidden]), s
 def test_every_field_has_a_label_and_the_forms_work_from_the_keyboard(browser, system):
     item_url = _assigned_item(system, "关于增加公共自行车站点的建议")
     pages = {"coord": ["/console", "/console/items", "/console/register", "/console/import", "/console/oversight",
-                       "/console/registers/units", "/console/registers/deputies", "/console/users", "/console/reports",
+                       "/console/registers/units", "/console/registers/deputies", "/console/users", "/console/reports", "/console/reports/carry-over",
                        "/console/password", item_url],
              "h-u01": [item_url], "sup": ["/console/evaluate"], "dep1": ["/console/evaluate", "/console/register"]}
     for username, paths in pages.items():

@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 from temporalio.api.common.v1 import Payload
+from temporalio.api.sdk.v1 import WorkflowMetadata
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 
@@ -24,6 +25,7 @@ from core.codec import (
     parse_keys,
 )
 from domain.models import suggestion_workflow_id
+from domain.oversight_text import item_summary
 from tests.helpers import Item, new_suggestion
 from tests.ops.conftest import CODEC_KEYS, KEY_NEW, KEY_OLD, PASSWORD, UI_ORIGIN
 from workflows.suggestion import SuggestionWorkflow
@@ -129,9 +131,9 @@ async def test_history_on_the_server_is_not_plaintext(time_env, settings):
     number = f"C{uuid.uuid4().hex[:8]}"
     with ThreadPoolExecutor(4) as executor:
         async with build_worker(secret_client, settings.model_copy(update={"temporal_task_queue": task_queue}), executor):
-            handle = await secret_client.start_workflow(
+            handle = await secret_client.start_workflow(  # with its summary for the Temporal UI, as registered
                 SuggestionWorkflow.run, new_suggestion(number), id=suggestion_workflow_id(2026, number),
-                task_queue=task_queue,
+                task_queue=task_queue, static_summary=item_summary(2026, number, TITLE),
             )
             try:
                 await _check_ciphertext(time_env, handle)
@@ -152,11 +154,22 @@ async def _check_ciphertext(time_env, handle) -> None:
         assert json.dumps(secret).encode() not in raw  # nor as \\u escapes
     assert b"binary/encrypted" in raw or base64.b64encode(b"binary/encrypted") in raw
 
-    # A client with no key is told why it cannot read the state.
+    # What the Temporal UI shows of the item — its timers' summaries, its current details — is as sealed: the
+    # server holds ciphertext, the encrypting side reads Chinese. (Its summary at start, too: this test server
+    # does not keep it; tests/ops/test_run.py reads every payload of a history on the real dev server.)
+    timers = [e.user_metadata.summary for e in history.events if e.HasField("user_metadata")]
+    assert timers and all(p.metadata["encoding"] == b"binary/encrypted" for p in timers)
+    details = await handle.query("__temporal_workflow_metadata", result_type=WorkflowMetadata)
+    assert "办理阶段：办理中" in details.current_details
+
+    # A client with no key is told why it cannot read the state, nor the details.
     plain_config = time_env.client.config()
     plain_config["data_converter"] = data_converter(pydantic_data_converter, None)
+    plain_handle = Client(**plain_config).get_workflow_handle(handle.id)
     with pytest.raises(Exception, match="HUIYIN_CODEC_KEYS is not set"):
-        await Client(**plain_config).get_workflow_handle(handle.id).query(SuggestionWorkflow.get_state)
+        await plain_handle.query(SuggestionWorkflow.get_state)
+    with pytest.raises(Exception, match="HUIYIN_CODEC_KEYS is not set"):
+        await plain_handle.query("__temporal_workflow_metadata", result_type=WorkflowMetadata)
 
 
 # --- the codec endpoint ------------------------------------------------------------------------------

@@ -26,6 +26,19 @@ def item_summary(year: int, number: str, title: str) -> str:
     return f"{year}年第{number}号 {short}"
 
 
+def item_line(state: SuggestionState) -> str:
+    """The item in one line of Chinese with nothing personal in it (a search attribute, not encrypted):
+    `2026年第0037号 · 办理中 · 橙色预警 · 主办U01 · 重点督办 · 结转1次`."""
+    parts = [f"{state.year}年第{state.number}号", STAGE_LABELS[state.stage], LEVEL_LABELS[state.warning_level.value]]
+    if lead := state.lead_unit():
+        parts.append(f"主办{lead}")
+    if state.key_supervision:
+        parts.append("重点督办")
+    if state.carry_over_count:
+        parts.append(f"结转{state.carry_over_count}次")
+    return " · ".join(parts)
+
+
 def holder(state: SuggestionState) -> str:
     """Who the item waits on now (在谁手中)."""
     units = "、".join(state.unit_codes()) or "—"

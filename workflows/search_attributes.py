@@ -17,6 +17,9 @@ KEY_SUPERVISION = SearchAttributeKey.for_bool("KeySupervision")
 REPLY_DUE_AT = SearchAttributeKey.for_datetime("ReplyDueAt")
 WARNING_LEVEL = SearchAttributeKey.for_keyword("WarningLevel")
 CARRY_OVER_COUNT = SearchAttributeKey.for_int("CarryOverCount")
+# One line in Chinese for the UI's list (a column to add): number, stage, warning, lead unit — nothing personal
+# (the title stays in the encrypted summary). Items that took the patch oversight-summaries carry it.
+ITEM_LINE = SearchAttributeKey.for_keyword("ItemLine")
 
 ALL = [
     SUGGESTION_YEAR,
@@ -31,6 +34,7 @@ ALL = [
     REPLY_DUE_AT,
     WARNING_LEVEL,
     CARRY_OVER_COUNT,
+    ITEM_LINE,
 ]
 
 # The visibility query for every item still running (what a calendar revision tells, what replay-check replays).

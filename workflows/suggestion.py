@@ -49,8 +49,9 @@ EVENTS_KEPT = 200  # the timeline's recent part stays in the state; all of it is
 STATE_JSON, EVENTS_JSON = TypeAdapter(SuggestionState), TypeAdapter(list[Event])  # their JSON, in bytes
 
 
-def search_attributes_of(state: SuggestionState) -> TypedSearchAttributes:
-    """Oversight view of an item for the Temporal UI: no personal data."""
+def search_attributes_of(state: SuggestionState, with_line: bool = True) -> TypedSearchAttributes:
+    """Oversight view of an item for the Temporal UI: no personal data. `with_line`: its line for the list
+    (ItemLine), which items running since before OVERSIGHT_SUMMARIES do not show."""
     pairs = [
         SearchAttributePair(sa.SUGGESTION_YEAR, state.handling_year),
         SearchAttributePair(sa.ORIGIN_YEAR, state.origin_year),
@@ -68,6 +69,8 @@ def search_attributes_of(state: SuggestionState) -> TypedSearchAttributes:
         pairs.append(SearchAttributePair(sa.RESULT_CLASS, result_class.value))
     if reply_due := state.reply_due_at():
         pairs.append(SearchAttributePair(sa.REPLY_DUE_AT, reply_due))
+    if with_line:
+        pairs.append(SearchAttributePair(sa.ITEM_LINE, oversight_text.item_line(state)))
     return TypedSearchAttributes(pairs)
 
 
@@ -307,7 +310,7 @@ class SuggestionWorkflow:
             set_schedule(self.state, deadline, schedule.due_at, schedule.ladder, workflow.now())
 
     def _show_search_attributes(self) -> None:
-        wanted = search_attributes_of(self.state)
+        wanted = search_attributes_of(self.state, with_line=self.summaries)
         changed = [
             pair.key.value_set(pair.value)
             for pair in wanted

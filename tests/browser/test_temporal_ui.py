@@ -46,6 +46,15 @@ def test_an_operator_reaches_the_ui_from_the_console_and_reads_every_item_decode
     page.get_by_role("link", name="本年度全部在办件").click()
     page.wait_for_url(re.compile(r".*/temporal/namespaces/default/workflows\?query=.*"))
     page.get_by_role("link", name=item).first.wait_for(timeout=UI_WAIT)
+    # The list reads in Chinese once its ItemLine column is added (the browser keeps the choice).
+    page.get_by_role("button", name="Configure Columns").click()
+    page.get_by_role("button", name="Add ItemLine column").click()
+    for column in ("Run ID", "Type", "End"):  # room for it
+        page.get_by_role("button", name=f"Remove {column} column").click()
+    page.reload()  # the drawer closed; the column stays (the browser keeps it)
+    number = item.rsplit("-", 1)[1]
+    page.get_by_text(f"2026年第{number}号 · 办理中 · 正常 · 主办U01").wait_for(timeout=UI_WAIT)
+    assert TITLE not in page.inner_text("body")  # the title stays in the encrypted summary, not in the list
     page.screenshot(path=str(shots / "temporal-list.png"))
 
     page.get_by_role("link", name=item).first.click()

@@ -10,7 +10,7 @@ from domain.actions import apply
 from domain.clocks import set_schedule
 from domain.enums import Rung
 from domain.models import LadderStep
-from domain.oversight_text import current_details, item_summary, wait_summary
+from domain.oversight_text import current_details, item_line, item_summary, wait_summary
 from tests.helpers import COORDINATOR, new_suggestion
 
 NOW = datetime(2026, 3, 10, 2, 0, tzinfo=timezone.utc)
@@ -50,3 +50,13 @@ def test_the_details_say_stage_holder_due_date_level_and_years_and_name_no_deput
                  "- 预警等级：正常", "- 重点督办：否", "- 办理年度：2026年（2026年提出，已结转0次）"):
         assert line in details.splitlines(), (line, details)
     assert "D001" not in details and "城区代表团" not in details
+
+
+def test_the_list_line_says_number_stage_level_lead_unit_and_no_title():
+    state = process.register(new_suggestion("S3"), "suggestion-2026-S3", NOW)
+    assert item_line(state) == "2026年第S3号 · 已登记 · 正常"
+    apply(state, c.Accept(actor=COORDINATOR), NOW)
+    apply(state, c.Assign(actor=COORDINATOR, lead_unit="U01"), NOW)
+    state.carry_over_count = 2
+    line = item_line(state)
+    assert line == "2026年第S3号 · 办理中 · 正常 · 主办U01 · 结转2次" and state.title not in line

@@ -15,6 +15,7 @@ from domain.enums import DeadlineKind, ResultClass, Rung, Stage, Verdict
 from domain.follow_up import year_end
 from domain.models import Commitment
 from tests.helpers import COORDINATOR, Item, handler, head, new_suggestion
+from workflows import search_attributes as sa
 
 TITLE = "关于加强老旧小区加装电梯的建议"
 
@@ -56,6 +57,8 @@ async def test_an_item_reads_in_chinese_through_its_stages_and_across_a_year_end
     details = await current_details(item)
     assert "办理阶段：办理中" in details and "当前承办：承办单位 U01" in details
     assert f"答复期限：{due}" in details and "预警等级：正常" in details
+    line = (await item.handle.describe()).typed_search_attributes.get(sa.ITEM_LINE)
+    assert line == f"{state.year}年第{number}号 · 办理中 · 正常 · 主办U01"  # the list's line: nothing personal
     seen = await summaries(item)
     assert "计算期限" in seen["activities"] and "写入台账" in seen["activities"]
     # A timer names the clock it waits for, that clock's last day, the rung and the unit: first the window for
@@ -90,6 +93,9 @@ async def test_an_item_reads_in_chinese_through_its_stages_and_across_a_year_end
     details = await current_details(item)
     assert f"办理年度：{year + 1}年（{state.year}年提出，已结转1次）" in details and "办理阶段：跟踪落实" in details
     assert details.startswith(f"**{state.year}年第{number}号 {TITLE}**")
-    assert (await item.handle.describe()).run_id != first_run
+    described = await item.handle.describe()
+    assert described.run_id != first_run
+    assert re.fullmatch(rf"{state.year}年第{number}号 · 跟踪落实 · \S+ · 主办U01 · 结转1次",
+                        described.typed_search_attributes.get(sa.ITEM_LINE))
     timers = (await summaries(item))["timers"]  # the new run's: it carries the patch marker of its own
     assert timers and all(re.search(r"(期限|年度结转) \d{4}-\d{2}-\d{2}", t) for t in timers), timers

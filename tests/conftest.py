@@ -18,12 +18,14 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from core.settings import Settings
+from domain import actions as domain_actions
 from domain.calendar import SHANGHAI
 from ledger.db import session_factory
 from ledger.schema import upgrade_database
 from workflows import search_attributes as sa
 
 BIN = Path(sys.executable).parent
+domain_actions.CHECK_REFUSALS_TOUCH_NOTHING = True  # availability reuses a copy across refusals: prove they leave it be
 
 
 def binary(name: str) -> str:

@@ -101,7 +101,14 @@ def list_suggestions(
     """A page of the items the reader sees, newest year first, then by number; and how many there are."""
     if filters.q and uses_index(session) and phrase(filters.q):
         return _searched(session, actor, filters, page, page_size)
-    stmt = _filtered(scoped(select(SuggestionRow), actor), filters)
+    if filters.q and actor.role not in SEES_ALL:
+        # A unit's or a deputy's items first, by their ids: given the scope as a subquery, PostgreSQL scanned
+        # every item for the term before keeping the reader's few thousand (250 ms at 200,000 items).
+        theirs = _theirs(actor.role, _reader_code(actor))
+        ids = list(session.scalars(theirs)) if theirs is not None else []
+        stmt = _filtered(select(SuggestionRow).where(SuggestionRow.workflow_id.in_(ids)), filters)
+    else:
+        stmt = _filtered(scoped(select(SuggestionRow), actor), filters)
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     rows = session.scalars(
         stmt.order_by(SuggestionRow.year.desc(), SuggestionRow.number).offset((page - 1) * page_size).limit(page_size)
@@ -149,7 +156,9 @@ def worklist(session: Session, actor: Actor, page: int, page_size: int) -> tuple
 
 def warnings_by_unit(session: Session, actor: Actor) -> list[Row]:
     """Per lead unit, its open items the reader sees by warning level: (unit, red, orange, blue, overdue, open)."""
-    open_items = scoped(select(SuggestionRow), actor).where(SuggestionRow.stage.not_in(["closed", "converted"])).subquery()
+    # Only the columns counted: an index holds them all (ix_suggestions_warnings), so no item's row is read.
+    open_items = scoped(select(SuggestionRow.lead_unit, SuggestionRow.warning_level, SuggestionRow.overdue), actor).where(
+        SuggestionRow.stage.not_in(["closed", "converted"])).subquery()
     level = open_items.c.warning_level
     return list(session.execute(
         select(open_items.c.lead_unit.label("unit"),

@@ -98,6 +98,9 @@ class SuggestionRow(Base):
         Index("ix_suggestions_lead_unit_overdue", "lead_unit", "overdue"),
         Index("ix_suggestions_list_order", text("year DESC"), "number"),  # the lists' order: see list_suggestions
         Index("ix_suggestions_overdue_workflow", "overdue", "workflow_id"),  # a unit's overdue items, counted
+        # Covering the worklist's sort and the oversight board's counts per unit (migration 0012).
+        Index("ix_suggestions_worklist", "stage", "warning_level", "next_due_at", "year", "number", "workflow_id"),
+        Index("ix_suggestions_warnings", "lead_unit", "stage", "warning_level", "overdue"),
     )
     workflow_id: Mapped[str] = mapped_column(String(80), primary_key=True)
     year: Mapped[int] = mapped_column(Integer)

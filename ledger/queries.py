@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-from sqlalchemy import Integer, Row, Select, and_, bindparam, case, cast, func, or_, select
+from sqlalchemy import Integer, Row, Select, and_, bindparam, case, cast, func, select, true, union
 from sqlalchemy.orm import Session, defer
 
 from domain.enums import UNIT_ROLES, Role
@@ -176,10 +176,11 @@ def warnings_by_unit(session: Session, actor: Actor) -> list[Row]:
 def meetings_due(session: Session, actor: Actor, limit: int) -> tuple[list[SuggestionRow], int]:
     """Open items the reader sees where an interview of the unit's head (约谈) or a consultation with the deputy
     (约见面商) is due: the `limit` most urgent (without their state) and how many in all."""
+    # Each flag through its partial index (ledger migration 0012): SQLite reads every row for an OR of the two.
+    flagged = union(select(SuggestionRow.workflow_id).where(SuggestionRow.interview_due == true()),
+                    select(SuggestionRow.workflow_id).where(SuggestionRow.consultation_due == true()))
     ids = scoped(select(SuggestionRow.workflow_id), actor).where(
-        SuggestionRow.stage.not_in(["closed", "converted"]),
-        or_(SuggestionRow.interview_due, SuggestionRow.consultation_due),
-    )
+        SuggestionRow.stage.not_in(["closed", "converted"]), SuggestionRow.workflow_id.in_(flagged))
     total = session.scalar(select(func.count()).select_from(ids.subquery()))
     first = list(session.scalars(ids.order_by(URGENCY, SuggestionRow.next_due_at, SuggestionRow.workflow_id).limit(limit)))
     rows = {row.workflow_id: row for row in session.scalars(

@@ -101,6 +101,13 @@ class SuggestionRow(Base):
         # Covering the worklist's sort and the oversight board's counts per unit (migration 0012).
         Index("ix_suggestions_worklist", "stage", "warning_level", "next_due_at", "year", "number", "workflow_id"),
         Index("ix_suggestions_warnings", "lead_unit", "stage", "warning_level", "overdue"),
+        # Partial: only the few rows that have one (migration 0012 says why).
+        Index("ix_suggestions_interview_due", "workflow_id", sqlite_where=text("interview_due = 1"),
+              postgresql_where=text("interview_due")),
+        Index("ix_suggestions_consultation_due", "workflow_id", sqlite_where=text("consultation_due = 1"),
+              postgresql_where=text("consultation_due")),
+        Index("ix_suggestions_key_status", "key_status", sqlite_where=text("key_status IS NOT NULL"),
+              postgresql_where=text("key_status IS NOT NULL")),
     )
     workflow_id: Mapped[str] = mapped_column(String(80), primary_key=True)
     year: Mapped[int] = mapped_column(Integer)
@@ -126,10 +133,10 @@ class SuggestionRow(Base):
     origin_year: Mapped[int] = mapped_column(Integer)
     handling_year: Mapped[int] = mapped_column(Integer, index=True)
     carry_over_count: Mapped[int] = mapped_column(Integer, default=0)
-    key_status: Mapped[str | None] = mapped_column(String(20), default=None, index=True)
+    key_status: Mapped[str | None] = mapped_column(String(20), default=None)
     key_theme: Mapped[str] = mapped_column(String(200), default="")
-    interview_due: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(), index=True)  # 约谈
-    consultation_due: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(), index=True)  # 面商
+    interview_due: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # 约谈
+    consultation_due: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # 面商
     last_event_seq: Mapped[int] = mapped_column(Integer, default=0)
     state: Mapped[dict[str, Any]] = mapped_column(default=dict)  # the workflow's whole state (no events)
     updated_at: Mapped[datetime]

@@ -5,7 +5,7 @@
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 PY=${PY:-.venv/bin/python}
-ALL=(lifecycle latency deadline_burst years worker_memory ledger_scale)
+ALL=(lifecycle latency deadline_burst years worker_memory ledger_scale console_import)
 for name in "${@:-${ALL[@]}}"; do
     echo "=== bench.$name ($(date -u +%H:%M:%S))"
     "$PY" -m "bench.$name" || echo "=== bench.$name FAILED ($?)"

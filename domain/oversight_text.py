@@ -10,10 +10,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from domain.calendar import local_date
-from domain.enums import STAGE_LABELS, DeadlineStatus, ReplyStatus, RungStatus, Stage
+from domain.enums import STAGE_LABELS, DeadlineKind, DeadlineStatus, ReplyStatus, RungStatus, Stage
 from domain.labels import DEADLINE_LABELS, LEVEL_LABELS, RUNG_LABELS
 from domain.models import Deadline, SuggestionState
 
+REPLY_CLOCKS = (DeadlineKind.reply, DeadlineKind.second_reply)
 TITLE_CHARS = 60  # the UI shows a summary on one line
 RECORD_SUMMARY = "写入台账"  # the local activity that records a change in the ledger
 SCHEDULE_SUMMARY = "计算期限"  # the one that computes new clocks on the working-day calendar
@@ -61,13 +62,15 @@ def current_details(state: SuggestionState) -> str:
     """The item as it stands, in Markdown (the UI renders it): stage, holder, next due date, warning level,
     key supervision, carry-overs."""
     due = state.reply_due_at()
+    missed = [d.due_at for d in state.deadlines if d.kind in REPLY_CLOCKS and d.status == DeadlineStatus.missed]
+    due_text = local_date(due).isoformat() if due else (f"{local_date(max(missed)).isoformat()}（已过）" if missed else "—")
     lines = [
         f"**{item_summary(state.year, state.number, state.title)}**",
         "",
         f"- 办理阶段：{STAGE_LABELS[state.stage]}",
         f"- 当前承办：{holder(state)}",
         f"- 主办单位：{state.lead_unit() or '尚未交办'}",
-        f"- 答复期限：{local_date(due).isoformat() if due else '—'}",
+        f"- 答复期限：{due_text}",
         f"- 预警等级：{LEVEL_LABELS[state.warning_level.value]}" + ("（已超期）" if state.overdue else ""),
         f"- 重点督办：{'是' if state.key_supervision else '否'}",
         f"- 办理年度：{state.handling_year}年（{state.year}年提出，已结转{state.carry_over_count}次）",

@@ -60,3 +60,13 @@ def test_the_list_line_says_number_stage_level_lead_unit_and_no_title():
     state.carry_over_count = 2
     line = item_line(state)
     assert line == "2026年第S3号 · 办理中 · 正常 · 主办U01 · 结转2次" and state.title not in line
+
+
+def test_a_missed_reply_deadline_still_shows_its_day():
+    state = process.register(new_suggestion("S4"), "suggestion-2026-S4", NOW)
+    apply(state, c.Accept(actor=COORDINATOR), NOW)
+    apply(state, c.Assign(actor=COORDINATOR, lead_unit="U01"), NOW)
+    reply = next(d for d in state.deadlines if d.kind == "reply")
+    set_schedule(state, reply, datetime(2026, 6, 10, 15, 59, 59, tzinfo=timezone.utc), [], NOW)
+    reply.status = "missed"
+    assert "- 答复期限：2026-06-10（已过）" in current_details(state).splitlines()

@@ -23,10 +23,11 @@ from starlette.background import BackgroundTask
 
 from api.console.visitor import Visitor, page, visitor
 from core.settings import Settings
-from domain.enums import Role
+from domain.enums import UNIT_ROLES
+from ledger.queries import SEES_ALL
 
 PATH = "/temporal"
-STAFF = (Role.coordinator, Role.supervisor, Role.admin, Role.unit_handler, Role.unit_head)
+STAFF = (*SEES_ALL, *UNIT_ROLES)  # the office, the supervisors and the units: not deputies
 # Headers that belong to one hop, not to the message (RFC 9110 §7.6.1), and ours that the UI must not see.
 HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding",
        "upgrade", "host", "cookie", "content-length"}

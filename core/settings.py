@@ -35,12 +35,6 @@ class Settings(BaseSettings):
     # it once (var/drill-epoch); unset, the first process to register a drill item takes its own start.
     huiyin_drill_epoch: datetime | None = None
 
-    @field_validator("huiyin_drill_epoch", mode="before")
-    @classmethod
-    def _empty_epoch_is_unset(cls, value):
-        """docker-compose passes an unset variable on as an empty string."""
-        return None if value == "" else value
-
     # Operations (README "Operations"): logs, metrics, payload encryption.
     huiyin_log_level: str = "INFO"
     huiyin_log_format: str = "json"  # "json" (one object per line) or "text"
@@ -52,9 +46,10 @@ class Settings(BaseSettings):
     # console passes /temporal/… on to it behind its login (api/temporal_ui.py). Unset: no passage.
     huiyin_temporal_ui_url: str | None = None
 
-    @field_validator("huiyin_temporal_ui_url", mode="before")
+    @field_validator("huiyin_drill_epoch", "huiyin_temporal_ui_url", mode="before")
     @classmethod
-    def _empty_url_is_unset(cls, value):
+    def _empty_is_unset(cls, value):
+        """docker-compose passes an unset variable on as an empty string."""
         return None if value == "" else value
     huiyin_codec_cors_origins: str = "http://localhost:8233,http://127.0.0.1:8233"  # Temporal UI origins
     # Worker tuning (README "Scaling out").

@@ -23,6 +23,7 @@ from temporalio.client import Client
 
 from core.config_files import load_policy
 from core.errors import Problem
+from core.lanes import in_lanes
 from core.settings import Settings
 from domain import commands as c
 from domain.enums import ContactWay, Period, ResultClass, Role, SupervisionActionKind, Verdict
@@ -161,13 +162,7 @@ class DemoYear:
 
     async def each(self, stories: Iterable[Story], act: Callable[[Story], Awaitable[None]]) -> None:
         """Act on several items at once, a few at a time."""
-        gate = asyncio.Semaphore(PARALLEL)
-
-        async def one(story: Story) -> None:
-            async with gate:
-                await act(story)
-
-        await asyncio.gather(*(one(s) for s in stories))
+        await in_lanes(stories, act, PARALLEL)
 
     # --- registering ------------------------------------------------------------------------------
 

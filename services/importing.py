@@ -12,7 +12,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import islice
@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from temporalio.client import Client
 
 from core.errors import Problem, forbidden, invalid
+from core.lanes import in_lanes
 from core.settings import Settings
 from domain.enums import Period, Role
 from domain.fields import FIELDS, field_code
@@ -377,31 +378,13 @@ async def import_suggestions(
         if progress:
             progress(done, len(checked))
 
-    await _in_lanes(one, len(checked), IN_FLIGHT)  # every row has its own number (编号 is required): none collide
+    await in_lanes(range(len(checked)), one, IN_FLIGHT)  # every row has its own number (编号 is required): none collide
     result = ImportResult()  # in the file's order, whichever row finished first
     for outcome in outcomes:
         result.created += outcome.created
         result.skipped += outcome.skipped
         result.errors += outcome.errors
     return result
-
-
-async def _in_lanes(work: Callable[[int], Awaitable[None]], count: int, lanes: int) -> None:
-    """work(i) for every i below count, at most `lanes` at once. The first failure stops the rest, as it
-    stopped the import when rows went one by one."""
-    todo = iter(range(count))
-
-    async def lane() -> None:
-        for i in todo:
-            await work(i)
-
-    tasks = [asyncio.create_task(lane()) for _ in range(min(lanes, count))]
-    try:
-        await asyncio.gather(*tasks)
-    finally:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
 
 
 async def _import_one(

@@ -10,16 +10,16 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
+from api.codec_server import ALLOWED as DECODERS
 from api.console.visitor import Visitor, page, visitor
 from api.deps import SessionDep, SettingsDep
 from api.temporal_ui import PATH, STAFF
 from domain.calendar import local_date
-from domain.enums import Role
+from domain.enums import UNIT_ROLES
 from domain.saved_views import unit_views, year_views
 from ledger import directory
 
 router = APIRouter(include_in_schema=False)
-UNIT_ROLES = (Role.unit_handler, Role.unit_head)
 
 
 def ui_link(namespace: str, query: str) -> str:
@@ -42,4 +42,4 @@ def temporal_views(request: Request, session: SessionDep, settings: SettingsDep,
     whole_year = [] if own else [(v.label, ui_link(namespace, v.query), v.query) for v in year_views(today.year, today)]
     return page(request, "temporal.html", who, per_unit=per_unit, whole_year=whole_year, year=today.year,
                 configured=request.app.state.temporal_ui is not None,
-                decoded=who.actor.role in (Role.coordinator, Role.supervisor, Role.admin))
+                decoded=who.actor.role in DECODERS)

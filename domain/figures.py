@@ -31,7 +31,7 @@ from pydantic import BaseModel
 from domain.calendar import SHANGHAI, local_date
 from domain.enums import STAGE_LABELS
 from domain.fields import FIELDS
-from domain.item_facts import CLASS_ORDER, ItemFacts, Track, joint_class
+from domain.item_facts import CLASS_ORDER, ItemFacts, Overdue, Track, joint_class
 
 VERDICTS = ("satisfied", "basically_satisfied", "unsatisfied")
 HEAD_RULE_LIMIT = 3  # Laoshan: ≤ 3 items → the principal head replies to all face to face; more → at least 3
@@ -337,13 +337,29 @@ class Subject:
 
     item: ItemFacts
     tracks: list[Track]
+    # Worked out once: a subject is counted on several lines (year, unit, field, delegation, key items),
+    # and its tracks do not change after.
     replied: bool = field(init=False)
     result_class: str | None = field(init=False)
+    on_time: bool = field(init=False)  # every track's first reply signed off in time
+    face_to_face: bool = field(init=False)
+    by_head: bool = field(init=False)
+    met: bool = field(init=False)
+    standard: bool = field(init=False)
+    overdue: list[Overdue] = field(init=False)
+    rehandled: list[Track] = field(init=False)
 
     def __post_init__(self) -> None:
-        # Worked out once: every line asks many times, and the tracks do not change after.
-        self.replied = bool(self.tracks) and all(t.replied for t in self.tracks)
-        self.result_class = joint_class(self.tracks)
+        tracks = self.tracks
+        self.replied = bool(tracks) and all(t.replied for t in tracks)
+        self.result_class = joint_class(tracks)
+        self.on_time = all(t.first_late is False for t in tracks)
+        self.face_to_face = all(t.face_to_face for t in tracks)
+        self.by_head = all(t.by_head for t in tracks)
+        self.met = all(t.met_in_person for t in tracks)
+        self.standard = all(t.standard for t in tracks)
+        self.overdue = [o for t in tracks for o in t.overdue]
+        self.rehandled = [t for t in tracks if t.rehandled]
 
 
 def line_figures(subjects: list[Subject], instant: datetime, carried: Carried) -> tuple[Totals, Rates]:
@@ -367,20 +383,20 @@ def line_figures(subjects: list[Subject], instant: datetime, carried: Carried) -
             replied += 1
             if s.result_class:
                 classes[s.result_class] = classes.get(s.result_class, 0) + 1
-            on_time += all(t.first_late is False for t in tracks)
-            face += all(t.face_to_face for t in tracks)
-            by_head += all(t.by_head for t in tracks)
-            met += all(t.met_in_person for t in tracks)
-            standard += all(t.standard for t in tracks)
-        elif any(o.round == 1 for t in tracks for o in t.overdue):
+            on_time += s.on_time
+            face += s.face_to_face
+            by_head += s.by_head
+            met += s.met
+            standard += s.standard
+        elif any(o.round == 1 for o in s.overdue):
             due += 1  # unreplied after its first reply deadline passed
-        if overdue := [o for t in tracks for o in t.overdue]:
+        if overdue := s.overdue:
             overdue_items += 1
             overdue_open += any(o.closed_at is None for o in overdue)
             for o in overdue:
                 days = o.days(instant)
                 overdue_days, max_days = overdue_days + days, max(max_days, days)
-        if rehandled := [t for t in tracks if t.rehandled]:
+        if rehandled := s.rehandled:
             second_items += 1
             second_replied += all(t.second_replied for t in rehandled)
             for t in rehandled:

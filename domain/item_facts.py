@@ -30,6 +30,8 @@ REPORT_ACTIONS = (
     "feedback_given", "no_feedback", "reply_overdue", "rehandling_ordered", "key_supervision_proposed",
     "key_supervision_designated", "key_supervision_declined", "key_progress_reported",
 )
+# The actions that can change the class an item adds to the classes line (line_class).
+CLASS_MOVING = ("registered", "converted", "assigned", "reassigned", *CLASS_EVENTS)
 
 
 class LoggedEvent(NamedTuple):
@@ -140,9 +142,11 @@ def item_facts(
             if role in ("lead", "separate"):
                 facts.tracks[unit] = Track(unit=unit, role=role)
 
+    now_class, moved = None, True  # the class at the last mark passed; whether an event since may move it
     for e in events:
         if pending and pending[0] < e.at:  # the walk passes marks: their class is the one it has now
-            now_class = line_class(facts, only_unit)
+            if moved:
+                now_class, moved = line_class(facts, only_unit), False
             while pending and pending[0] < e.at:
                 pending.pop(0)
                 facts.classes_at.append(now_class)
@@ -150,6 +154,7 @@ def item_facts(
             break
         p, unit, action = e.payload or {}, e.unit, e.action
         track = facts.tracks.get(unit) if unit else None
+        moved = moved or action in CLASS_MOVING
         if action == "registered":
             facts.registered = True
         elif action == "converted":

@@ -24,7 +24,7 @@ from ledger.db import session_factory
 from ledger.schema import upgrade_database
 from ledger.writes import LedgerWriter
 from notify.dispatcher import Dispatcher
-from workflows.suggestion import SuggestionWorkflow
+from workflows.by_kind import ALL_WORKFLOWS
 
 
 def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecutor) -> Worker:
@@ -32,7 +32,7 @@ def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecuto
     return Worker(
         client,
         task_queue=settings.temporal_task_queue,
-        workflows=[SuggestionWorkflow],
+        workflows=ALL_WORKFLOWS,
         activities=[SchedulingActivities(settings.huiyin_config_dir).compute_schedules, recording.record_changes],
         activity_executor=executor,
         # Running items are not sandboxed: with the workflow module shared the sandbox restricted nothing of

@@ -47,6 +47,7 @@ class UserOut(BaseModel):
 class SuggestionSummary(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     id: str = Field(validation_alias="workflow_id")
+    kind: str  # domain.kinds.Kind: suggestion, inquiry
     year: int
     number: str
     period: str

@@ -32,6 +32,7 @@ from domain.calendar import SHANGHAI, local_date
 from domain.enums import STAGE_LABELS
 from domain.fields import FIELDS
 from domain.item_facts import CLASS_ORDER, ItemFacts, Overdue, Track, joint_class
+from domain.kinds import KINDS, Kind
 
 VERDICTS = ("satisfied", "basically_satisfied", "unsatisfied")
 HEAD_RULE_LIMIT = 3  # Laoshan: ≤ 3 items → the principal head replies to all face to face; more → at least 3
@@ -148,6 +149,7 @@ class CarriedItem(BaseModel):
     overdue_at_carry_over: bool
     converted: bool  # a carried B/C item that became A during the year
     stage: str
+    kind: str = "suggestion"  # domain.kinds.Kind
 
 
 class CarryOverLedger(BaseModel):
@@ -250,6 +252,17 @@ class DelegationLine(BaseModel):
     rates: Rates
 
 
+class KindLine(BaseModel):
+    """Another kind of item than suggestions (domain.kinds: 问政交办函 …) as a section of its own: its published
+    rates (办复率, 按时办复率, 满意率, 解决率 …) over its items, and per unit."""
+
+    kind: str
+    label: str
+    totals: Totals
+    rates: Rates
+    units: list[UnitLine]
+
+
 class KeySupervisionLine(BaseModel):
     """The items designated for key supervision (重点督办件) as a line of their own."""
 
@@ -320,6 +333,7 @@ class AnnualReport(BaseModel):
     classes_over_time: list[ClassPoint]
     definitions: dict[str, str]
     items: list[ItemLine] = []
+    kinds: list[KindLine] = []  # the other kinds' sections; every line above counts suggestions only
 
 
 @dataclass
@@ -478,9 +492,13 @@ def annual_report_of(
     carried: list[CarriedItem], marks: Marks, with_items: bool = False,
 ) -> AnnualReport:
     """The year's report from the walks over its items (`facts`, each noting its class at the `marks`) and the
-    carry-over ledger's lines; `only_unit`: a unit role's report, which counts that unit's tracks only."""
-    subjects = subjects_of(facts, only_unit)
+    carry-over ledger's lines; `only_unit`: a unit role's report, which counts that unit's tracks only. The
+    suggestions make the report's lines; each other kind (domain.kinds) a section of its own."""
     carried = [i for i in carried if only_unit is None or i.unit == only_unit]
+    kinds = kind_lines_of(facts, instant, carried, units, only_unit)
+    facts = [f for f in facts if f.kind == Kind.suggestion]
+    carried = [i for i in carried if i.kind == Kind.suggestion]
+    subjects = subjects_of(facts, only_unit)
     totals, rates = line_figures(subjects, instant, carried_summary(carried))
     unit_lines = unit_lines_of(facts, instant, carried, units, only_unit)
     return AnnualReport(
@@ -494,8 +512,25 @@ def annual_report_of(
         key_supervision=key_supervision_line(subjects, instant),
         class_movement=class_movement(facts, marks, instant),
         classes_over_time=classes_over_time(facts, [marks.instants[i] for i in marks.month_ends], marks.month_ends),
-        definitions=DEFINITIONS, items=[item_line(s, instant) for s in subjects] if with_items else [],
+        definitions=DEFINITIONS, items=[item_line(s, instant) for s in subjects] if with_items else [], kinds=kinds,
     )
+
+
+def kind_lines_of(facts: list[ItemFacts], instant: datetime, carried: list[CarriedItem], units: dict[str, UnitInfo],
+                  only_unit: str | None) -> list[KindLine]:
+    """A section per kind other than suggestions that has items registered this year by `instant` (or carried
+    into it)."""
+    lines = []
+    for kind, rules in KINDS.items():
+        if kind == Kind.suggestion:
+            continue
+        mine, theirs = [f for f in facts if f.kind == kind], [i for i in carried if i.kind == kind]
+        if not any(f.registered for f in mine) and not theirs:
+            continue
+        totals, rates = line_figures(subjects_of(mine, only_unit), instant, carried_summary(theirs))
+        lines.append(KindLine(kind=kind.value, label=rules.label, totals=totals, rates=rates,
+                              units=unit_lines_of(mine, instant, theirs, units, only_unit)))
+    return lines
 
 
 def subjects_of(facts: list[ItemFacts], only_unit: str | None) -> list[Subject]:

@@ -6,6 +6,7 @@ for programs (the API's problem details carry all three)."""
 from __future__ import annotations
 
 from domain.enums import STAGE_LABELS, UNIT_ROLES, Role, Stage, UnitRole
+from domain.kinds import KINDS
 from domain.labels import ROLE_LABELS, UNIT_ROLE_LABELS
 from domain.models import Actor, Assignment, SuggestionState
 
@@ -38,6 +39,17 @@ class Invalid(Refusal):
     """The input itself is wrong (422)."""
 
     kind = "invalid"
+
+
+def require_review(state: SuggestionState) -> None:
+    """Review (审查: accept, return, convert) is for kinds that have it; an inquiry letter was put to its unit at
+    the hearing (domain.kinds)."""
+    rules = KINDS[state.kind]
+    if not rules.reviewed:
+        raise Conflict(
+            f"a {state.kind.value} is not reviewed: it was put to a unit at its hearing; assign it to that unit",
+            f"{rules.label}不经审查受理、退回或转参阅件：问政会上已交由承办单位，请直接交办", "kind.not_reviewed",
+        )
 
 
 # What each check names the action (English as the rules write it) in Chinese.

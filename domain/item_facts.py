@@ -99,6 +99,7 @@ class ItemFacts:
     field: str
     stage: str  # the item's stage now (the projection's)
     delegation: str = ""  # the lead deputy's delegation (代表团)
+    kind: str = "suggestion"  # domain.kinds.Kind
     registered: bool = False
     converted: bool = False
     key_status: str | None = None
@@ -127,7 +128,7 @@ def item_facts(
     walk gives every month end."""
     # long: one walk over the events, one branch per kind of event; the walk's state stays in one place.
     facts = ItemFacts(id=row.workflow_id, number=row.number, title=row.title, field=row.field, stage=row.stage,
-                      delegation=getattr(row, "delegation", "") or "")
+                      delegation=getattr(row, "delegation", "") or "", kind=getattr(row, "kind", "suggestion"))
     pending = list(marks)
     roles: dict[str, str] = {}
     rounds: dict[str, int] = defaultdict(lambda: 1)

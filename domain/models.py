@@ -31,6 +31,7 @@ from domain.enums import (
     Verdict,
     WarningLevel,
 )
+from domain.kinds import Kind
 from domain.policy import PolicyProfile
 
 # A suggestion's public number: 1–6 digits (0123, what numbering allocates), or a letter and up to 11 more
@@ -40,11 +41,11 @@ NUMBER_RULE = "1-6 digits (0123) or a letter followed by up to 11 letters, digit
 NUMBER_RULE_ZH = "1至6位数字（如0123），或一个字母后接至多11个字母、数字或“-”（如A001）"
 
 
-def suggestion_workflow_id(year: int, number: str) -> str:
-    """The workflow id: from the public number only, never personal data."""
+def suggestion_workflow_id(year: int, number: str, kind: Kind = Kind.suggestion) -> str:
+    """The workflow id of an item of any kind: from its kind and public number only, never personal data."""
     if not NUMBER_PATTERN.match(number):
         raise ValueError(f"suggestion number {number!r} must be {NUMBER_RULE}")
-    return f"suggestion-{year}-{number}"
+    return f"{kind.value}-{year}-{number}"
 
 
 class Model(BaseModel):
@@ -344,6 +345,8 @@ class SuggestionFacts(Model):
     delegation: str = ""
     received_on: date
     policy: PolicyProfile
+    kind: Kind = Kind.suggestion  # 建议, or another kind the offices chase on the same engine (domain.kinds)
+    hearing: str = ""  # an inquiry's hearing (问政会), where the question was put to the unit
 
 
 class NewSuggestion(SuggestionFacts):

@@ -29,6 +29,7 @@ class ItemRef:
     number: str
     title: str
     due_at: datetime | None = None
+    label: str = "建议"  # what the item is (domain.kinds): 建议, 问政交办函
 
 
 @dataclass(frozen=True)
@@ -70,9 +71,9 @@ ACTION_KINDS = {
 }
 
 
-def item_label(year: int, number: str) -> str:
-    """"2026年第0123号建议"."""
-    return f"{year}年第{number}号建议"
+def item_label(year: int, number: str, label: str = "建议") -> str:
+    """"2026年第0123号建议", "2026年第0003号问政交办函"."""
+    return f"{year}年第{number}号{label}"
 
 
 def beijing_time(instant: datetime | None) -> str:
@@ -394,7 +395,7 @@ def render(action: str, item: ItemRef, *, role: str, kind: str | None = None, le
     event's unit; recipient_unit: the recipient's unit (unit roles)."""
     ctx = _context(action, role, kind, level, item.due_at, now, detail, unit, recipient_unit)
     topic, what, todo = _template(action)(ctx)
-    label = item_label(item.year, item.number)
+    label = item_label(item.year, item.number, item.label)
     main = f"{label}《{item.title}》{what}。{todo}。"
     return Message(subject=f"{PREFIX}{label}{topic}", body=_body(main), short=f"{PREFIX}{main}")
 
@@ -419,7 +420,7 @@ def render_digest(action: str, items: list[ItemRef], *, role: str, kind: str | N
     else:
         intro = f"以下{n}件建议{what}"
     lines = [
-        f"{i}. {item_label(it.year, it.number)}《{it.title}》"
+        f"{i}. {item_label(it.year, it.number, it.label)}《{it.title}》"
         + (f"，{ctx.deadline_name}：{beijing_time(it.due_at)}" if it.due_at is not None else "")
         for i, it in enumerate(items, 1)
     ]

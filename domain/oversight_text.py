@@ -11,6 +11,7 @@ from datetime import datetime
 
 from domain.calendar import local_date
 from domain.enums import STAGE_LABELS, DeadlineKind, DeadlineStatus, ReplyStatus, RungStatus, Stage
+from domain.kinds import KINDS, Kind
 from domain.labels import DEADLINE_LABELS, LEVEL_LABELS, RUNG_LABELS
 from domain.models import Deadline, SuggestionState
 
@@ -21,16 +22,22 @@ SCHEDULE_SUMMARY = "计算期限"  # the one that computes new clocks on the wor
 YEAR_END_SUMMARY = "年度结转"
 
 
-def item_summary(year: int, number: str, title: str) -> str:
-    """The item's summary, given at start: `2026年第0037号 关于…的建议`."""
+def item_summary(year: int, number: str, title: str, kind: Kind = Kind.suggestion) -> str:
+    """The item's summary, given at start: `2026年第0037号 关于…的建议`; another kind says which
+    (`问政交办函 2026年第0003号 …`)."""
     short = title if len(title) <= TITLE_CHARS else title[: TITLE_CHARS - 1] + "…"
-    return f"{year}年第{number}号 {short}"
+    return f"{_kind_prefix(kind)}{year}年第{number}号 {short}"
+
+
+def _kind_prefix(kind: Kind) -> str:
+    return "" if kind == Kind.suggestion else f"{KINDS[kind].label} "
 
 
 def item_line(state: SuggestionState) -> str:
     """The item in one line of Chinese with nothing personal in it (a search attribute, not encrypted):
     `2026年第0037号 · 办理中 · 橙色预警 · 主办U01 · 重点督办 · 结转1次`."""
-    parts = [f"{state.year}年第{state.number}号", STAGE_LABELS[state.stage], LEVEL_LABELS[state.warning_level.value]]
+    parts = [f"{_kind_prefix(state.kind)}{state.year}年第{state.number}号", STAGE_LABELS[state.stage],
+             LEVEL_LABELS[state.warning_level.value]]
     if lead := state.lead_unit():
         parts.append(f"主办{lead}")
     if state.key_supervision:
@@ -65,7 +72,7 @@ def current_details(state: SuggestionState) -> str:
     missed = [d.due_at for d in state.deadlines if d.kind in REPLY_CLOCKS and d.status == DeadlineStatus.missed]
     due_text = local_date(due).isoformat() if due else (f"{local_date(max(missed)).isoformat()}（已过）" if missed else "—")
     lines = [
-        f"**{item_summary(state.year, state.number, state.title)}**",
+        f"**{item_summary(state.year, state.number, state.title, state.kind)}**",
         "",
         f"- 办理阶段：{STAGE_LABELS[state.stage]}",
         f"- 当前承办：{holder(state)}",

@@ -56,10 +56,12 @@ from domain.guards import (
     pick_track,
     require_assigned,
     require_open,
+    require_review,
     require_role,
     stage_zh,
     unit_role_zh,
 )
+from domain.kinds import KINDS, Kind
 from domain.models import (
     SYSTEM,
     Assignment,
@@ -96,7 +98,11 @@ def register(new: NewSuggestion, workflow_id: str, now: datetime) -> SuggestionS
         period=new.period.value,
         field=new.field,
         policy=new.policy.ref,
+        **({"kind": new.kind.value, "hearing": new.hearing} if new.kind != Kind.suggestion else {}),
     )
+    if not KINDS[new.kind].reviewed:  # the hearing already put it to a unit: accepted as registered
+        state.accepted_at = now
+        record(state, now, new.registered_by, "accepted", reason=f"{new.hearing}交办")
     if new.period == Period.closed:
         received = datetime.combine(new.received_on, time(0), SHANGHAI)
         start_clock(
@@ -111,6 +117,7 @@ def register(new: NewSuggestion, workflow_id: str, now: datetime) -> SuggestionS
 
 def accept(state: SuggestionState, cmd: c.Accept, now: datetime) -> None:
     require_role(cmd.actor, "accepting a suggestion", Role.coordinator)
+    require_review(state)
     if state.stage != Stage.registered:
         raise Conflict(f"only a registered suggestion can be accepted; it is {state.stage.value}", f"只有已登记的建议可以审查受理；本件目前为{stage_zh(state.stage)}", "stage.not_registered")
     if state.accepted_at:
@@ -121,6 +128,7 @@ def accept(state: SuggestionState, cmd: c.Accept, now: datetime) -> None:
 
 def return_for_revision(state: SuggestionState, cmd: c.ReturnForRevision, now: datetime) -> None:
     require_role(cmd.actor, "returning a suggestion for revision", Role.coordinator)
+    require_review(state)
     if state.stage != Stage.registered:
         raise Conflict(
             f"a suggestion can be returned for revision only before assignment; it is {state.stage.value}", f"建议只能在交办前退回完善；本件目前为{stage_zh(state.stage)}", "stage.after_assignment"
@@ -151,6 +159,7 @@ def resubmit(state: SuggestionState, cmd: c.Resubmit, now: datetime) -> None:
 
 def convert(state: SuggestionState, cmd: c.Convert, now: datetime) -> None:
     require_role(cmd.actor, "converting a suggestion", Role.coordinator)
+    require_review(state)
     if state.stage not in (Stage.registered, Stage.returned_for_revision):
         raise Conflict(
             f"a suggestion can be converted to a reference letter only before assignment; it is {state.stage.value}", f"建议只能在交办前转为参阅件；本件目前为{stage_zh(state.stage)}", "stage.after_assignment"

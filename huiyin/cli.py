@@ -235,7 +235,7 @@ def migrate_policy(
 
 @app.command("replay-check")
 def replay_check(
-    query: str | None = typer.Option(None, help="visibility query (default: every running SuggestionWorkflow)"),
+    query: str | None = typer.Option(None, help="visibility query (default: every running item of every kind)"),
     workflow_id: list[str] = typer.Option([], "--id", help="replay only these workflow ids (repeatable)"),
     save: Path | None = typer.Option(None, help="also write each history as JSON into this folder (e.g. tests/histories)"),
     limit: int | None = typer.Option(None, min=1, help="at most this many executions"),

@@ -22,6 +22,7 @@ from core.settings import VAR_DIR, Settings
 from domain import commands as c
 from domain.calendar import add_months, local_date
 from domain.enums import ContactWay, Period, ResultClass, Role, Verdict
+from domain.kinds import KINDS, Kind
 from domain.models import Actor, Commitment, SuggestionState
 from domain.saved_views import readme_queries
 from ledger.rows import DeputyRow, UnitRow, UserRow
@@ -204,6 +205,29 @@ SUGGESTIONS = [
      "governance", "U10", None),
 ]
 
+# The letters a public hearing (问政) left to units: title, body, field, the unit named at the hearing, None.
+HEARING = "第二期“阳光问政”"
+INQUIRIES = [
+    ("关于城区背街小巷路灯长期不亮的问题",
+     "问政现场群众反映，城区多条背街小巷路灯损坏后长期无人维修，夜间出行不便，存在安全隐患。请明确维修责任和时限。",
+     "urban_management", "U11", None),
+    ("关于学校周边上下学时段交通拥堵的问题",
+     "问政现场家长反映，实验小学、第二中学周边上下学时段车辆乱停、拥堵严重。请拿出疏导方案。",
+     "transport", "U09", None),
+    ("关于乡镇卫生院夜间无医生值班的问题",
+     "问政现场代表反映，部分乡镇卫生院夜间无医生值班，群众急诊只能赶往县城。请落实夜间值班制度。",
+     "health", "U03", None),
+    ("关于河道沿岸垃圾清理不及时的问题",
+     "问政现场暗访视频显示，城东河道沿岸垃圾堆积、长期无人清理。请建立常态化保洁机制。",
+     "environment", "U12", None),
+    ("关于农贸市场周边占道经营的问题",
+     "问政现场群众反映，城北农贸市场周边占道经营、早晚高峰通行困难。请规范管理并给出整治时间表。",
+     "urban_management", "U11", None),
+    ("关于公交站台缺少候车遮阳设施的问题",
+     "问政现场代表反映，新区多个公交站台没有遮阳棚和座椅，夏季候车困难。请纳入建设计划。",
+     "transport", "U04", None),
+]
+
 
 CONTACT_WAYS = [ContactWay.visit, ContactWay.phone, ContactWay.meeting, ContactWay.liaison_station]
 UNIT_NAMES = {code: name for code, name, _ in UNITS}
@@ -316,6 +340,18 @@ def suggestion_input(index: int, year: int) -> SuggestionInput:
         co_signers=co_signers,
         received_on=date(year, 1, 8 + index % 5),
         delegation=DELEGATIONS[codes.index(lead) % len(DELEGATIONS)],
+    )
+
+
+def inquiry_input(index: int, year: int) -> SuggestionInput:
+    """The index-th demo inquiry letter (问政交办函): asked by a deputy at the year's hearing."""
+    title, body, field_, _, _ = INQUIRIES[index]
+    codes = deputy_codes()
+    lead = codes[(index * 5 + 3) % len(codes)]
+    return SuggestionInput(
+        kind=Kind.inquiry, hearing=f"{year}年{HEARING}", year=year, period=Period.closed,
+        number=f"{KINDS[Kind.inquiry].number_prefix}{index + 1:04d}", title=title, body=body, field=field_,
+        lead_deputy=lead, received_on=date(year, 1, 15), delegation=DELEGATIONS[codes.index(lead) % len(DELEGATIONS)],
     )
 
 

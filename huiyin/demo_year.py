@@ -27,6 +27,7 @@ from core.lanes import in_lanes
 from core.settings import Settings
 from domain import commands as c
 from domain.enums import ContactWay, Period, ResultClass, Role, SupervisionActionKind, Verdict
+from domain.kinds import Kind
 from domain.models import Actor, SuggestionState
 from domain.policy import PolicyProfile
 from huiyin import demo
@@ -35,6 +36,7 @@ from services.act import perform, recorded_state
 from services.register import register
 
 DEMO_POLICY = "demo"
+DEMO_POLICIES = {Kind.suggestion: DEMO_POLICY, Kind.inquiry: "demo_inquiry"}  # each kind's, on the demo's clock
 LAST_YEAR_ENDS = 60.0  # seconds into the demo: last year's items are replied by then
 ESCALATION_MARGIN = 3.0  # seconds past a computed instant before looking for what it brought
 PARALLEL = 6  # items acted on at once
@@ -58,12 +60,18 @@ REAL_CLOCK = Clock(_real_now, asyncio.sleep)
 
 @dataclass(frozen=True)
 class Story:
-    """What the demo does with one suggestion (an index into demo.SUGGESTIONS)."""
+    """What the demo does with one item (an index into demo.SUGGESTIONS, or demo.INQUIRIES for an inquiry)."""
 
     index: int
     plan: str
     years_ago: int = 0
     period: Period = Period.session
+    kind: Kind = Kind.suggestion
+
+    @property
+    def source(self) -> tuple:
+        """Its title, body, field, lead unit and co-handling unit."""
+        return (demo.INQUIRIES if self.kind == Kind.inquiry else demo.SUGGESTIONS)[self.index]
 
 
 # This year's 38 items, last year's 10 and the year before's 2. Plans: see the phases below.
@@ -78,10 +86,13 @@ CLOSED_PERIOD = {25, 26, 32, 37}  # received between sessions (闭会期间)
 LAST_YEAR = ["last_b_to_a", "last_b_to_a", "last_b", "last_b", "last_c", "last_c", "last_closed", "last_closed",
              "last_b", "last_c_to_a"]
 YEAR_BEFORE = ["last_b", "last_b_to_a"]
+# This year's hearing left 6 letters (问政交办函), answered within a month: played like suggestions' plans.
+INQUIRIES = ["closed", "b_follow_up", "red_proposed", "closed", "awaiting_feedback", "fresh"]
 STORIES = (
     [Story(i, plan, 0, Period.closed if i in CLOSED_PERIOD else Period.session) for i, plan in enumerate(THIS_YEAR)]
     + [Story(38 + i, plan, 1) for i, plan in enumerate(LAST_YEAR)]
     + [Story(48 + i, plan, 2) for i, plan in enumerate(YEAR_BEFORE)]
+    + [Story(i, plan, 0, Period.closed, Kind.inquiry) for i, plan in enumerate(INQUIRIES)]
 )
 EARLY = {"red_key", "red_declined", "red_proposed", "b_follow_up", "key_a", "closed", "second_handling", "rehandling",
          "c_follow_up", "no_feedback", "closed_private", "registered", "accepted", "returned", "converted"}
@@ -104,7 +115,7 @@ class DemoYear:
                  progress: Callable[[str, float], None]):
         self.client, self.session, self.settings, self.year = client, session, settings, year
         self.clock, self.progress = clock, progress
-        self.ids: dict[int, str] = {}  # story index → workflow id
+        self.ids: dict[Story, str] = {}  # story → workflow id
         self.start: datetime | None = None
         self.month = self.day = 0.0
 
@@ -124,10 +135,11 @@ class DemoYear:
     async def play(self) -> int:
         """Register every story's item and play the year; returns how many items were moved forward."""
         self.start = await self.clock.now()
-        policy = demo_clock(load_policy(DEMO_POLICY, self.settings.huiyin_config_dir), self.start, self.year)
-        self.month, self.day = policy.drill.month_seconds, policy.drill.day_seconds
-        self.progress("登记建议", 0.05)
-        await self.each(STORIES, lambda s: self.register(s, policy))
+        policies = {kind: demo_clock(load_policy(name, self.settings.huiyin_config_dir), self.start, self.year)
+                    for kind, name in DEMO_POLICIES.items()}
+        self.month, self.day = policies[Kind.suggestion].drill.month_seconds, policies[Kind.suggestion].drill.day_seconds
+        self.progress("登记建议和问政交办函", 0.05)
+        await self.each(STORIES, lambda s: self.register(s, policies[s.kind]))
         self.progress("办理去年和前年的建议", 0.15)
         red_at = await self.elapsed()
         # The end: after the red items' escalation (their 3-month reply clock, then 10 working days), and late
@@ -168,9 +180,12 @@ class DemoYear:
 
     async def register(self, story: Story, policy: PolicyProfile) -> None:
         year = self.year - story.years_ago
-        data = demo.suggestion_input(story.index, year).model_copy(update={"period": story.period})
+        if story.kind == Kind.inquiry:
+            data = demo.inquiry_input(story.index, year)
+        else:
+            data = demo.suggestion_input(story.index, year).model_copy(update={"period": story.period})
         outcome = await register(self.client, self.session, self.settings, data, demo.COORDINATOR, policy=policy)
-        self.ids[story.index] = outcome.workflow_id
+        self.ids[story] = outcome.workflow_id
 
     # --- what each plan does ----------------------------------------------------------------------
 
@@ -249,7 +264,7 @@ class DemoYear:
         one left for the council to decide."""
         for story in self.of(*RED):
             for _ in range(20):  # the escalation comes with the red items' ladder; give it a moment if late
-                if just_recorded(self.session, self.ids[story.index]).key_status == "proposed":
+                if just_recorded(self.session, self.ids[story]).key_status == "proposed":
                     break
                 self.session.commit()
                 await self.clock.sleep(1.0)
@@ -257,7 +272,7 @@ class DemoYear:
                 await self.act(story, c.DesignateKeySupervision(
                     actor=demo.COORDINATOR, council_member="常委会副主任 高志远", government_leader="副市长 方国强",
                     theme="老旧小区改造", reason="逾期未答复，主任会议决定列入重点督办。"))
-                if story.index == 0:
+                if story.index == 0 and story.kind == Kind.suggestion:
                     await self.act(story, c.ReportKeyProgress(actor=demo.handler(self.lead(story)),
                                                               text="已成立专班，完成加装电梯需求摸排。"))
                 else:
@@ -272,23 +287,24 @@ class DemoYear:
     # --- steps ------------------------------------------------------------------------------------
 
     def lead(self, story: Story) -> str:
-        return demo.SUGGESTIONS[story.index][3]
+        return story.source[3]
 
     async def act(self, story: Story, cmd: c.Command) -> None:
-        await perform(self.client, self.ids[story.index], cmd)
+        await perform(self.client, self.ids[story], cmd)
 
     def state(self, story: Story) -> SuggestionState:
-        state = recorded_state(self.session, self.ids[story.index])
+        state = recorded_state(self.session, self.ids[story])
         self.session.commit()  # end the read: the worker writes the ledger meanwhile
         return state
 
     async def to_handling(self, story: Story) -> None:
-        await self.act(story, c.Accept(actor=demo.COORDINATOR))
+        if story.kind == Kind.suggestion:  # an inquiry letter is accepted as registered (domain.kinds)
+            await self.act(story, c.Accept(actor=demo.COORDINATOR))
         await self.assign(story)
 
     async def assign(self, story: Story) -> None:
         """Assigned, signed for by the lead and any co-handling unit, which sends its opinion at once."""
-        _, _, _, lead, co = demo.SUGGESTIONS[story.index]
+        _, _, _, lead, co = story.source
         await self.act(story, c.Assign(actor=demo.COORDINATOR, lead_unit=lead, co_units=[co] if co else []))
         await self.act(story, c.SignForReceipt(actor=demo.handler(lead)))
         if co:
@@ -315,8 +331,7 @@ class DemoYear:
         await self.act(story, c.SignOffReply(actor=demo.head(self.lead(story))))
 
     async def draft(self, story: Story, result: ResultClass, publish: bool = True) -> None:
-        draft = demo.reply_draft(self.state(story), demo.SUGGESTIONS[story.index][0], self.lead(story), result,
-                                 story.index)
+        draft = demo.reply_draft(self.state(story), story.source[0], self.lead(story), result, story.index)
         if not publish:
             draft = draft.model_copy(update={"publish": False, "public_text": "",
                                              "no_publish_reason": "答复涉及个人信息，不宜公开。"})

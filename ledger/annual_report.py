@@ -56,7 +56,7 @@ def _year_facts(
     seen = scoped(select(SuggestionRow.workflow_id), actor).where(SuggestionRow.year == year)
     rows = {r.workflow_id: r for r in session.execute(
         scoped(select(SuggestionRow.workflow_id, SuggestionRow.number, SuggestionRow.title, SuggestionRow.field,
-                      SuggestionRow.stage, SuggestionRow.lead_deputy, SuggestionRow.delegation), actor)
+                      SuggestionRow.stage, SuggestionRow.lead_deputy, SuggestionRow.delegation, SuggestionRow.kind), actor)
         .where(SuggestionRow.year == year).order_by(SuggestionRow.number)
     )}
     # The first accepted reply per unit and round, as the state's reply list has them (same order).

@@ -39,7 +39,7 @@ def _carry_over_ledger(session: Session, actor: Actor, year: int, now: datetime 
     # as_of, plain rows of the columns needed on the session's connection (tens of thousands of items).
     rows = session.connection().execute(
         select(*RAW_EVENT_COLUMNS, SuggestionRow.number, SuggestionRow.title, SuggestionRow.origin_year,
-               SuggestionRow.field, SuggestionRow.stage)
+               SuggestionRow.field, SuggestionRow.stage, SuggestionRow.kind)
         .join(EventRow, EventRow.workflow_id == SuggestionRow.workflow_id)
         .where(SuggestionRow.workflow_id.in_(carried_into(actor, year)),
                or_(EventRow.action == "carried_over", and_(EventRow.action.in_(CLASS_EVENTS), EventRow.at <= as_of)))
@@ -59,7 +59,7 @@ def _carry_over_ledger(session: Session, actor: Actor, year: int, now: datetime 
             id=row.workflow_id, number=row.number, title=row.title, origin_year=row.origin_year, field=row.field,
             unit=move.unit, class_at_carry_over=before, class_now=now_class,
             overdue_at_carry_over=bool(move.payload.get("overdue")), converted=before in ("B", "C") and now_class == "A",
-            stage=row.stage,
+            stage=row.stage, kind=row.kind,
         ))
     items.sort(key=lambda i: (i.origin_year, i.number))
     open_bc = [i for i in items if i.class_at_carry_over in ("B", "C")]

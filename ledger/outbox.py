@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from domain import notices
 from domain.enums import UNIT_ROLES
+from domain.kinds import KINDS
 from domain.models import SuggestionState
 from ledger.rows import DeliveryRow, DeputyRow, EventRow, NotificationRow, UserRow
 
@@ -111,7 +112,8 @@ def notifications_for_event(session: Session, event_row: EventRow, state: Sugges
     notifications = []
     for recipient in recipients:
         kind, due_at = _deadline_for(state, event_row, detail, recipient.user)
-        item = notices.ItemRef(year=state.year, number=state.number, title=state.title, due_at=due_at)
+        item = notices.ItemRef(year=state.year, number=state.number, title=state.title, due_at=due_at,
+                               label=KINDS[state.kind].label)
         message = _render(event_row, item, recipient.user, kind, level, detail)
         notification = NotificationRow(
             event_id=event_row.id,

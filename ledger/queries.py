@@ -72,6 +72,7 @@ _VISIBLE_STAGE = {role: _one_item(select(SuggestionRow.stage), role) for role in
 
 @dataclass
 class SuggestionFilters:
+    kind: str | None = None  # domain.kinds.Kind
     year: int | None = None
     stage: str | None = None
     unit: str | None = None
@@ -84,6 +85,8 @@ class SuggestionFilters:
 
 
 def _filtered(stmt: Select, f: SuggestionFilters) -> Select:
+    if f.kind:
+        stmt = stmt.where(SuggestionRow.kind == f.kind)
     if f.year is not None:
         stmt = stmt.where(SuggestionRow.year == f.year)
     if f.stage:
@@ -144,11 +147,14 @@ def _searched(
 URGENCY = case({"red": 0, "orange": 1, "blue": 2}, value=SuggestionRow.warning_level, else_=3)
 
 
-def worklist(session: Session, actor: Actor, page: int, page_size: int) -> tuple[list[SuggestionRow], int]:
-    """The open items the reader sees, most urgent first: red, orange, blue, then the rest; then by the next due
-    date (none last), year and number."""
+def worklist(session: Session, actor: Actor, page: int, page_size: int,
+             kind: str | None = None) -> tuple[list[SuggestionRow], int]:
+    """The open items the reader sees (of one kind, or all), most urgent first: red, orange, blue, then the rest;
+    then by the next due date (none last), year and number."""
     ids = scoped_read_first(session, select(SuggestionRow.workflow_id), actor).where(
         SuggestionRow.stage.not_in(["closed", "converted"]))
+    if kind:
+        ids = ids.where(SuggestionRow.kind == kind)
     total = session.scalar(select(func.count()).select_from(ids.subquery()))
     # The page's ids first, then their rows: sorting whole rows (each with its state) cost ten times more.
     page_ids = list(session.scalars(
@@ -233,18 +239,20 @@ def number_taken(session: Session, year: int, number: str) -> bool:
     ) > 0
 
 
-def next_number(session: Session, year: int) -> str | None:
-    """The next free number of a year: one above its highest all-digit number, at least four digits
-    (0001, 0002, …); None when 999999 is taken (numbers have at most six digits: domain.models.NUMBER_PATTERN).
-    Found by the database over its (year, number) index: a year has tens of thousands."""
+def next_number(session: Session, year: int, prefix: str = "") -> str | None:
+    """The next free number of a year's series (a kind's: domain.kinds.KindRules.number_prefix, "" for suggestions):
+    the prefix and one above its highest number of digits, at least four of them (0001, WZ0001, …); None when
+    999999 is taken (at most six digits: domain.models.NUMBER_PATTERN). Found by the database over its
+    (year, number) index: a year has tens of thousands."""
     number = SuggestionRow.number
+    rest = func.substr(number, len(prefix) + 1)
     if session.get_bind().dialect.name == "sqlite":
-        digits = and_(number != "", number.op("NOT GLOB")("*[^0-9]*"), func.length(number) <= 6)
+        digits = and_(number.op("GLOB")(f"{prefix}[0-9]*"), rest.op("NOT GLOB")("*[^0-9]*"), func.length(rest) <= 6)
     else:
-        digits = number.regexp_match("^[0-9]{1,6}$")
-    highest = session.scalar(select(func.max(cast(number, Integer))).where(SuggestionRow.year == year, digits))
+        digits = number.regexp_match(f"^{prefix}[0-9]{{1,6}}$")
+    highest = session.scalar(select(func.max(cast(rest, Integer))).where(SuggestionRow.year == year, digits))
     following = int(highest or 0) + 1
-    return f"{following:04d}" if following <= 999_999 else None
+    return f"{prefix}{following:04d}" if following <= 999_999 else None
 
 
 def key_items(session: Session, actor: Actor, handling_year: int | None = None) -> list[SuggestionRow]:

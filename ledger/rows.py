@@ -93,7 +93,7 @@ class SuggestionRow(Base):
 
     __tablename__ = "suggestions"
     __table_args__ = (
-        UniqueConstraint("year", "number", name="uq_suggestions_year_number"),
+        UniqueConstraint("year", "number", name="uq_suggestions_year_number"),  # every kind: its own prefix
         Index("ix_suggestions_year_stage", "year", "stage"),
         Index("ix_suggestions_lead_unit_overdue", "lead_unit", "overdue"),
         Index("ix_suggestions_list_order", text("year DESC"), "number"),  # the lists' order: see list_suggestions
@@ -110,6 +110,7 @@ class SuggestionRow(Base):
               postgresql_where=text("key_status IS NOT NULL")),
     )
     workflow_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(24), default="suggestion", server_default="suggestion")  # domain.kinds
     year: Mapped[int] = mapped_column(Integer)
     number: Mapped[str] = mapped_column(String(32))
     period: Mapped[str] = mapped_column(String(10))

@@ -131,6 +131,7 @@ def _event_values(wid: str, event, now: datetime) -> dict:
 def _write_projection(session: Session, state: SuggestionState, stored: Row | None, now: datetime) -> None:
     dumped = state.model_dump(mode="json", exclude={"events", "contacts"})  # contacts: their own table
     values = dict(
+        kind=state.kind.value,
         year=state.year,
         number=state.number,
         period=state.period.value,

@@ -39,6 +39,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.logs import configure_logging
 from core.settings import Settings, get_settings
 from domain import notices
+from domain.kinds import KINDS, Kind
 from ledger.db import session_factory
 from ledger.rows import DeliveryRow, NotificationRow, UserRow
 from ledger.schema import upgrade_database
@@ -198,7 +199,8 @@ class Dispatcher:
     def _compose(self, group, mid: str) -> Outgoing:
         delivery, first, user = group[0]
         notifications = sorted({n.id: n for _, n, _ in group}.values(), key=lambda n: n.id)
-        items = [notices.ItemRef(n.year, n.number, n.title, n.due_at) for n in notifications]
+        items = [notices.ItemRef(n.year, n.number, n.title, n.due_at, KINDS[Kind(n.workflow_id.split("-", 1)[0])].label)
+                 for n in notifications]
         if len(notifications) == 1:
             subject, body = first.subject, first.body
             short = notices.short_text(subject, body)

@@ -18,8 +18,8 @@ from core.config_files import load_calendar
 from core.errors import invalid
 from domain.calendar import CalendarError, HolidayYear, parse_holiday_override
 from domain.models import CalendarRevision
+from workflows.item import ItemWorkflow
 from workflows.search_attributes import RUNNING_SUGGESTIONS
-from workflows.suggestion import SuggestionWorkflow
 
 
 @dataclass
@@ -62,6 +62,6 @@ async def announce_calendar_revision(client: Client, year: int) -> int:
     """Signal every running suggestion; returns how many were told."""
     told = 0
     async for execution in client.list_workflows(RUNNING_SUGGESTIONS):
-        await client.get_workflow_handle(execution.id).signal(SuggestionWorkflow.calendar_revised, CalendarRevision(year=year))
+        await client.get_workflow_handle(execution.id).signal(ItemWorkflow.calendar_revised, CalendarRevision(year=year))
         told += 1
     return told

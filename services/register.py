@@ -1,4 +1,4 @@
-"""Registering a suggestion (登记): check the input, allocate a number, start the item's workflow.
+"""Registering an item of any kind (登记): check the input, allocate a number, start the kind's workflow.
 
 Shared by the API, the console and the CLI (and the import). A number already taken is a 409.
 """
@@ -22,6 +22,7 @@ from core.settings import Settings
 from domain import limits
 from domain.enums import Period
 from domain.fields import FIELDS, field_code
+from domain.kinds import KINDS, Kind, number_problem
 from domain.models import (
     NUMBER_PATTERN,
     NUMBER_RULE,
@@ -35,8 +36,8 @@ from domain.models import (
 from domain.oversight_text import item_summary
 from domain.policy import PolicyError, PolicyProfile
 from ledger.queries import next_number, unknown_deputies
-from workflows.suggestion import SuggestionWorkflow as W
-from workflows.suggestion import starting_search_attributes
+from workflows.by_kind import WORKFLOW_FOR
+from workflows.item import starting_search_attributes
 
 Code = Annotated[str, Field(min_length=1, max_length=limits.CODE)]
 
@@ -56,11 +57,18 @@ class SuggestionInput(Model):
                                json_schema_extra={"pattern": NUMBER_PATTERN.pattern, "maxLength": 12})
     delegation: str = Field(default="", max_length=limits.NAME)
     policy: str | None = Field(default=None, max_length=64, description='another policy profile, e.g. "drill"')
+    kind: Kind = Field(default=Kind.suggestion, description="suggestion (建议) or inquiry (问政交办函)")
+    hearing: str = Field(default="", max_length=limits.NAME, description="an inquiry's hearing (问政会), required for one")
 
     @model_validator(mode="after")
     def _plausible(self) -> "SuggestionInput":
-        problems = [p for name in ("title", "body", "field", "delegation")
+        problems = [p for name in ("title", "body", "field", "delegation", "hearing")
                     if (p := limits.text_problem(name, getattr(self, name)))]
+        if self.number is not None and (wrong := number_problem(self.kind, self.number)):
+            problems.append(limits.Fault(*wrong))
+        if KINDS[self.kind].needs_hearing and not self.hearing.strip():
+            problems.append(limits.Fault(f"an {self.kind.value} names the hearing it came from (hearing)",
+                                         f"{KINDS[self.kind].label}须写明来自哪次问政会议（hearing）"))
         if self.number is not None and not NUMBER_PATTERN.match(self.number):
             problems.append(limits.Fault(f"number {self.number!r} must be {NUMBER_RULE}",
                                          f"编号“{self.number}”不符合规则：应为{NUMBER_RULE_ZH}"))
@@ -100,12 +108,13 @@ async def register(
     if errors:
         raise invalid("; ".join(en for en, _ in errors), "；".join(zh for _, zh in errors), "register.input")
     try:
-        policy = policy or with_drill_clock(load_policy(data.policy or settings.huiyin_policy), settings.huiyin_drill_epoch)
+        named = data.policy or KINDS[data.kind].default_policy or settings.huiyin_policy
+        policy = policy or with_drill_clock(load_policy(named), settings.huiyin_drill_epoch)
     except PolicyError as error:
         raise invalid(str(error)) from None
-    number = data.number or next_number(session, data.year)
+    number = data.number or next_number(session, data.year, KINDS[data.kind].number_prefix)
     if number is None:
-        raise conflict(f"every number of {data.year} up to 999999 is taken; give this suggestion a number such as A0001",
+        raise conflict(f"every number of {data.year} up to 999999 is taken; give this item a number such as A0001",
                        f"{data.year}年的编号已用完，请手动填写编号，如 A0001", "number.exhausted")
     new = NewSuggestion(
         **data.model_dump(exclude={"number", "field", "policy"}),
@@ -119,14 +128,15 @@ async def register(
 
 
 async def start_suggestion(client: Client, task_queue: str, new: NewSuggestion) -> Outcome:
-    """Register (登记): start the item's workflow; returns once it is recorded in the ledger."""
+    """Register (登记): start the item's workflow (its kind's type); returns once it is recorded in the ledger."""
     try:
-        workflow_id = suggestion_workflow_id(new.year, new.number)
+        workflow_id = suggestion_workflow_id(new.year, new.number, new.kind)
     except ValueError as error:
         raise invalid(str(error)) from None
+    kind_workflow, cited = WORKFLOW_FOR[new.kind], KINDS[new.kind].numbered(new.year, new.number)
     # Started and asked in one request: the first workflow task already holds the question.
     start = WithStartWorkflowOperation(
-        W.run,
+        kind_workflow.run,
         new,
         id=workflow_id,
         task_queue=task_queue,
@@ -134,20 +144,20 @@ async def start_suggestion(client: Client, task_queue: str, new: NewSuggestion) 
         id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
         # A registration that failed (below) leaves its number free; any other item keeps its number for ever.
         id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
-        static_summary=item_summary(new.year, new.number, new.title),  # the Temporal UI's line for it (a payload)
+        static_summary=item_summary(new.year, new.number, new.title, new.kind),  # the Temporal UI's line for it (a payload)
     )
     try:
-        return await client.execute_update_with_start_workflow(W.current_state, start_workflow_operation=start)
+        return await client.execute_update_with_start_workflow(kind_workflow.current_state, start_workflow_operation=start)
     except WorkflowUpdateFailedError:
         why = await _why_it_failed(start)
-        raise invalid(f"suggestion {new.number} could not be registered: {why}", f"第{new.number}号建议未能登记：{why}",
+        raise invalid(f"{new.kind.value} {new.number} could not be registered: {why}", f"{cited}未能登记：{why}",
                       "register.failed") from None
     except (WorkflowAlreadyStartedError, RPCError) as error:
         if isinstance(error, RPCError) and error.status != RPCStatusCode.ALREADY_EXISTS:
             raise
         with contextlib.suppress(Exception):
             await start.workflow_handle()  # collect the start's own failure too (else asyncio logs it as unretrieved)
-        raise conflict(f"suggestion number {new.number} already exists for {new.year}", f"{new.year}年第{new.number}号建议已存在",
+        raise conflict(f"{new.kind.value} number {new.number} already exists for {new.year}", f"{cited}已存在",
                        "number.taken") from None
 
 

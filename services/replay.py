@@ -1,6 +1,6 @@
 """Replaying live histories against this code (`huiyin replay-check`): any non-determinism is a failure.
 
-The histories of live SuggestionWorkflow executions (a visibility query, or named ids) are replayed
+The histories of live items of every kind (a visibility query, or named ids) are replayed
 with the temporalio Replayer in the strict sandbox (workflows.sandbox), with the client's data
 converter, so encrypted histories replay too.
 """
@@ -16,9 +16,9 @@ from temporalio.service import RPCError, RPCStatusCode
 from temporalio.worker import Replayer
 
 from core.errors import not_found
+from workflows.by_kind import ALL_WORKFLOWS
 from workflows.sandbox import sandbox_runner
 from workflows.search_attributes import RUNNING_SUGGESTIONS
-from workflows.suggestion import SuggestionWorkflow
 
 
 @dataclass
@@ -33,7 +33,7 @@ class ReplayReport:
 
 def replayer_for(client: Client, workflows: Sequence[type] | None = None) -> Replayer:
     return Replayer(
-        workflows=list(workflows or [SuggestionWorkflow]),
+        workflows=list(workflows or ALL_WORKFLOWS),
         data_converter=client.data_converter,  # with the payload codec: histories are encrypted
         workflow_runner=sandbox_runner(),
     )

@@ -16,9 +16,11 @@ from domain import commands as c
 from domain.actions import action_of
 from domain.calendar import end_of_day, local_date
 from domain.enums import ContactWay, Period, ResultClass, Role, Verdict
+from domain.kinds import Kind
 from domain.models import Actor, Commitment, NewSuggestion, SuggestionState, suggestion_workflow_id
 from domain.oversight_text import item_summary
-from workflows.suggestion import SuggestionWorkflow, starting_search_attributes
+from workflows.by_kind import WORKFLOW_FOR
+from workflows.item import ItemWorkflow, starting_search_attributes
 
 COORDINATOR = Actor(user="coord", role=Role.coordinator)
 LEAD_DEPUTY = Actor(user="dep-lead", role=Role.deputy, deputy="D001")
@@ -55,6 +57,15 @@ def new_suggestion(
     )
 
 
+def new_inquiry(number: str) -> NewSuggestion:
+    """A letter from a public hearing (问政交办函), as the coordinator registers it (numbered WZ…)."""
+    number = number if number.startswith("WZ") else f"WZ{number}"[:12]
+    return new_suggestion(number, Period.closed, "inquiry", date(2026, 4, 20)).model_copy(update=dict(
+        kind=Kind.inquiry, hearing="2026年第二期“阳光问政”", title="关于城区背街小巷路灯长期不亮的问题",
+        body="问政现场群众反映，城区多条背街小巷路灯长期不亮，请限期整改。",
+    ))
+
+
 class Item:
     """One suggestion under test, on the time-skipping server."""
 
@@ -73,14 +84,14 @@ class Item:
             await env.sleep(year_end - now + YEAR_END_MARGIN)
             now = await env.get_current_time()
         new = new.model_copy(update={"year": local_date(now).year})
-        workflow_id = suggestion_workflow_id(new.year, new.number)
+        workflow_id = suggestion_workflow_id(new.year, new.number, new.kind)
         handle = await env.client.start_workflow(  # as services.register.start_suggestion starts it
-            SuggestionWorkflow.run,
+            WORKFLOW_FOR[new.kind].run,
             new,
             id=workflow_id,
             task_queue=task_queue,
             search_attributes=starting_search_attributes(new, workflow_id, now),
-            static_summary=item_summary(new.year, new.number, new.title),
+            static_summary=item_summary(new.year, new.number, new.title, new.kind),
         )
         return cls(env, handle)
 
@@ -98,7 +109,7 @@ class Item:
         assert text in cause.message, cause.message
 
     async def state(self) -> SuggestionState:
-        return await self.handle.query(SuggestionWorkflow.get_state)
+        return await self.handle.query(ItemWorkflow.get_state)
 
     async def now(self) -> datetime:
         return await self.env.get_current_time()

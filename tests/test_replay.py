@@ -15,8 +15,8 @@ from temporalio.client import WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
+from workflows.by_kind import ALL_WORKFLOWS
 from workflows.sandbox import sandbox_runner
-from workflows.suggestion import SuggestionWorkflow
 
 HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
 
@@ -27,6 +27,16 @@ def test_there_are_histories_of_every_stage_and_a_carried_item():
     assert len(names) >= 8
 
 
+def test_there_are_histories_of_every_kind():
+    """Each kind's workflow type (domain.kinds) has recorded histories, a carried one among them."""
+    types = {}
+    for path in HISTORIES:
+        started = json.loads(path.read_text(encoding="utf-8"))["events"][0]["workflowExecutionStartedEventAttributes"]
+        types.setdefault(started["workflowType"]["name"], []).append(path.stem)
+    assert set(types) == {w.__name__ for w in ALL_WORKFLOWS}
+    assert any(n.endswith("run2") for n in types["InquiryWorkflow"])
+
+
 @pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])
 async def test_history_replays(path: Path):
     workflow_id = json.loads(path.read_text(encoding="utf-8"))["events"][0]["workflowExecutionStartedEventAttributes"].get(
@@ -34,7 +44,7 @@ async def test_history_replays(path: Path):
     )
     history = WorkflowHistory.from_json(workflow_id, path.read_text(encoding="utf-8"))
     replayer = Replayer(
-        workflows=[SuggestionWorkflow],
+        workflows=ALL_WORKFLOWS,
         data_converter=pydantic_data_converter,
         workflow_runner=sandbox_runner(),
     )

@@ -27,6 +27,7 @@ from domain import labels
 from domain.actions import ACTIONS, BY_NAME, availability
 from domain.calendar import SHANGHAI
 from domain.enums import STAGE_LABELS, Role
+from domain.kinds import KINDS, Kind
 from domain.limits import input_problems, schema_error_zh
 from ledger import directory, queries
 from ledger.similar import similar_items
@@ -93,9 +94,11 @@ NOTICES = {"password": "密码已修改，其他地方的登录已失效。"}
 
 @router.get("/console", response_class=HTMLResponse)
 def worklist(request: Request, session: SessionDep, who: Visitor = Depends(visitor),
-             page_no: int = Query(1, alias="page", ge=1, le=10_000), done: str | None = None) -> HTMLResponse:
-    """待办: the open items this user sees, most urgent first, each with what this user may do on it now."""
-    rows, total = queries.worklist(session, who.actor, page_no, PAGE_SIZE)
+             page_no: int = Query(1, alias="page", ge=1, le=10_000), done: str | None = None,
+             kind: Kind | None = None) -> HTMLResponse:
+    """待办: the open items this user sees (of one kind: its own worklist, or all), most urgent first, each with
+    what this user may do on it now."""
+    rows, total = queries.worklist(session, who.actor, page_no, PAGE_SIZE, kind.value if kind else None)
     now = datetime.now(timezone.utc)
     lines = []
     for row in rows:
@@ -106,7 +109,7 @@ def worklist(request: Request, session: SessionDep, who: Visitor = Depends(visit
     units = directory.unit_names(session)
     pages = {"prev": page_no - 1 if page_no > 1 else None, "next": page_no + 1 if page_no * PAGE_SIZE < total else None}
     return page(request, "worklist.html", who, lines=lines, total=total, units=units, pages=pages,
-                can_register=who.actor.role in (Role.coordinator, Role.deputy), notice=NOTICES.get(done or ""))
+                can_register=_may_register(who), notice=NOTICES.get(done or ""), kind=kind.value if kind else "")
 
 
 # --- every item I see, and the oversight board --------------------------------------------------------------
@@ -116,15 +119,16 @@ def worklist(request: Request, session: SessionDep, who: Visitor = Depends(visit
 def all_items(request: Request, session: SessionDep, who: Visitor = Depends(visitor),
               q: str | None = Query(None, max_length=100, pattern=PRINTABLE), year: int | None = Query(None, ge=2000, le=2100),
               stage: str | None = Query(None, max_length=30), unit: str | None = Query(None, pattern=r"^[A-Za-z0-9_-]{1,32}$"),
-              page_no: int = Query(1, alias="page", ge=1, le=10_000)) -> HTMLResponse:
-    """全部建议: every item this user sees (a deputy: the ones they lead or co-signed), closed ones too, searchable."""
-    filters = queries.SuggestionFilters(year=year, stage=stage if stage in STAGE_LABELS else None, q=q or None, unit=unit)
+              page_no: int = Query(1, alias="page", ge=1, le=10_000), kind: Kind | None = None) -> HTMLResponse:
+    """全部事项: every item (of every kind, or one) this user sees (a deputy: the ones they lead or co-signed), closed ones too, searchable."""
+    filters = queries.SuggestionFilters(year=year, stage=stage if stage in STAGE_LABELS else None, q=q or None, unit=unit,
+                                        kind=kind.value if kind else None)
     rows, total = queries.list_suggestions(session, who.actor, filters, page_no, PAGE_SIZE)
-    query = {k: v for k, v in {"q": q, "year": year, "stage": filters.stage, "unit": unit}.items() if v}
+    query = {k: v for k, v in {"q": q, "year": year, "stage": filters.stage, "unit": unit, "kind": filters.kind}.items() if v}
     pages = {"prev": urlencode({**query, "page": page_no - 1}) if page_no > 1 else None,
              "next": urlencode({**query, "page": page_no + 1}) if page_no * PAGE_SIZE < total else None}
     return page(request, "items.html", who, rows=rows, total=total, units=directory.unit_names(session), pages=pages,
-                q=q or "", year=year or "", stage=filters.stage or "", unit=unit or "")
+                q=q or "", year=year or "", stage=filters.stage or "", unit=unit or "", kind=filters.kind or "")
 
 
 @router.get("/console/oversight", response_class=HTMLResponse)
@@ -213,26 +217,37 @@ async def act(request: Request, suggestion_id: str, name: str, session: SessionD
 # --- registering a suggestion -----------------------------------------------------------------------------
 
 
+def _may_register(who: Visitor, kind: Kind = Kind.suggestion) -> bool:
+    """A coordinator registers every kind; a deputy only their own suggestions."""
+    return who.actor.role == Role.coordinator or (who.actor.role == Role.deputy and kind == Kind.suggestion)
+
+
 @router.get("/console/register", response_class=HTMLResponse)
-def register_form(request: Request, session: SessionDep, who: Visitor = Depends(visitor)) -> HTMLResponse:
-    return _register_page(request, session, who)
+def register_form(request: Request, session: SessionDep, who: Visitor = Depends(visitor),
+                  kind: Kind = Kind.suggestion) -> HTMLResponse:
+    return _register_page(request, session, who, kind=kind)
 
 
-def _register_page(request: Request, session: Session, who: Visitor, status: int = 200, **context: Any) -> HTMLResponse:
-    if who.actor.role not in (Role.coordinator, Role.deputy):
-        return page(request, "missing.html", who, 403, what="登记建议", why="登记建议由交办机构或代表本人办理。")
+def _register_page(request: Request, session: Session, who: Visitor, status: int = 200, kind: Kind = Kind.suggestion,
+                   **context: Any) -> HTMLResponse:
+    label = KINDS[kind].label
+    if not _may_register(who, kind):
+        why = "登记建议由交办机构或代表本人办理。" if kind == Kind.suggestion else f"{label}由交办机构登记。"
+        return page(request, "missing.html", who, 403, what=f"登记{label}", why=why)
     today = datetime.now(SHANGHAI).date()
     return page(request, "register.html", who, status, deputies=directory.deputy_names(session), year=today.year,
-                today=today.isoformat(), periods=labels.PERIOD_LABELS, **context)
+                today=today.isoformat(), periods=labels.PERIOD_LABELS, kind=kind.value, rules=KINDS[kind], **context)
 
 
 @router.post("/console/register", response_class=HTMLResponse)
 async def register_suggestion(request: Request, session: SessionDep, settings: SettingsDep, temporal: TemporalDep,
                               who: Visitor = Depends(visitor), form=Depends(checked_form)) -> Response:
-    if who.actor.role not in (Role.coordinator, Role.deputy):
-        return page(request, "missing.html", who, 403, what="登记建议", why="登记建议由交办机构或代表本人办理。")
+    kind = Kind(form.get("kind")) if form.get("kind") in set(Kind) else Kind.suggestion
+    if not _may_register(who, kind):
+        return _register_page(request, session, who, kind=kind)  # the page that says who registers it
     values = {key: form.get(key) or None for key in ("year", "period", "title", "body", "field", "lead_deputy",
-                                                     "received_on", "number", "delegation")}
+                                                     "received_on", "number", "delegation", "hearing")}
+    values["kind"] = kind.value
     values["co_signers"] = [v for v in form.getlist("co_signers") if v and v != values["lead_deputy"]]
     if who.actor.role == Role.deputy:
         values["lead_deputy"] = who.actor.deputy  # a deputy registers their own
@@ -240,11 +255,11 @@ async def register_suggestion(request: Request, session: SessionDep, settings: S
         data = SuggestionInput.model_validate({k: v for k, v in values.items() if v is not None})
         outcome = await register(temporal, session, settings, data, who.actor)
     except Problem as refusal:
-        return _register_page(request, session, who, refusal.status, problems=[refusal.zh or refusal.detail],
+        return _register_page(request, session, who, refusal.status, kind, problems=[refusal.zh or refusal.detail],
                               typed=dict(form))
     except ValidationError as error:
         problems = [schema_error_zh(e) for e in error.errors()]
-        return _register_page(request, session, who, 422, problems=problems, typed=dict(form))
+        return _register_page(request, session, who, 422, kind, problems=problems, typed=dict(form))
     return RedirectResponse(f"/console/items/{outcome.workflow_id}?done=registered", status_code=303)
 
 

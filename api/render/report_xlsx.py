@@ -121,6 +121,10 @@ def annual_xlsx(report: AnnualReport) -> bytes:
     _line_sheet(book.create_sheet(_sheet_title("重点督办", taken)), f"重点督办件（{len(key.items)}件）", key.totals, key.rates)
     _three_rates_sheet(book.create_sheet(_sheet_title("三率一化", taken)), report)
     _movement_sheet(book.create_sheet(_sheet_title("分类变动", taken)), report)
+    for section in report.kinds:  # each other kind: its own sheet, its year line then its units
+        _group_sheet(book.create_sheet(_sheet_title(section.label, taken)), section.label, "单位代码",
+                     [("全部", "", section.totals, section.rates)]
+                     + [(u.name, u.unit, u.totals, u.rates) for u in section.units])
 
     for line in report.units:
         sheet = book.create_sheet(_sheet_title(f"{line.unit} {line.name}", taken))

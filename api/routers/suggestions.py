@@ -8,7 +8,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import Field, StringConstraints, create_model
 
 from api.deps import SessionDep, SettingsDep, TemporalDep, UserDep, actor_of, require_roles
-from api.params import PRINTABLE, Code, PageNo, SimilarLimit, SuggestionId, YearOrAll
+from api.params import PRINTABLE, Code, KindFilter, PageNo, SimilarLimit, SuggestionId, YearOrAll
 from api.schemas import EventOut, ImportReport, Page, SimilarOut, SuggestionSummary
 from core.errors import conflict, forbidden, invalid
 from core.logs import item_context
@@ -16,6 +16,7 @@ from domain import commands as c
 from domain.actions import ACTIONS, Action
 from domain.enums import Period, Role, Stage
 from domain.guards import stage_zh
+from domain.kinds import KINDS, Kind
 from domain.limits import TEXT, TEXT_LIMITS, in_chinese, in_english, input_problems
 from domain.models import Actor, Model
 from ledger import queries
@@ -45,6 +46,9 @@ async def create_suggestion(
     data: SuggestionInput, session: SessionDep, settings: SettingsDep, temporal: TemporalDep, user: UserDep
 ) -> dict[str, Any]:
     actor = actor_of(user)
+    if actor.role == Role.deputy and data.kind != Kind.suggestion:
+        raise forbidden(f"a deputy registers suggestions only; an {data.kind.value} is registered by the coordinator",
+                        f"代表只能登记本人的建议；{KINDS[data.kind].label}由交办机构登记", "deputy.kind")
     if actor.role == Role.deputy and data.lead_deputy != actor.deputy:
         raise forbidden("a deputy registers suggestions only as their lead deputy", "代表只能以本人为领衔代表登记建议",
                         "deputy.not_lead")
@@ -73,6 +77,7 @@ async def import_file(
 def list_suggestions(
     session: SessionDep,
     user: UserDep,
+    kind: KindFilter = None,
     year: YearOrAll = None,
     stage: Stage | None = None,
     unit: Code = None,
@@ -87,7 +92,7 @@ def list_suggestions(
     page_size: Annotated[int, Query(ge=1, le=200)] = 50,
 ):
     filters = queries.SuggestionFilters(
-        year=year, stage=stage.value if stage else None, unit=unit, field=field, result_class=result_class,
+        kind=kind.value if kind else None, year=year, stage=stage.value if stage else None, unit=unit, field=field, result_class=result_class,
         overdue=overdue, key_supervision=key_supervision, deputy=deputy, q=q,
     )
     rows, total = queries.list_suggestions(session, actor_of(user), filters, page, page_size)

@@ -133,8 +133,61 @@ def test_a_suggestion_goes_round_every_role_in_the_browser(browser, system, shot
     act(deputy, "评价答复", lambda form: form.get_by_label("评价").select_option("satisfied"))
     assert deputy.locator(".done").inner_text() == "已完成：评价答复。"
     assert "已办结" in deputy.content()
-    deputy.get_by_role("link", name="全部建议").click()  # closed items too, in "all"
+    deputy.get_by_role("link", name="全部事项").click()  # closed items too, in "all"
     assert "已办结" in deputy.locator("tr", has_text="城东新区").inner_text()
+
+
+def test_an_inquiry_letter_goes_round_in_the_browser(browser, system, shots):
+    """问政交办函: registered by the coordinator from a hearing, issued without review (the refusal says why),
+    answered by its unit from its own worklist tab, signed off, checked and rated."""
+    coordinator = signed_in(browser, system, "coord")
+    coordinator.get_by_role("link", name="登记问政交办函").click()
+    coordinator.get_by_label("问政会议").fill("2026年第二期“阳光问政”")
+    coordinator.get_by_label("标题").fill("关于城区学校周边上下学时段交通拥堵的问题")
+    coordinator.get_by_label("内容").fill("问政现场家长反映，实验小学周边上下学时段拥堵严重，请限期拿出疏导方案。")
+    coordinator.get_by_label("领域").select_option("education")
+    coordinator.get_by_label("提出问题的代表").select_option("D001")
+    coordinator.screenshot(path=shots / "inquiry-register.png", full_page=True)
+    coordinator.get_by_role("button", name="登记问政交办函").click()
+    coordinator.wait_for_url(re.compile(r"/console/items/inquiry-\d{4}-WZ\d{4}\?done=registered"))
+    item_url = coordinator.url.split("?")[0]
+    page_text = coordinator.content()
+    assert "号问政交办函：关于城区学校周边" in page_text and "2026年第二期“阳光问政”" in page_text
+    assert coordinator.locator("details.action summary", has_text="审查受理").count() == 0  # no review
+    assert "问政会上已交由承办单位，请直接交办" in page_text  # the refusal names the rule
+    act(coordinator, "交办", lambda form: form.get_by_label("主办单位").select_option("U01"))
+    assert coordinator.locator(".done").inner_text() == "已完成：交办。"
+
+    handler = signed_in(browser, system, "h-u01")
+    handler.get_by_role("navigation", name="事项种类").get_by_role("link", name="问政交办函").click()
+    handler.wait_for_url(re.compile(r"/console\?kind=inquiry"))
+    assert handler.get_by_role("heading", name="待办事项 · 问政交办函").is_visible()
+    lines = handler.locator(".worklist .item")
+    assert lines.count() >= 1 and all("问政交办函" in t for t in lines.all_inner_texts())  # its own worklist
+    handler.screenshot(path=shots / "inquiry-worklist.png", full_page=True)
+    lines.filter(has_text="学校周边").locator("a").click()
+    act(handler, "签收")
+    contact_time = (datetime.now(SHANGHAI) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    act(handler, "记录与代表沟通", lambda form: (
+        form.get_by_label("时间").fill(contact_time), form.get_by_label("方式").select_option("meeting"),
+        form.get_by_label("情况摘要").fill("约见张伟代表和家长代表，现场查看学校周边路口。")))
+    act(handler, "拟写答复", lambda form: (
+        form.get_by_label("正文").fill("已会同交警部门在上下学时段增派警力，增设临时停车泊位40个。"),
+        form.get_by_label("办理结果分类").select_option("A"),
+        form.get_by_label("同意公开答复").check(),
+        form.get_by_label("公开文本（联系方式将自动隐去）").fill("上下学时段增派警力，增设临时泊位40个。")))
+    assert handler.locator(".done").inner_text() == "已完成：拟写答复。"
+
+    head = signed_in(browser, system, "head-u01")
+    head.goto(item_url)
+    act(head, "负责人审签答复")
+    coordinator.goto(item_url)
+    act(coordinator, "审核答复", lambda form: form.get_by_label("审核通过").check())
+    deputy = signed_in(browser, system, "dep1", viewport=PHONE)
+    deputy.goto(item_url)
+    act(deputy, "评价答复", lambda form: form.get_by_label("评价").select_option("satisfied"))
+    assert "已办结" in deputy.content()
+    deputy.screenshot(path=shots / "inquiry-deputy-phone.png", full_page=True)
 
 
 def test_the_oversight_board_shows_units_key_items_and_what_is_due(browser, system, shots):

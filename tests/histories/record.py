@@ -28,7 +28,18 @@ from domain.follow_up import year_end
 from domain.models import CalendarRevision, Commitment
 from ledger.schema import upgrade_database
 from tests.conftest import binary, register_search_attributes
-from tests.helpers import CO_SIGNER, COORDINATOR, LEAD_DEPUTY, SUPERVISOR, Item, draft, handler, head, new_suggestion
+from tests.helpers import (
+    CO_SIGNER,
+    COORDINATOR,
+    LEAD_DEPUTY,
+    SUPERVISOR,
+    Item,
+    draft,
+    handler,
+    head,
+    new_inquiry,
+    new_suggestion,
+)
 from worker import build_worker
 from workflows.suggestion import SuggestionWorkflow as W
 
@@ -128,6 +139,29 @@ async def b_item_carried_over_into_a_new_year(item: Item) -> None:
     await item.rate(Verdict.satisfied)
 
 
+async def inquiry_answered_in_a_month(item: Item) -> None:
+    """An inquiry letter (问政交办函): accepted as registered, issued to its unit, answered, rated."""
+    await item.do(c.Assign(actor=COORDINATOR, lead_unit="U02"))
+    await item.prepare_reply("U02")
+    await item.reply("U02", ResultClass.A)
+    await item.rate(Verdict.satisfied)
+
+
+async def inquiry_overdue_b_carried_over(item: Item) -> None:
+    state = await item.do(c.Assign(actor=COORDINATOR, lead_unit="U03"))
+    await item.pass_until(state.pending_deadline(DeadlineKind.reply, "U03").due_at)  # red: the month ran out
+    await item.prepare_reply("U03")
+    due = (await item.now()).date() + timedelta(days=400)
+    await item.reply("U03", ResultClass.B, commitments=[Commitment(what="完成线路改造", due_on=due)])
+    state = await item.rate(Verdict.basically_satisfied)
+    await item.pass_until(year_end(state) + timedelta(hours=1))  # carried over: continue-as-new
+    await item.do(c.ReportProgress(actor=handler("U03"), text="已完成", result_class=ResultClass.A))
+    await item.rate(Verdict.satisfied)
+
+
+# Each scenario with the kind of item it starts (tests.helpers: new_suggestion, new_inquiry).
+INQUIRIES = {inquiry_answered_in_a_month, inquiry_overdue_b_carried_over}
+
 SCENARIOS = [
     closed_after_satisfied,
     co_signer_rates_after_closing,
@@ -137,6 +171,8 @@ SCENARIOS = [
     separate_units_sent_back_published,
     paused_and_calendar_revised,
     b_item_carried_over_into_a_new_year,
+    inquiry_answered_in_a_month,
+    inquiry_overdue_b_carried_over,
 ]
 
 
@@ -153,7 +189,8 @@ async def record(tag: str, only: list[str]) -> None:
             for scenario in SCENARIOS:
                 if only and scenario.__name__ not in only:
                     continue
-                item = await Item.start(env, settings.temporal_task_queue, new_suggestion(f"H{uuid.uuid4().hex[:8]}"))
+                new = (new_inquiry if scenario in INQUIRIES else new_suggestion)(f"H{uuid.uuid4().hex[:8]}")
+                item = await Item.start(env, settings.temporal_task_queue, new)
                 await scenario(item)
                 await save(env, item, f"{tag}-{scenario.__name__}")
     await env.shutdown()

@@ -8,9 +8,10 @@ from datetime import datetime, time, timedelta, timezone
 from domain import process
 from domain.calendar import SHANGHAI
 from domain.enums import AssignmentStatus, ReplyStatus, ResultClass, Role, Stage, UnitRole
-from domain.models import SYSTEM, Actor, Assignment, ItemChanges, Reply
+from domain.kinds import Kind
+from domain.models import SYSTEM, Actor, Assignment, ItemChanges, Reply, suggestion_workflow_id
 from ledger.writes import record_changes
-from tests.helpers import COORDINATOR, new_suggestion
+from tests.helpers import COORDINATOR, new_inquiry, new_suggestion
 
 UTC = timezone.utc
 
@@ -38,12 +39,12 @@ class Timeline:
 
     def __init__(self, number: str, year: int, field: str, registered_at: datetime,
                  lead: str = "D001", co_signers: tuple[str, ...] = ("D002",), title: str | None = None,
-                 delegation: str = "城区代表团"):
-        new = new_suggestion(number).model_copy(update={
+                 delegation: str = "城区代表团", kind: Kind = Kind.suggestion):
+        new = (new_inquiry if kind == Kind.inquiry else new_suggestion)(number).model_copy(update={
             "year": year, "field": field, "lead_deputy": lead, "co_signers": list(co_signers),
             "delegation": delegation, **({"title": title} if title else {}),
         })
-        self.state = process.register(new, f"suggestion-{year}-{number}", registered_at)
+        self.state = process.register(new, suggestion_workflow_id(year, new.number, kind), registered_at)
 
     @property
     def id(self) -> str:
@@ -58,7 +59,8 @@ class Timeline:
 
     def assign(self, when: datetime, lead: str | None = None, separate: tuple[str, ...] = (),
                co: tuple[str, ...] = ()) -> "Timeline":
-        self.event(when, "accepted", actor=COORDINATOR)
+        if not self.state.accepted_at:  # a kind without review was accepted as registered
+            self.event(when, "accepted", actor=COORDINATOR)
         for unit, role in [(lead, UnitRole.lead)] * bool(lead) + [(u, UnitRole.separate) for u in separate] + \
                 [(u, UnitRole.co_handling) for u in co]:
             self.state.assignments.append(Assignment(

@@ -1,0 +1,56 @@
+"""The kinds of item the offices chase on the one engine (docs/process.md "Other kinds of item").
+
+A kind is a policy profile plus the steps that differ from a deputy's suggestion; everything else (clocks,
+ladders, escalation, notices, carry-over, ledger, reports, console) is shared. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    """What an item is. The value is the prefix of its workflow id (`inquiry-2026-0001`)."""
+
+    suggestion = "suggestion"  # 人大代表建议
+    inquiry = "inquiry"  # 问政交办函: a question a unit could not settle at a public hearing (问政)
+
+
+@dataclass(frozen=True)
+class KindRules:
+    """How a kind differs: its names, the profile it runs under by default, and the steps it skips."""
+
+    label: str  # what the item is called: 建议, 问政交办函
+    workflow_type: str  # the Temporal workflow type (one per kind)
+    default_policy: str | None  # the profile it runs under unless one is named; None: the deployment's
+    number_prefix: str = ""  # its own series of numbers in a year (WZ0001 …); suggestions' have none
+    reviewed: bool = True  # registration is followed by review (审查); else the item is accepted as registered
+    needs_hearing: bool = False  # registration names the hearing (问政会) the question came from
+
+    def numbered(self, year: int, number: str) -> str:
+        """How people cite an item: 2026年第0037号建议, 2026年第0003号问政交办函."""
+        return f"{year}年第{number}号{self.label}"
+
+
+KINDS: dict[Kind, KindRules] = {
+    Kind.suggestion: KindRules(label="建议", workflow_type="SuggestionWorkflow", default_policy=None),
+    # The hearing already put the question to the unit: no review, the letter (交办函) is issued at once;
+    # answered within one month (inquiry.toml), then followed through like a suggestion between sessions.
+    Kind.inquiry: KindRules(label="问政交办函", workflow_type="InquiryWorkflow", default_policy="inquiry",
+                            number_prefix="WZ", reviewed=False, needs_hearing=True),
+}
+
+
+def number_problem(kind: Kind, number: str) -> tuple[str, str] | None:
+    """Why `number` is not in `kind`'s series (in English and Chinese), or None: a kind with a prefix numbers
+    under it, and no other kind takes a number under someone else's prefix."""
+    prefix = KINDS[kind].number_prefix
+    if prefix and not number.upper().startswith(prefix):
+        return (f"an {kind.value}'s number starts with {prefix} (e.g. {prefix}0001)",
+                f"{KINDS[kind].label}的编号以{prefix}开头（如{prefix}0001），或留空自动编号")
+    for other, rules in KINDS.items():
+        if other != kind and rules.number_prefix and number.upper().startswith(rules.number_prefix):
+            return (f"numbers starting with {rules.number_prefix} belong to {other.value} items",
+                    f"以{rules.number_prefix}开头的编号留给{rules.label}，请换一个编号或留空自动编号")
+    return None

@@ -1,0 +1,120 @@
+"""The report's section per kind (domain.kinds): inquiry letters (问政交办函) counted on their own, figure by
+figure at two instants, and never in the suggestions' lines."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from domain.figures import as_of_instant
+from domain.kinds import Kind
+from ledger.annual_report import annual_report
+from tests.helpers import COORDINATOR
+from tests.reports.builder import Timeline, at, due
+
+Y = 2025
+INQUIRY = Kind.inquiry
+
+
+@pytest.fixture(scope="module")
+def year(private_sessions):
+    """Two suggestions and four inquiry letters of 2025 (each one's story beside it)."""
+    s = private_sessions
+    jan = at(Y, 1, 10)
+    # Suggestions: 0001 U1 A satisfied; 0002 U2 not replied.
+    (Timeline("0001", Y, "education", jan).assign(at(Y, 1, 20), lead="U1").contact("U1", at(Y, 2, 1), "visit")
+     .reply("U1", at(Y, 3, 2), "A", face_to_face=True, replied_by="局长 张三").rate("U1", at(Y, 3, 10), "satisfied").save(s))
+    Timeline("0002", Y, "transport", jan).assign(at(Y, 1, 20), lead="U2").save(s)
+    # Inquiry letters from the May hearing, each numbered 0001… in its own series.
+    may = at(Y, 5, 20)
+    # 0001: U1, A within the month, face to face by the head (张三), satisfied.
+    (Timeline("0001", Y, "education", may, kind=INQUIRY).assign(at(Y, 5, 21), lead="U1")
+     .contact("U1", at(Y, 6, 1), "meeting").reply("U1", at(Y, 6, 15), "A", face_to_face=True, replied_by="局长 张三")
+     .rate("U1", at(Y, 6, 20), "satisfied").save(s))
+    # 0002: U2, overdue 21 Jun, signed off late 1 Jul, B, basically satisfied.
+    (Timeline("0002", Y, "transport", may, kind=INQUIRY).assign(at(Y, 5, 21), lead="U2").overdue("U2", due(Y, 6, 21))
+     .reply("U2", at(Y, 7, 2), "B", late=True, signed_at=at(Y, 7, 1)).rate("U2", at(Y, 7, 10), "basically_satisfied")
+     .save(s))
+    # 0003: U2, never answered: overdue since 21 Jun.
+    (Timeline("0003", Y, "transport", may, kind=INQUIRY).assign(at(Y, 5, 21), lead="U2").overdue("U2", due(Y, 6, 21))
+     .save(s))
+    # 0004: U1, A on time, unsatisfied.
+    (Timeline("0004", Y, "education", may, kind=INQUIRY).assign(at(Y, 5, 21), lead="U1")
+     .reply("U1", at(Y, 6, 10), "A").rate("U1", at(Y, 6, 18), "unsatisfied").save(s))
+    return s
+
+
+def report(sessions, as_of: date) -> dict:
+    with sessions() as session:
+        return annual_report(session, COORDINATOR, Y, as_of=as_of_instant(as_of)).model_dump(mode="json")
+
+
+def rates(line: dict, *names: str) -> dict[str, tuple]:
+    return {k: (v["numerator"], v["denominator"], v["value"]) for k, v in line["rates"].items() if k in names}
+
+
+PUBLISHED = ("reply_rate", "on_time_rate", "face_to_face_rate", "principal_head_rate", "satisfaction_rate", "solved_rate")
+
+
+def test_the_inquiry_section_at_year_end(year):
+    r = report(year, date(Y, 12, 31))
+    assert r["totals"]["suggestions"] == 2 and r["totals"]["replied"] == 1  # the suggestions' lines: theirs only
+    (section,) = r["kinds"]
+    assert (section["kind"], section["label"]) == ("inquiry", "问政交办函")
+    t = section["totals"]
+    assert (t["suggestions"], t["replied"], t["classes"]) == (4, 3, {"A": 2, "B": 1, "C": 0})
+    assert t["feedback"] == {"satisfied": 1, "basically_satisfied": 1, "unsatisfied": 1, "none": 0}
+    assert t["overdue"]["items"] == 2 and t["overdue"]["open"] == 1
+    assert rates(section, *PUBLISHED) == {
+        "reply_rate": (3, 4, 0.75),
+        "on_time_rate": (2, 4, 0.5),  # 0001, 0004 on time; 0002 late, 0003 past its month unanswered
+        "face_to_face_rate": (1, 3, 0.3333),
+        "principal_head_rate": (1, 3, 0.3333),
+        "satisfaction_rate": (2, 3, 0.6667),
+        "solved_rate": (2, 3, 0.6667),
+    }
+    units = {u["unit"]: u for u in section["units"]}
+    assert rates(units["U1"], "reply_rate", "satisfaction_rate") == {"reply_rate": (2, 2, 1.0), "satisfaction_rate": (1, 2, 0.5)}
+    assert rates(units["U2"], "reply_rate", "on_time_rate") == {"reply_rate": (1, 2, 0.5), "on_time_rate": (0, 2, 0.0)}
+
+
+def test_the_inquiry_section_as_of_the_end_of_june(year):
+    """On 30 June: 0001 and 0004 answered and rated, 0002 and 0003 past their month, unanswered."""
+    r = report(year, date(Y, 6, 30))
+    (section,) = r["kinds"]
+    t = section["totals"]
+    assert (t["suggestions"], t["replied"]) == (4, 2)
+    assert t["overdue"]["open"] == 2
+    assert rates(section, "reply_rate", "on_time_rate", "satisfaction_rate") == {
+        "reply_rate": (2, 4, 0.5), "on_time_rate": (2, 4, 0.5), "satisfaction_rate": (1, 2, 0.5)}
+
+
+def test_no_section_before_the_first_letter(year):
+    r = report(year, date(Y, 3, 31))
+    assert r["kinds"] == [] and r["totals"]["suggestions"] == 2
+
+
+def test_the_printable_report_has_the_inquiry_section(year):
+    from api.render.pages import annual_report_page
+
+    with year() as session:
+        page = annual_report_page(annual_report(session, COORDINATOR, Y, as_of=as_of_instant(date(Y, 12, 31))))
+    section = page.split('id="kind-inquiry"')[1].split("</table>")[0]
+    assert "十一、问政交办函办理情况" in page and "十二、统计口径" in page
+    assert "问政交办函 4 件，已答复 3 件（办复率 75.0%）" in section and "满意率 66.7%" in section
+    assert "<td>3/4</td>" in section and "市教育局" in section  # the year's line, then each unit's
+
+
+def test_the_spreadsheet_has_a_sheet_for_inquiries(year):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from api.render.report_xlsx import annual_xlsx
+
+    with year() as session:
+        book = load_workbook(BytesIO(annual_xlsx(annual_report(session, COORDINATOR, Y, as_of=as_of_instant(date(Y, 12, 31))))))
+    rows = [[c for c in row if c is not None] for row in book["问政交办函"].iter_rows(values_only=True)]
+    assert any(row[:1] == ["全部"] and 4 in row and 3 in row for row in rows), rows
+    assert any("市交通运输局" in row for row in rows)

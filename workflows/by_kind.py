@@ -1,0 +1,11 @@
+"""Each kind's workflow type (domain.kinds), for the starter, the worker and the replayer."""
+
+from __future__ import annotations
+
+from domain.kinds import Kind
+from workflows.inquiry import InquiryWorkflow
+from workflows.item import ItemWorkflow
+from workflows.suggestion import SuggestionWorkflow
+
+WORKFLOW_FOR: dict[Kind, type[ItemWorkflow]] = {Kind.suggestion: SuggestionWorkflow, Kind.inquiry: InquiryWorkflow}
+ALL_WORKFLOWS = list(WORKFLOW_FOR.values())

@@ -16,9 +16,10 @@ from enum import Enum
 from typing import Any, Callable
 
 from domain import commands as c
-from domain import disclosure, follow_up, process, supervision
+from domain import disclosure, follow_up, kind_steps, process, supervision
 from domain.enums import Role
 from domain.guards import Forbidden, Invalid, Refusal
+from domain.kinds import KINDS, Kind
 from domain.models import Actor, SuggestionState
 from domain.policy import PolicyProfile
 
@@ -30,10 +31,11 @@ class Action:
     name: str  # in the API path: POST /api/v1/suggestions/{id}/<name>
     command: type[c.Command]
     rule: Rule  # checks the actor and the state (raising a Refusal that says why not), then changes the state
-    label: str  # what people call it (Chinese)
+    label: str  # what people call it (Chinese; a kind may call it otherwise: domain.kinds.KindRules.label_of)
     after_end: bool = False  # an ended item still takes it during its feedback window
     unit_fields: tuple[str, ...] = ()  # command fields naming units, checked against the register before sending
     own_route: bool = False  # the API gives it a route of its own (its body differs from its command)
+    kinds: tuple[Kind, ...] = tuple(Kind)  # the kinds of item that have this step (domain.kinds)
 
     @property
     def update(self) -> str:
@@ -47,6 +49,8 @@ ACTIONS: tuple[Action, ...] = (
     Action("return-for-revision", c.ReturnForRevision, process.return_for_revision, "退回完善"),
     Action("resubmit", c.Resubmit, process.resubmit, "修改后重新提交"),
     Action("convert", c.Convert, process.convert, "转为参阅件"),
+    Action("record-filing-review", c.RecordFilingReview, kind_steps.record_filing_review, "记录立案审查",
+           kinds=(Kind.proposal,)),
     Action("assign", c.Assign, process.assign, "交办", unit_fields=("lead_unit", "co_units", "separate_units")),
     # handling (办理) by the units
     Action("sign-for-receipt", c.SignForReceipt, process.sign_for_receipt, "签收"),
@@ -130,6 +134,9 @@ def availability(state: SuggestionState, actor: Actor, now: datetime) -> dict[st
     units = [None, *state.unit_codes()]
     scratch: SuggestionState | None = None
     for action in ACTIONS:
+        if state.kind not in action.kinds:  # a step this kind does not have (domain.kinds)
+            answers[action.name] = f"{KINDS[state.kind].label}没有这一环节"
+            continue
         reason = "—"
         for unit in units if "unit" in action.command.model_fields else [None]:
             scratch = scratch or working_copy(state)

@@ -11,6 +11,7 @@ from datetime import datetime
 from pydantic import Field
 
 from domain.enums import ContactPhase, ContactWay, ResultClass, SupervisionActionKind, Verdict
+from domain.kinds import FilingLevel
 from domain.models import Actor, Commitment, Model
 from domain.policy import PolicyProfile
 
@@ -196,3 +197,11 @@ class WithdrawPublication(Command):
 
     reason: str = Field(min_length=1)
     unit: str | None = None  # needed only when several units' replies are public
+
+
+class RecordFilingReview(Command):
+    """Record one level of a proposal's review before it is filed (立案审查: 全会初审, 会后再审, 各部门联审)."""
+
+    level: FilingLevel | None = None  # the next level still to be recorded when not given
+    opinion: str = Field(min_length=1)
+

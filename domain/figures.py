@@ -261,6 +261,7 @@ class KindLine(BaseModel):
     totals: Totals
     rates: Rates
     units: list[UnitLine]
+    exemplary: int | None = None  # the year's exemplary handled ones (优秀提案办理), for a kind that selects them
 
 
 class KeySupervisionLine(BaseModel):
@@ -489,13 +490,14 @@ def marks_for(moments: Sequence[datetime], movement_from: datetime) -> Marks:
 
 def annual_report_of(
     year: int, instant: datetime, only_unit: str | None, facts: list[ItemFacts], units: dict[str, UnitInfo],
-    carried: list[CarriedItem], marks: Marks, with_items: bool = False,
+    carried: list[CarriedItem], marks: Marks, with_items: bool = False, exemplary: frozenset[str] = frozenset(),
 ) -> AnnualReport:
     """The year's report from the walks over its items (`facts`, each noting its class at the `marks`) and the
     carry-over ledger's lines; `only_unit`: a unit role's report, which counts that unit's tracks only. The
-    suggestions make the report's lines; each other kind (domain.kinds) a section of its own."""
+    suggestions make the report's lines; each other kind (domain.kinds) a section of its own (`exemplary`: the ids
+    of the year's exemplary handled items selected by `instant`)."""
     carried = [i for i in carried if only_unit is None or i.unit == only_unit]
-    kinds = kind_lines_of(facts, instant, carried, units, only_unit)
+    kinds = kind_lines_of(facts, instant, carried, units, only_unit, exemplary)
     facts = [f for f in facts if f.kind == Kind.suggestion]
     carried = [i for i in carried if i.kind == Kind.suggestion]
     subjects = subjects_of(facts, only_unit)
@@ -517,7 +519,7 @@ def annual_report_of(
 
 
 def kind_lines_of(facts: list[ItemFacts], instant: datetime, carried: list[CarriedItem], units: dict[str, UnitInfo],
-                  only_unit: str | None) -> list[KindLine]:
+                  only_unit: str | None, exemplary: frozenset[str] = frozenset()) -> list[KindLine]:
     """A section per kind other than suggestions that has items registered this year by `instant` (or carried
     into it)."""
     lines = []
@@ -529,7 +531,8 @@ def kind_lines_of(facts: list[ItemFacts], instant: datetime, carried: list[Carri
             continue
         totals, rates = line_figures(subjects_of(mine, only_unit), instant, carried_summary(theirs))
         lines.append(KindLine(kind=kind.value, label=rules.label, totals=totals, rates=rates,
-                              units=unit_lines_of(mine, instant, theirs, units, only_unit)))
+                              units=unit_lines_of(mine, instant, theirs, units, only_unit),
+                              exemplary=sum(f.id in exemplary for f in mine) if rules.exemplary else None))
     return lines
 
 

@@ -65,6 +65,7 @@ DOING = {
     "requesting an extension": "申请延期答复", "resubmitting a suggestion": "重新提交建议", "resuming a clock": "恢复计时",
     "returning a suggestion for revision": "退回完善", "signing for receipt": "签收", "signing off a reply": "审签答复",
     "submitting a co-opinion": "提交协办意见", "withdrawing a reply from publication": "撤回公开",
+    "recording a filing review": "记录立案审查",
 }
 # What pick_track says when no unit qualifies.
 NOTHING = {

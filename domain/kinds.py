@@ -15,6 +15,18 @@ class Kind(StrEnum):
 
     suggestion = "suggestion"  # 人大代表建议
     inquiry = "inquiry"  # 问政交办函: a question a unit could not settle at a public hearing (问政)
+    proposal = "proposal"  # 政协提案: a CPPCC member's proposal
+
+
+class FilingLevel(StrEnum):
+    """The three levels of a proposal's review before it is filed (立案, Laoshan's "1333")."""
+
+    plenary = "plenary"  # 全会初审: first review at the plenary session
+    after_session = "after_session"  # 会后再审: second review after the session
+    joint = "joint"  # 各部门联审: joint review with the handling departments
+
+
+FILING_LEVEL_LABELS = {"plenary": "全会初审", "after_session": "会后再审", "joint": "各部门联审"}
 
 
 @dataclass(frozen=True)
@@ -27,6 +39,13 @@ class KindRules:
     number_prefix: str = ""  # its own series of numbers in a year (WZ0001 …); suggestions' have none
     reviewed: bool = True  # registration is followed by review (审查); else the item is accepted as registered
     needs_hearing: bool = False  # registration names the hearing (问政会) the question came from
+    filing_levels: tuple[FilingLevel, ...] = ()  # review levels recorded, in order, before it is accepted (立案)
+    exemplary: bool = False  # the year's well-handled items are selected (优秀提案办理: domain.kind_steps)
+    proposer: str = "领衔代表"  # who raised it, as the pages call them
+    action_labels: tuple[tuple[str, str], ...] = ()  # actions this kind calls otherwise (accept → 立案)
+
+    def label_of(self, action: str, default: str) -> str:
+        return dict(self.action_labels).get(action, default)
 
     def numbered(self, year: int, number: str) -> str:
         """How people cite an item: 2026年第0037号建议, 2026年第0003号问政交办函."""
@@ -38,7 +57,19 @@ KINDS: dict[Kind, KindRules] = {
     # The hearing already put the question to the unit: no review, the letter (交办函) is issued at once;
     # answered within one month (inquiry.toml), then followed through like a suggestion between sessions.
     Kind.inquiry: KindRules(label="问政交办函", workflow_type="InquiryWorkflow", default_policy="inquiry",
-                            number_prefix="WZ", reviewed=False, needs_hearing=True),
+                            number_prefix="WZ", reviewed=False, needs_hearing=True, proposer="提出问题的代表"),
+    # A CPPCC member's proposal (政协提案), handled by the proposals committee (提案委, in the coordinator's role)
+    # with the members (委员, in the deputy's role): reviewed at three levels before it is filed (立案), answered
+    # within 3 months, face to face where it can be (提案面复率), handled again on "unsatisfied"; each year the
+    # best handled ones are selected (优秀提案办理).
+    Kind.proposal: KindRules(
+        label="政协提案", workflow_type="ProposalWorkflow", default_policy="proposal", number_prefix="ZX",
+        filing_levels=(FilingLevel.plenary, FilingLevel.after_session, FilingLevel.joint), exemplary=True,
+        proposer="提案委员",
+        action_labels=(("accept", "立案"), ("return-for-revision", "退回修改"),
+                       ("convert", "不予立案（转社情民意信息或委员来信）"), ("resubmit", "修改后重新提交提案"),
+                       ("log-contact", "记录与委员沟通")),
+    ),
 }
 
 

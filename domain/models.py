@@ -31,7 +31,7 @@ from domain.enums import (
     Verdict,
     WarningLevel,
 )
-from domain.kinds import Kind
+from domain.kinds import FilingLevel, Kind
 from domain.policy import PolicyProfile
 
 # A suggestion's public number: 1–6 digits (0123, what numbering allocates), or a letter and up to 11 more
@@ -320,6 +320,15 @@ class KeySupervision(Model):
     reports: list[KeyReport] = []
 
 
+class FilingReview(Model):
+    """One level of a proposal's review before filing (立案审查), as recorded."""
+
+    level: FilingLevel
+    opinion: str
+    by: str
+    at: datetime
+
+
 class Event(Model):
     """One line of the item's timeline; the ledger keeps it with id = workflow id + seq."""
 
@@ -383,6 +392,7 @@ class SuggestionState(SuggestionFacts):
     key: KeySupervision | None = None
     interview_due: bool = False  # 约谈 of the unit head, after escalation from overdue
     consultation_due: bool = False  # 约见/面商 required after a second "unsatisfied"
+    filing_reviews: list[FilingReview] = []  # a proposal's review levels before filing (domain.kinds)
     warning_level: WarningLevel = WarningLevel.none
     events: list[Event] = []
     last_event_seq: int = 0

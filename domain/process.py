@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from domain import commands as c
-from domain import disclosure, follow_up, supervision
+from domain import disclosure, follow_up, kind_steps, supervision
 from domain.calendar import SHANGHAI, local_date
 from domain.clocks import (
     beijing,
@@ -118,6 +118,7 @@ def register(new: NewSuggestion, workflow_id: str, now: datetime) -> SuggestionS
 def accept(state: SuggestionState, cmd: c.Accept, now: datetime) -> None:
     require_role(cmd.actor, "accepting a suggestion", Role.coordinator)
     require_review(state)
+    kind_steps.require_filing_reviews(state)  # a proposal is filed (立案) after its three review levels
     if state.stage != Stage.registered:
         raise Conflict(f"only a registered suggestion can be accepted; it is {state.stage.value}", f"只有已登记的建议可以审查受理；本件目前为{stage_zh(state.stage)}", "stage.not_registered")
     if state.accepted_at:

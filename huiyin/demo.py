@@ -228,6 +228,28 @@ INQUIRIES = [
      "transport", "U04", None),
 ]
 
+# CPPCC members' proposals (政协提案): title, body, field, lead unit, co-handling unit (or None).
+PROPOSALS = [
+    ("关于推进社区嵌入式养老服务的提案",
+     "老旧社区老年人口比例高，养老服务设施不足。建议在社区配建嵌入式养老服务站，提供助餐、助浴、日间照料等服务。",
+     "social_security", "U07", "U01"),
+    ("关于加强中小学生心理健康教育的提案",
+     "中小学生心理问题呈上升趋势，专职心理教师配备不足。建议按师生比配齐心理教师，建立家校医协同机制。",
+     "education", "U02", "U03"),
+    ("关于发展乡村民宿产业的提案",
+     "我市乡村旅游资源丰富，但民宿经营分散、标准不一。建议出台民宿管理办法，扶持打造精品民宿集群。",
+     "culture_tourism", "U08", "U05"),
+    ("关于完善新能源汽车充电设施的提案",
+     "居民小区充电桩安装难、公共充电设施分布不均。建议将充电设施纳入城市规划，推动小区统建统营。",
+     "transport", "U10", "U04"),
+    ("关于加强城市古树名木保护的提案",
+     "部分古树名木生长环境受到挤压，养护经费不足。建议开展普查建档，落实养护责任和专项经费。",
+     "environment", "U06", None),
+    ("关于促进高校毕业生留市就业的提案",
+     "近年来本地高校毕业生留市比例偏低。建议完善人才公寓、就业补贴等政策，搭建校企对接平台。",
+     "social_security", "U07", None),
+]
+
 
 CONTACT_WAYS = [ContactWay.visit, ContactWay.phone, ContactWay.meeting, ContactWay.liaison_station]
 UNIT_NAMES = {code: name for code, name, _ in UNITS}
@@ -352,6 +374,20 @@ def inquiry_input(index: int, year: int) -> SuggestionInput:
         kind=Kind.inquiry, hearing=f"{year}年{HEARING}", year=year, period=Period.closed,
         number=f"{KINDS[Kind.inquiry].number_prefix}{index + 1:04d}", title=title, body=body, field=field_,
         lead_deputy=lead, received_on=date(year, 1, 15), delegation=DELEGATIONS[codes.index(lead) % len(DELEGATIONS)],
+    )
+
+
+def proposal_input(index: int, year: int) -> SuggestionInput:
+    """The index-th demo proposal (政协提案): a member's, with a fellow member signing it (demo members are the
+    demo deputies: the console's deputy role stands for CPPCC members too)."""
+    title, body, field_, _, _ = PROPOSALS[index]
+    codes = deputy_codes()
+    lead = codes[(index * 7 + 2) % len(codes)]
+    return SuggestionInput(
+        kind=Kind.proposal, year=year, period=Period.session,
+        number=f"{KINDS[Kind.proposal].number_prefix}{index + 1:04d}", title=title, body=body, field=field_,
+        lead_deputy=lead, co_signers=[codes[(index * 7 + 9) % len(codes)]], received_on=date(year, 1, 12),
+        delegation=DELEGATIONS[codes.index(lead) % len(DELEGATIONS)],
     )
 
 

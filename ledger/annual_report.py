@@ -20,6 +20,7 @@ from domain.enums import UNIT_ROLES
 from domain.figures import AnnualReport, UnitInfo, annual_report_of, marks_for, month_ends, year_start
 from domain.item_facts import REPORT_ACTIONS, ItemFacts, item_facts
 from domain.models import Actor
+from ledger import exemplary
 from ledger.carry_over import carry_over_ledger
 from ledger.history import RAW_EVENT_COLUMNS, collector_paused, logged_event
 from ledger.queries import scoped
@@ -41,7 +42,8 @@ def annual_report(
         heads = {code: unit.head_name for code, unit in units.items()}
         facts = _year_facts(session, actor, year, instant, heads, marks.instants, only_unit)
         carried = carry_over_ledger(session, actor, year, now=instant).items
-        return annual_report_of(year, instant, only_unit, facts, units, carried, marks, with_items)
+        chosen = frozenset(row.workflow_id for row, _ in exemplary.selected(session, year, instant))
+        return annual_report_of(year, instant, only_unit, facts, units, carried, marks, with_items, chosen)
 
 
 def _year_facts(

@@ -316,6 +316,19 @@ class DeliveryRow(Base):
     created_at: Mapped[datetime]
 
 
+class ExemplaryRow(Base):
+    """An item selected as one of a year's exemplary handled ones (优秀提案办理), by the coordinator; a kind that
+    has the selection only (domain.kinds). Kept after the item's workflow has ended: the selection comes later."""
+
+    __tablename__ = "exemplary_selections"
+    __table_args__ = (Index("ix_exemplary_year", "year"),)
+    workflow_id: Mapped[str] = mapped_column(ForeignKey("suggestions.workflow_id"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)  # the handling year it is an exemplary item of
+    reason: Mapped[str] = mapped_column(Text)
+    selected_by: Mapped[str] = mapped_column(String(100))
+    selected_at: Mapped[datetime]
+
+
 class EvaluationRow(Base):
     """A rating of a unit's year (单位评议: 优秀/良好/一般) by one rater: a deputy, or a supervisor.
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import date, datetime, timedelta
 from itertools import takewhile
 
@@ -16,7 +17,7 @@ from domain import commands as c
 from domain.actions import action_of
 from domain.calendar import end_of_day, local_date
 from domain.enums import ContactWay, Period, ResultClass, Role, Verdict
-from domain.kinds import Kind
+from domain.kinds import FilingLevel, Kind
 from domain.models import Actor, Commitment, NewSuggestion, SuggestionState, suggestion_workflow_id
 from domain.oversight_text import item_summary
 from workflows.by_kind import WORKFLOW_FOR
@@ -55,6 +56,24 @@ def new_suggestion(
         policy=load_policy(policy),
         registered_by=COORDINATOR,
     )
+
+
+def new_proposal(number: str) -> NewSuggestion:
+    """A CPPCC member's proposal (政协提案), numbered ZX…; its proposer and co-signers are members (委员)."""
+    number = number if number.startswith("ZX") else f"ZX{number}"[:12]
+    return new_suggestion(number, policy="proposal").model_copy(update=dict(
+        kind=Kind.proposal, title="关于推进社区嵌入式养老服务的提案",
+        body="建议在老旧社区配建嵌入式养老服务站，提供助餐、助浴、日间照料服务。",
+    ))
+
+
+def file_proposal(item: "Item") -> Awaitable[SuggestionState]:
+    """The three levels of review (全会初审, 会后再审, 各部门联审), then 立案."""
+    async def filed() -> SuggestionState:
+        for level in FilingLevel:
+            await item.do(c.RecordFilingReview(actor=COORDINATOR, level=level, opinion="符合立案条件"))
+        return await item.do(c.Accept(actor=COORDINATOR))
+    return filed()
 
 
 def new_inquiry(number: str) -> NewSuggestion:

@@ -34,7 +34,7 @@ def test_there_are_histories_of_every_kind():
         started = json.loads(path.read_text(encoding="utf-8"))["events"][0]["workflowExecutionStartedEventAttributes"]
         types.setdefault(started["workflowType"]["name"], []).append(path.stem)
     assert set(types) == {w.__name__ for w in ALL_WORKFLOWS}
-    assert any(n.endswith("run2") for n in types["InquiryWorkflow"])
+    assert any(n.endswith("run2") for n in types["InquiryWorkflow"]) and any(n.endswith("run2") for n in types["ProposalWorkflow"])
 
 
 @pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])

@@ -5,7 +5,10 @@ from __future__ import annotations
 from domain.kinds import Kind
 from workflows.inquiry import InquiryWorkflow
 from workflows.item import ItemWorkflow
+from workflows.proposal import ProposalWorkflow
 from workflows.suggestion import SuggestionWorkflow
 
-WORKFLOW_FOR: dict[Kind, type[ItemWorkflow]] = {Kind.suggestion: SuggestionWorkflow, Kind.inquiry: InquiryWorkflow}
+WORKFLOW_FOR: dict[Kind, type[ItemWorkflow]] = {
+    Kind.suggestion: SuggestionWorkflow, Kind.inquiry: InquiryWorkflow, Kind.proposal: ProposalWorkflow,
+}
 ALL_WORKFLOWS = list(WORKFLOW_FOR.values())

@@ -16,6 +16,7 @@ from starlette.datastructures import FormData
 from domain import commands as c
 from domain import labels
 from domain.calendar import SHANGHAI
+from domain.kinds import FILING_LEVEL_LABELS
 from domain.labels import FIELD_LABELS
 from domain.limits import TEXT, TEXT_LIMITS, schema_error_zh
 from domain.models import Actor, Commitment
@@ -23,10 +24,11 @@ from domain.models import Actor, Commitment
 OPTION_LABELS: dict[str, dict[str, str]] = {
     "way": labels.CONTACT_WAY_LABELS, "phase": labels.CONTACT_PHASE_LABELS, "verdict": labels.VERDICT_LABELS, "kind": labels.SUPERVISION_KIND_LABELS,
     "result_class": {k: f"{k}类：{v}" for k, v in labels.CLASS_LABELS.items()},
+    "level": FILING_LEVEL_LABELS,
 }
-EMPTY_CHOICES = {"phase": "（按办理进度自动判断）"}
+EMPTY_CHOICES = {"phase": "（按办理进度自动判断）", "level": "（下一个审查环节）"}
 UNIT_FIELDS = ("lead_unit", "co_units", "separate_units", "new_unit", "unit")
-LONG_FIELDS = ("text", "body", "public_text", "summary", "reason", "reasons", "no_publish_reason")
+LONG_FIELDS = ("text", "body", "public_text", "summary", "reason", "reasons", "no_publish_reason", "opinion")
 COMMITMENT_ROWS = 3  # rows of commitments offered by the form
 
 

@@ -22,16 +22,19 @@ from api.console.visitor import LoginRequired, Visitor, checked_form, page, visi
 from api.deps import SessionDep, SettingsDep, TemporalDep
 from api.params import PRINTABLE, SUGGESTION_ID
 from api.render.pages import render_page
-from core.errors import TITLES_ZH, Problem
+from core.errors import TITLES_ZH, Problem, invalid
 from domain import labels
 from domain.actions import ACTIONS, BY_NAME, availability
 from domain.calendar import SHANGHAI
 from domain.enums import STAGE_LABELS, Role
+from domain.kind_steps import exemplary_refusal
 from domain.kinds import KINDS, Kind
 from domain.limits import input_problems, schema_error_zh
 from ledger import directory, queries
+from ledger.exemplary import selection_of as exemplary_selection
 from ledger.similar import similar_items
 from services.act import perform
+from services.exemplary_selection import select_exemplary as choose_exemplary
 from services.reading import item_state, item_view, visible_item
 from services.register import SuggestionInput, register
 from services.users import authenticate, change_password
@@ -153,8 +156,7 @@ def oversight(request: Request, session: SessionDep, who: Visitor = Depends(visi
 @router.get("/console/items/{suggestion_id}", response_class=HTMLResponse)
 def item_page(request: Request, suggestion_id: str, session: SessionDep, who: Visitor = Depends(visitor),
               done: str | None = None) -> HTMLResponse:
-    done_label = "登记" if done == "registered" else (BY_NAME[done].label if done in BY_NAME else None)
-    return _item(request, session, who, suggestion_id, done=done_label)
+    return _item(request, session, who, suggestion_id, done_step=done)
 
 
 def _item(request: Request, session: Session, who: Visitor, suggestion_id: str, status: int = 200,
@@ -169,13 +171,20 @@ def _item(request: Request, session: Session, who: Visitor, suggestion_id: str, 
     answers = availability(state, who.actor, datetime.now(timezone.utc))
     units = directory.unit_names(session)
     item_units = state.unit_codes()
-    offered = [(a, forms.form_fields(a.command, units, item_units)) for a in ACTION_ROUTES if answers[a.name] is None]
-    refused = [(a, answers[a.name]) for a in ACTION_ROUTES if answers[a.name] is not None and who.actor.role != Role.deputy]
+    steps = [a for a in ACTION_ROUTES if state.kind in a.kinds]  # the steps this kind of item has
+    offered = [(a, forms.form_fields(a.command, units, item_units)) for a in steps if answers[a.name] is None]
+    refused = [(a, answers[a.name]) for a in steps if answers[a.name] is not None and who.actor.role != Role.deputy]
     view = item_view(session, row, who.actor)
     deputies = directory.deputy_names(session, [state.lead_deputy, *state.co_signers])
     similar = similar_items(session, who.actor, row)  # 相似建议: duplicates before assigning, earlier answers
+    if (done := context.pop("done_step", None)) is not None:  # what was just done, as this kind calls it
+        context["done"] = {"registered": "登记", "exemplary": "评为优秀提案办理"}.get(done) or (
+            KINDS[state.kind].label_of(done, BY_NAME[done].label) if done in BY_NAME else None)
+    chosen = exemplary_selection(session, row.workflow_id) if KINDS[state.kind].exemplary else None
+    may_choose = (KINDS[state.kind].exemplary and chosen is None and who.actor.role == Role.coordinator
+                  and exemplary_refusal(state, state.handling_year) is None)
     return page(request, "item.html", who, status, item=view, row=row, state=state, offered=offered, refused=refused,
-                units=units, deputies=deputies, similar=similar, **context)
+                units=units, deputies=deputies, similar=similar, exemplary=chosen, may_choose=may_choose, **context)
 
 
 def _is_item_id(value: str) -> bool:
@@ -212,6 +221,23 @@ async def act(request: Request, suggestion_id: str, name: str, session: SessionD
         status = 422
     return _item(request, session, who, suggestion_id, status=status, failed=action.name, problems=problems,
                  typed=dict(form))
+
+
+@router.post("/console/items/{suggestion_id}/exemplary", response_class=HTMLResponse)
+def select_exemplary(request: Request, suggestion_id: str, session: SessionDep, who: Visitor = Depends(visitor),
+                     form=Depends(checked_form)) -> Response:
+    """评为优秀提案办理 from the item's page: done, back to the item; refused, the item with the reason."""
+    if not _is_item_id(suggestion_id):
+        return page(request, "missing.html", who, 404, what=suggestion_id)
+    year = str(form.get("year") or "")
+    try:
+        if not (year.isdigit() and 2000 <= int(year) <= 2100):
+            raise invalid(f"year {year!r} is not a year", "请填写评选年度（如2026）", "exemplary.year")
+        choose_exemplary(session, who.actor, suggestion_id, int(year), str(form.get("reason") or ""))
+    except Problem as refusal:
+        return _item(request, session, who, suggestion_id, status=refusal.status, failed="select-exemplary",
+                     problems=[refusal.zh or refusal.detail], typed=dict(form))
+    return RedirectResponse(f"/console/items/{suggestion_id}?done=exemplary", status_code=303)
 
 
 # --- registering a suggestion -----------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from domain.actions import BY_NAME
 from domain.calendar import SHANGHAI
 from domain.enums import STAGE_LABELS
 from domain.fields import FIELDS
-from domain.kinds import KINDS
+from domain.kinds import FILING_LEVEL_LABELS, KINDS
 from ledger import directory
 from ledger.rows import UserRow
 
@@ -74,7 +74,8 @@ def page(request: Request, template: str, who: Visitor | None, status: int = 200
 
 def _helpers() -> dict[str, Any]:
     return {"labels": labels, "stages": STAGE_LABELS, "fields": FIELDS, "beijing": beijing, "actions": BY_NAME,
-            "this_year": datetime.now(SHANGHAI).year, "kinds": {kind.value: rules for kind, rules in KINDS.items()}}
+            "this_year": datetime.now(SHANGHAI).year, "kinds": {kind.value: rules for kind, rules in KINDS.items()},
+            "filing_levels": FILING_LEVEL_LABELS}
 
 
 def beijing(value: Any, with_time: bool = True) -> str:

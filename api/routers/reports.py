@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.deps import SessionDep, SettingsDep, UserDep, actor_of, parse_as_of, require_roles
-from api.params import AsOf, UnitCode, Year
+from api.params import SUGGESTION_ID, AsOf, SuggestionId, UnitCode, Year
 from api.render.pages import annual_report_page
 from api.render.report_xlsx import annual_xlsx
 from core.config_files import load_policy
@@ -27,7 +27,7 @@ from domain.limits import schema_refusal, text_problem
 from ledger.annual_report import annual_report
 from ledger.directory import unit_names
 from ledger.ratings import evaluation_report
-from services import rate_units
+from services import exemplary_selection, rate_units
 
 router = APIRouter(tags=["reports"])
 Readers = Depends(require_roles(Role.coordinator, Role.supervisor, Role.admin, Role.unit_handler, Role.unit_head))
@@ -68,6 +68,45 @@ def annual_page(session: SessionDep, user: UserDep, year: Year, as_of: AsOf = No
                 movement_from: AsOf = None) -> HTMLResponse:
     """The report as a printable page in Chinese, with its charts inline (SVG)."""
     return HTMLResponse(annual_report_page(_report(session, user, year, as_of, movement_from)))
+
+
+# --- the year's exemplary handled proposals (优秀提案办理) --------------------------------------------------
+
+
+class ExemplaryIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=SUGGESTION_ID, max_length=64, description="the item: proposal-<year>-ZX<number>")
+    year: int = Field(ge=2000, le=2100, description="the handling year it is an exemplary item of")
+    reason: str = Field(min_length=1, max_length=2000)
+
+    @field_validator("reason")
+    @classmethod
+    def _printable(cls, value: str) -> str:
+        if problem := text_problem("reason", value, 2000):
+            raise schema_refusal([problem])
+        return value
+
+
+@router.post("/reports/exemplary", status_code=status.HTTP_201_CREATED,
+             dependencies=[Depends(require_roles(Role.coordinator))])
+def select_exemplary(body: ExemplaryIn, session: SessionDep, user: UserDep) -> dict[str, Any]:
+    """Select a closed proposal as one of the year's exemplary handled ones (评为优秀提案办理), with the reason."""
+    return exemplary_selection.select_exemplary(session, actor_of(user), body.id, body.year, body.reason)
+
+
+@router.delete("/reports/exemplary/{suggestion_id}", status_code=status.HTTP_204_NO_CONTENT,
+               dependencies=[Depends(require_roles(Role.coordinator))])
+def withdraw_exemplary(suggestion_id: SuggestionId, session: SessionDep, user: UserDep) -> Response:
+    """Take an item off the exemplary list (撤销优秀提案办理)."""
+    exemplary_selection.withdraw_exemplary(session, actor_of(user), suggestion_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/reports/exemplary", dependencies=[Readers])
+def exemplary_list(session: SessionDep, year: Year) -> list[dict[str, Any]]:
+    """The year's exemplary handled items, in number order, each with its reason."""
+    return exemplary_selection.year_list(session, year)
 
 
 # --- unit evaluation (单位评议) ------------------------------------------------------------------------

@@ -41,3 +41,58 @@ async def test_inquiry_registration_refusals(http, number):
     assert "留给问政交办函" in taken["detail_zh"]
     deputy = await http.problem("dep1", "/suggestions", body, 403, "registers suggestions only")
     assert "由交办机构登记" in deputy["detail_zh"]
+
+
+PROPOSAL = {"kind": "proposal", "title": "关于推进社区嵌入式养老服务的提案", "field": "social_security"}
+
+
+async def file_through_http(http, sid: str) -> None:
+    for level in ("plenary", "after_session", "joint"):
+        await http.post("coord", f"/suggestions/{sid}/record-filing-review", {"level": level, "opinion": "同意"})
+    await http.post("coord", f"/suggestions/{sid}/accept")
+
+
+async def test_a_proposal_is_filed_after_three_reviews_answered_and_selected_exemplary(http, number):
+    sid = await http.register(f"ZX{number[1:]}", **PROPOSAL)
+    assert sid == f"proposal-{http.year}-ZX{number[1:]}"
+    missing = await http.problem("coord", f"/suggestions/{sid}/accept", None, 409, "still missing")
+    assert missing["code"] == "filing.levels_missing" and "全会初审、会后再审、各部门联审" in missing["detail_zh"]
+    await http.problem("coord", f"/suggestions/{sid}/record-filing-review", {"level": "joint", "opinion": "同意"}, 409,
+                       "plenary comes first")
+    await http.problem("sup", f"/suggestions/{sid}/record-filing-review", {"level": "plenary", "opinion": "同意"}, 403,
+                       "coordinator")
+    await file_through_http(http, sid)
+    await http.post("coord", f"/suggestions/{sid}/assign", {"lead_unit": "U01"})
+
+    body = {"id": sid, "year": http.year, "reason": "面复到位，委员满意"}
+    open_item = await http.problem("coord", "/reports/exemplary", body, 409, "only a closed item")
+    assert open_item["code"] == "exemplary.not_closed"
+    await http.prepare(sid)
+    await http.reply(sid)
+    state = await http.post("dep1", f"/suggestions/{sid}/give-feedback", {"verdict": "satisfied"})
+    assert state["stage"] == "closed"
+
+    await http.problem("h-u01", "/reports/exemplary", body, 403, "")
+    await http.problem("coord", "/reports/exemplary", {**body, "year": http.year - 3}, 422, "not in")
+    chosen = await http.post("coord", "/reports/exemplary", body, status=201)
+    assert chosen["id"] == sid and chosen["selected_by"] == "coord"
+    await http.problem("coord", "/reports/exemplary", body, 409, "already selected")
+    listed = await http.get("sup", "/reports/exemplary", year=http.year)
+    assert [x["id"] for x in listed if x["id"] == sid] == [sid]
+    report = await http.get("coord", "/reports/annual", year=http.year, as_of=f"{http.year}-12-31")
+    proposals = next(k for k in report["kinds"] if k["kind"] == "proposal")
+    assert proposals["exemplary"] >= 1 and proposals["totals"]["suggestions"] >= 1
+
+    gone = await http.api.delete(f"/api/v1/reports/exemplary/{sid}", headers=http.tokens["coord"])
+    assert gone.status_code == 204
+    assert sid not in [x["id"] for x in await http.get("coord", "/reports/exemplary", year=http.year)]
+
+
+async def test_a_suggestion_is_not_selected_exemplary(http, number):
+    sid = await http.register(number)
+    problem = await http.problem("coord", "/reports/exemplary", {"id": sid, "year": http.year, "reason": "好"}, 409,
+                                 "is not selected as exemplary")
+    assert problem["code"] == "kind.no_such_step"
+    missing = await http.problem("coord", f"/suggestions/{sid}/record-filing-review", {"level": "plenary", "opinion": "x"},
+                                 409, "has no filing review")
+    assert "没有立案审查这一环节" in missing["detail_zh"]

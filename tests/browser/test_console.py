@@ -62,7 +62,7 @@ def signed_in(browser, system, username: str, viewport=DESK):
 
 def act(page, action: str, fill=None) -> None:
     """Open an action's form on the item page, fill it, submit it."""
-    details = page.locator("details.action", has=page.locator("summary", has_text=action))
+    details = page.locator("details.action", has=page.locator("summary", has_text=re.compile(rf"^\s*{re.escape(action)}\s*$")))
     if details.get_attribute("open") is None:
         details.locator("summary").click()
     form = details.locator("form")
@@ -188,6 +188,65 @@ def test_an_inquiry_letter_goes_round_in_the_browser(browser, system, shots):
     act(deputy, "评价答复", lambda form: form.get_by_label("评价").select_option("satisfied"))
     assert "已办结" in deputy.content()
     deputy.screenshot(path=shots / "inquiry-deputy-phone.png", full_page=True)
+
+
+def test_a_proposal_is_reviewed_filed_and_answered_in_the_browser(browser, system, shots):
+    """政协提案: three levels of review recorded in order (the page refuses 立案 before, naming what is missing),
+    filed, assigned, answered face to face; the member rates it on a phone."""
+    coordinator = signed_in(browser, system, "coord")
+    coordinator.get_by_role("link", name="登记政协提案").click()
+    coordinator.get_by_label("标题").fill("关于推进社区嵌入式养老服务的提案")
+    coordinator.get_by_label("内容").fill("老旧社区老年人口比例高，建议配建嵌入式养老服务站，提供助餐、助浴、日间照料服务。")
+    coordinator.get_by_label("领域").select_option("social_security")
+    coordinator.get_by_label("提案委员").select_option("D001")
+    coordinator.get_by_role("button", name="登记政协提案").click()
+    coordinator.wait_for_url(re.compile(r"/console/items/proposal-\d{4}-ZX\d{4}\?done=registered"))
+    item_url = coordinator.url.split("?")[0]
+    summaries = coordinator.locator("details.action summary")
+    assert summaries.filter(has_text=re.compile(r"^立案$")).count() == 0  # not before the three reviews
+    assert "须经全会初审、会后再审、各部门联审三级审查后方可立案；尚缺：全会初审、会后再审、各部门联审" in coordinator.content()
+    for level, opinion in (("plenary", "属于政协履职范围"), ("after_session", "内容具体可行"), ("joint", "承办单位无异议")):
+        act(coordinator, "记录立案审查", lambda form: (
+            form.get_by_label("审查环节").select_option(level), form.get_by_label("审查意见").fill(opinion)))
+        assert coordinator.locator(".done").inner_text() == "已完成：记录立案审查。"
+    coordinator.screenshot(path=shots / "proposal-filing.png", full_page=True)
+    act(coordinator, "立案")
+    assert coordinator.locator(".done").inner_text() == "已完成：立案。"
+    act(coordinator, "交办", lambda form: form.get_by_label("主办单位").select_option("U01"))
+
+    handler = signed_in(browser, system, "h-u01")
+    handler.goto(f"{system.base}/console?kind=proposal")
+    handler.locator(".worklist .item", has_text="嵌入式养老").locator("a").click()
+    act(handler, "签收")
+    contact_time = (datetime.now(SHANGHAI) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    act(handler, "记录与委员沟通", lambda form: (
+        form.get_by_label("时间").fill(contact_time), form.get_by_label("方式").select_option("meeting"),
+        form.get_by_label("情况摘要").fill("与提案委员座谈，听取对服务站选址的意见。")))
+    act(handler, "拟写答复", lambda form: (
+        form.get_by_label("正文").fill("今年将在12个老旧社区建成嵌入式养老服务站，首批6个已开工。"),
+        form.get_by_label("办理结果分类").select_option("A"),
+        form.get_by_label("当面答复（面复）").check(),
+        form.get_by_label("面复人（姓名、职务）").fill("王慧敏 局长"),
+        form.get_by_label("同意公开答复").check(),
+        form.get_by_label("公开文本（联系方式将自动隐去）").fill("今年建成12个嵌入式养老服务站。")))
+    head = signed_in(browser, system, "head-u01")
+    head.goto(item_url)
+    act(head, "负责人审签答复")
+    coordinator.goto(item_url)
+    act(coordinator, "审核答复", lambda form: form.get_by_label("审核通过").check())
+
+    member = signed_in(browser, system, "dep1", viewport=PHONE)
+    member.get_by_role("navigation", name="事项种类").get_by_role("link", name="政协提案").click()
+    member.locator(".worklist .item a", has_text="嵌入式养老").click()
+    assert "提案委员" in member.content() and "12个老旧社区" in member.content()
+    act(member, "评价答复", lambda form: form.get_by_label("评价").select_option("satisfied"))
+    assert "已办结" in member.content()
+    member.screenshot(path=shots / "proposal-member-phone.png", full_page=True)
+    assert "评为优秀提案办理" not in member.content()  # the committee's choice, not the member's
+
+    coordinator.goto(item_url)  # closed: the committee may select it as one of the year's exemplary ones
+    act(coordinator, "评为优秀提案办理", lambda form: form.get_by_label("评选理由").fill("面复到位，建设进度快，委员满意。"))
+    assert "年度优秀提案办理：面复到位" in coordinator.locator(".done", has_text="优秀").last.inner_text()
 
 
 def test_the_oversight_board_shows_units_key_items_and_what_is_due(browser, system, shots):

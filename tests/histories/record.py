@@ -35,9 +35,11 @@ from tests.helpers import (
     SUPERVISOR,
     Item,
     draft,
+    file_proposal,
     handler,
     head,
     new_inquiry,
+    new_proposal,
     new_suggestion,
 )
 from worker import build_worker
@@ -159,8 +161,34 @@ async def inquiry_overdue_b_carried_over(item: Item) -> None:
     await item.rate(Verdict.satisfied)
 
 
-# Each scenario with the kind of item it starts (tests.helpers: new_suggestion, new_inquiry).
+async def proposal_filed_answered_face_to_face(item: Item) -> None:
+    """A CPPCC proposal (政协提案): three levels of review, filed, answered face to face, rated."""
+    await file_proposal(item)
+    await item.do(c.Assign(actor=COORDINATOR, lead_unit="U01", co_units=["U02"]))
+    await item.prepare_reply("U01")
+    await item.do(c.SubmitCoOpinion(actor=handler("U02"), text="同意"))
+    await item.reply("U01", ResultClass.A)
+    await item.rate(Verdict.satisfied)
+
+
+async def proposal_unsatisfied_rehandled_carried_over(item: Item) -> None:
+    await file_proposal(item)
+    await item.do(c.Assign(actor=COORDINATOR, lead_unit="U02"))
+    await item.prepare_reply("U02")
+    await item.reply("U02", ResultClass.C)
+    await item.rate(Verdict.unsatisfied, reasons="未作实质答复")
+    await item.do(c.OrderRehandling(actor=COORDINATOR, reason="委员不满意", leader_in_charge="分管副局长"))
+    due = (await item.now()).date() + timedelta(days=400)
+    await item.reply("U02", ResultClass.B, commitments=[Commitment(what="建成10个服务站", due_on=due)])
+    state = await item.rate(Verdict.basically_satisfied)
+    await item.pass_until(year_end(state) + timedelta(hours=1))  # carried over: continue-as-new
+    await item.do(c.ReportProgress(actor=handler("U02"), text="已建成", result_class=ResultClass.A))
+    await item.rate(Verdict.satisfied)
+
+
+# Each scenario with the kind of item it starts (tests.helpers: new_suggestion, new_inquiry, new_proposal).
 INQUIRIES = {inquiry_answered_in_a_month, inquiry_overdue_b_carried_over}
+PROPOSALS = {proposal_filed_answered_face_to_face, proposal_unsatisfied_rehandled_carried_over}
 
 SCENARIOS = [
     closed_after_satisfied,
@@ -173,6 +201,8 @@ SCENARIOS = [
     b_item_carried_over_into_a_new_year,
     inquiry_answered_in_a_month,
     inquiry_overdue_b_carried_over,
+    proposal_filed_answered_face_to_face,
+    proposal_unsatisfied_rehandled_carried_over,
 ]
 
 
@@ -189,7 +219,8 @@ async def record(tag: str, only: list[str]) -> None:
             for scenario in SCENARIOS:
                 if only and scenario.__name__ not in only:
                     continue
-                new = (new_inquiry if scenario in INQUIRIES else new_suggestion)(f"H{uuid.uuid4().hex[:8]}")
+                start = new_inquiry if scenario in INQUIRIES else new_proposal if scenario in PROPOSALS else new_suggestion
+                new = start(f"H{uuid.uuid4().hex[:8]}")
                 item = await Item.start(env, settings.temporal_task_queue, new)
                 await scenario(item)
                 await save(env, item, f"{tag}-{scenario.__name__}")

@@ -11,7 +11,7 @@ from domain.enums import AssignmentStatus, ReplyStatus, ResultClass, Role, Stage
 from domain.kinds import Kind
 from domain.models import SYSTEM, Actor, Assignment, ItemChanges, Reply, suggestion_workflow_id
 from ledger.writes import record_changes
-from tests.helpers import COORDINATOR, new_inquiry, new_suggestion
+from tests.helpers import COORDINATOR, new_inquiry, new_proposal, new_suggestion
 
 UTC = timezone.utc
 
@@ -40,7 +40,8 @@ class Timeline:
     def __init__(self, number: str, year: int, field: str, registered_at: datetime,
                  lead: str = "D001", co_signers: tuple[str, ...] = ("D002",), title: str | None = None,
                  delegation: str = "城区代表团", kind: Kind = Kind.suggestion):
-        new = (new_inquiry if kind == Kind.inquiry else new_suggestion)(number).model_copy(update={
+        start = {Kind.inquiry: new_inquiry, Kind.proposal: new_proposal}.get(kind, new_suggestion)
+        new = start(number).model_copy(update={
             "year": year, "field": field, "lead_deputy": lead, "co_signers": list(co_signers),
             "delegation": delegation, **({"title": title} if title else {}),
         })

@@ -9,6 +9,7 @@ import pytest
 
 from domain.figures import as_of_instant
 from domain.kinds import Kind
+from ledger import exemplary
 from ledger.annual_report import annual_report
 from tests.helpers import COORDINATOR
 from tests.reports.builder import Timeline, at, due
@@ -42,6 +43,16 @@ def year(private_sessions):
     # 0004: U1, A on time, unsatisfied.
     (Timeline("0004", Y, "education", may, kind=INQUIRY).assign(at(Y, 5, 21), lead="U1")
      .reply("U1", at(Y, 6, 10), "A").rate("U1", at(Y, 6, 18), "unsatisfied").save(s))
+    # Proposals (政协提案), ZX0001…: filed in February.
+    # ZX0001: U1, A face to face by the head (张三), satisfied; selected as exemplary on 20 November.
+    (Timeline("0001", Y, "social_security", jan, kind=Kind.proposal).assign(at(Y, 2, 1), lead="U1")
+     .reply("U1", at(Y, 4, 1), "A", face_to_face=True, replied_by="局长 张三").rate("U1", at(Y, 4, 10), "satisfied").save(s))
+    with s() as session:
+        exemplary.add_selection(session, f"proposal-{Y}-ZX0001", Y, "面复到位", "coord", at(Y, 11, 20))
+    # ZX0002: U2, B, unsatisfied; handled again, A, satisfied.
+    (Timeline("0002", Y, "education", jan, kind=Kind.proposal).assign(at(Y, 2, 1), lead="U2")
+     .reply("U2", at(Y, 4, 5), "B").rate("U2", at(Y, 4, 15), "unsatisfied").rehandle("U2", at(Y, 4, 20))
+     .reply("U2", at(Y, 5, 20), "A", round=2).rate("U2", at(Y, 5, 30), "satisfied", round=2).save(s))
     return s
 
 
@@ -60,7 +71,8 @@ PUBLISHED = ("reply_rate", "on_time_rate", "face_to_face_rate", "principal_head_
 def test_the_inquiry_section_at_year_end(year):
     r = report(year, date(Y, 12, 31))
     assert r["totals"]["suggestions"] == 2 and r["totals"]["replied"] == 1  # the suggestions' lines: theirs only
-    (section,) = r["kinds"]
+    assert [k["kind"] for k in r["kinds"]] == ["inquiry", "proposal"]
+    section = kind(r, "inquiry")
     assert (section["kind"], section["label"]) == ("inquiry", "问政交办函")
     t = section["totals"]
     assert (t["suggestions"], t["replied"], t["classes"]) == (4, 3, {"A": 2, "B": 1, "C": 0})
@@ -82,7 +94,7 @@ def test_the_inquiry_section_at_year_end(year):
 def test_the_inquiry_section_as_of_the_end_of_june(year):
     """On 30 June: 0001 and 0004 answered and rated, 0002 and 0003 past their month, unanswered."""
     r = report(year, date(Y, 6, 30))
-    (section,) = r["kinds"]
+    section = kind(r, "inquiry")
     t = section["totals"]
     assert (t["suggestions"], t["replied"]) == (4, 2)
     assert t["overdue"]["open"] == 2
@@ -92,7 +104,29 @@ def test_the_inquiry_section_as_of_the_end_of_june(year):
 
 def test_no_section_before_the_first_letter(year):
     r = report(year, date(Y, 3, 31))
-    assert r["kinds"] == [] and r["totals"]["suggestions"] == 2
+    assert [k["kind"] for k in r["kinds"]] == ["proposal"] and r["totals"]["suggestions"] == 2
+
+
+def kind(r: dict, code: str) -> dict:
+    return next(k for k in r["kinds"] if k["kind"] == code)
+
+
+def test_the_proposal_section_with_its_exemplary_ones_at_two_instants(year):
+    end = kind(report(year, date(Y, 12, 31)), "proposal")
+    t = end["totals"]
+    assert (t["suggestions"], t["replied"], t["classes"]) == (2, 2, {"A": 2, "B": 0, "C": 0})
+    assert rates(end, "face_to_face_rate", "principal_head_rate", "satisfaction_rate") == {
+        "face_to_face_rate": (1, 2, 0.5),  # 提案面复率
+        "principal_head_rate": (1, 2, 0.5),
+        "satisfaction_rate": (2, 2, 1.0),  # ZX0002's member satisfied with the second reply
+    }
+    assert t["second_handling"]["items"] == 1 and t["second_handling"]["satisfied"] == 1
+    assert end["exemplary"] == 1
+    october = kind(report(year, date(Y, 10, 31)), "proposal")
+    assert october["exemplary"] == 0 and october["totals"]["replied"] == 2  # selected on 20 November
+    april = kind(report(year, date(Y, 4, 16)), "proposal")  # ZX0002 rated unsatisfied, not yet handled again
+    assert rates(april, "reply_rate", "satisfaction_rate") == {"reply_rate": (2, 2, 1.0), "satisfaction_rate": (1, 2, 0.5)}
+    assert kind(report(year, date(Y, 12, 31)), "inquiry")["exemplary"] is None  # inquiries have no selection
 
 
 def test_the_printable_report_has_the_inquiry_section(year):

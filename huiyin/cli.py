@@ -109,7 +109,8 @@ async def _import(settings: Settings, filename: str, content: bytes, year: int, 
 @app.command("demo-data")
 def demo_data(year: int = typer.Option(2026, min=2000, max=2100, help="the demo year")) -> None:
     """Load a living demo year (about 2½ minutes): 12 units, 30 deputies, demo users, 50 suggestions of this
-    year, last year and the year before, played through a year on the demo's rehearsal clock; safe to run again."""
+    year, last year and the year before, 6 inquiry letters and 6 CPPCC proposals, played through a year on the
+    demo's rehearsal clock; safe to run again."""
     settings = cli_settings()
     with reported():
         result, counts = asyncio.run(_demo(settings, year))

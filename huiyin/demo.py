@@ -1,5 +1,6 @@
-"""A living demo year (演示数据): units, deputies, users, and fifty suggestions of this year, last year and the
-year before, played through a year on the demo's rehearsal clock (huiyin/demo_year.py).
+"""A living demo year (演示数据): units, deputies, users, fifty suggestions of this year, last year and the
+year before, and this year's six inquiry letters and six CPPCC proposals, played through a year on the demo's
+rehearsal clock (huiyin/demo_year.py).
 
 Everything goes through the real paths (the ledger for registers, workflows for suggestions) and is
 idempotent: what already exists is left as it is. Demo users get random passwords, shown once and kept in

@@ -33,6 +33,7 @@ from domain.policy import PolicyProfile
 from huiyin import demo
 from ledger.queries import just_recorded, number_taken
 from services.act import perform, recorded_state
+from services.exemplary_selection import select_exemplary as choose_exemplary
 from services.register import register
 
 DEMO_POLICY = "demo"
@@ -166,6 +167,7 @@ class DemoYear:
         self.progress("等待超期件提议重点督办", 0.85)
         await self.at(end - ESCALATION_MARGIN)
         await self.key_decisions()
+        await self.select_exemplary()
         self.progress("完成", 1.0)
         return len([s for s in STORIES if s.plan != "registered"])
 
@@ -293,6 +295,12 @@ class DemoYear:
             elif story.plan == "red_declined":
                 await self.act(story, c.DeclineKeySupervision(actor=demo.COORDINATOR,
                                                               reason="已明确答复时间，不列入重点督办。"))
+
+    async def select_exemplary(self) -> None:
+        """The committee picks the first closed proposal as one of the year's exemplary handled ones (优秀提案办理)."""
+        story = next(s for s in STORIES if s.kind == Kind.proposal and s.plan == "closed")
+        choose_exemplary(self.session, demo.COORDINATOR, self.ids[story], self.year, "面复到位，委员满意，建设进度快。",
+                         now=await self.clock.now())
 
     # --- steps ------------------------------------------------------------------------------------
 

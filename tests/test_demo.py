@@ -130,6 +130,7 @@ async def test_the_demo_year_lives_and_loads_once(demo_env, demo_worker, demo_se
     # The members' proposals (政协提案): filed after three levels of review, one still under review.
     assert proposals.kind == "proposal" and proposals.totals.suggestions == 6 and proposals.totals.replied >= 3
     assert proposals.rates.face_to_face_rate.numerator > 0 and proposals.totals.second_handling.items == 1
+    assert proposals.exemplary == 1
     with sessions() as session:
         published = session.scalar(select(func.count()).select_from(EventRow).where(EventRow.action == "reply_published"))
         progress = session.scalar(select(func.count()).select_from(EventRow).where(EventRow.action == "progress_reported"))

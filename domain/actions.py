@@ -18,7 +18,7 @@ from typing import Any, Callable
 from domain import commands as c
 from domain import disclosure, follow_up, kind_steps, process, supervision
 from domain.enums import Role
-from domain.guards import Forbidden, Invalid, Refusal
+from domain.guards import Conflict, Forbidden, Invalid, Refusal
 from domain.kinds import KINDS, Kind
 from domain.models import Actor, SuggestionState
 from domain.policy import PolicyProfile
@@ -64,7 +64,10 @@ ACTIONS: tuple[Action, ...] = (
     Action("draft-reply", c.DraftReply, process.draft_reply, "拟写答复"),
     Action("sign-off-reply", c.SignOffReply, process.sign_off_reply, "负责人审签答复"),
     Action("check-reply", c.CheckReply, process.check_reply, "审核答复"),
-    Action("give-feedback", c.GiveFeedback, process.give_feedback, "评价答复", after_end=True),
+    Action("give-feedback", c.GiveFeedback, process.give_feedback, "评价答复", after_end=True,
+           kinds=tuple(k for k in Kind if not KINDS[k].voted)),
+    Action("record-satisfaction-vote", c.RecordSatisfactionVote, kind_steps.record_satisfaction_vote, "记录满意度测评",
+           kinds=tuple(k for k in Kind if KINDS[k].voted)),
     Action("order-rehandling", c.OrderRehandling, process.order_rehandling, "交办二次办理"),
     # key supervision (重点督办) and the clocks
     Action("designate-key-supervision", c.DesignateKeySupervision, supervision.designate_key_supervision, "列为重点督办"),
@@ -92,7 +95,12 @@ def apply(state: SuggestionState, cmd: c.Command, now: datetime) -> None:
     """Perform one action on the state, or raise a Refusal saying why not."""
     if cmd.actor.role == Role.system:
         raise Forbidden("the system role cannot act through an update", "系统角色不能通过操作办理", "role.system")
-    action_of(cmd).rule(state, cmd, now)
+    action = action_of(cmd)
+    if state.kind not in action.kinds:  # a step this kind of item does not have (domain.kinds)
+        rules = KINDS[state.kind]
+        raise Conflict(f"a {state.kind.value} has no step {action.name}",
+                       f"{rules.label}没有“{rules.label_of(action.name, action.label)}”这一环节", "kind.no_such_step")
+    action.rule(state, cmd, now)
     process.refresh(state, now)
 
 
@@ -179,6 +187,8 @@ def _placeholder(command: type[c.Command], actor: Actor, unit: str | None, state
 def _stand_in(annotation: Any, state: SuggestionState, now: datetime) -> Any:
     if annotation is bool:
         return True
+    if annotation is int:  # a count (a vote's)
+        return 1
     if annotation is str:
         return "…"
     if annotation is datetime:

@@ -205,3 +205,13 @@ class RecordFilingReview(Command):
     level: FilingLevel | None = None  # the next level still to be recorded when not given
     opinion: str = Field(min_length=1)
 
+
+
+class RecordSatisfactionVote(Command):
+    """Record the committee members' satisfaction vote on a rectification report (满意度测评): how many voted
+    satisfied, basically satisfied and unsatisfied."""
+
+    satisfied: int = Field(ge=0, le=1000)
+    basically_satisfied: int = Field(ge=0, le=1000)
+    unsatisfied: int = Field(ge=0, le=1000)
+    unit: str | None = None  # needed only when several units report separately

@@ -6,7 +6,7 @@ for programs (the API's problem details carry all three)."""
 from __future__ import annotations
 
 from domain.enums import STAGE_LABELS, UNIT_ROLES, Role, Stage, UnitRole
-from domain.kinds import KINDS
+from domain.kinds import FILING_LEVEL_LABELS, KINDS
 from domain.labels import ROLE_LABELS, UNIT_ROLE_LABELS
 from domain.models import Actor, Assignment, SuggestionState
 
@@ -47,9 +47,24 @@ def require_review(state: SuggestionState) -> None:
     rules = KINDS[state.kind]
     if not rules.reviewed:
         raise Conflict(
-            f"a {state.kind.value} is not reviewed: it was put to a unit at its hearing; assign it to that unit",
-            f"{rules.label}不经审查受理、退回或转参阅件：问政会上已交由承办单位，请直接交办", "kind.not_reviewed",
+            f"a {state.kind.value} is not reviewed: it was put to a unit at its hearing or meeting; assign it to that unit",
+            f"{rules.label}不经审查受理、退回或转参阅件：{rules.hearing_label}上已交由承办单位，请直接交办", "kind.not_reviewed",
         )
+
+
+def missing_levels(state: SuggestionState) -> list[str]:
+    """The review levels (in order) still to be recorded before the item can be filed (accepted)."""
+    done = {r.level for r in state.filing_reviews}
+    return [level.value for level in KINDS[state.kind].filing_levels if level not in done]
+
+
+def require_filing_reviews(state: SuggestionState) -> None:
+    """立案 only after every level of review (a kind without levels has nothing to wait for)."""
+    if missing := missing_levels(state):
+        names = "、".join(FILING_LEVEL_LABELS[m] for m in missing)
+        raise Conflict(f"a {state.kind.value} is filed only after its review levels; still missing: {', '.join(missing)}",
+                       f"{KINDS[state.kind].label}须经全会初审、会后再审、各部门联审三级审查后方可立案；尚缺：{names}",
+                       "filing.levels_missing")
 
 
 # What each check names the action (English as the rules write it) in Chinese.
@@ -65,7 +80,7 @@ DOING = {
     "requesting an extension": "申请延期答复", "resubmitting a suggestion": "重新提交建议", "resuming a clock": "恢复计时",
     "returning a suggestion for revision": "退回完善", "signing for receipt": "签收", "signing off a reply": "审签答复",
     "submitting a co-opinion": "提交协办意见", "withdrawing a reply from publication": "撤回公开",
-    "recording a filing review": "记录立案审查",
+    "recording a filing review": "记录立案审查", "recording a satisfaction vote": "记录满意度测评",
 }
 # What pick_track says when no unit qualifies.
 NOTHING = {

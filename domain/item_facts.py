@@ -27,7 +27,7 @@ IN_PERSON = ("visit", "meeting", "liaison_station")
 REPORT_ACTIONS = (
     "registered", "converted", "assigned", "reassigned", "contact_logged", "reply_drafted", "reply_signed_off",
     *CLASS_EVENTS,
-    "feedback_given", "no_feedback", "reply_overdue", "rehandling_ordered", "key_supervision_proposed",
+    "feedback_given", "satisfaction_vote", "no_feedback", "reply_overdue", "rehandling_ordered", "key_supervision_proposed",
     "key_supervision_designated", "key_supervision_declined", "key_progress_reported",
 )
 # The actions that can change the class an item adds to the classes line (line_class).
@@ -199,7 +199,8 @@ def item_facts(
                     track.by_head = True
         elif action in ("progress_reported", "reclassification_disputed") and track:
             track.result_class = p.get("result_class") or track.result_class
-        elif action == "feedback_given" and track and e.actor_deputy == lead_deputy:
+        elif track and (action == "satisfaction_vote" or (action == "feedback_given" and e.actor_deputy == lead_deputy)):
+            # the lead deputy's rating, or the committee members' vote on a deliberation opinion (满意度测评)
             track.rating = p.get("verdict")
             if p.get("round", 1) >= 2:
                 track.second_rating = track.rating

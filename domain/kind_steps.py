@@ -1,42 +1,31 @@
-"""The steps only some kinds of item have (domain.kinds): a proposal's three-level review before it is filed
-(立案审查), and the year's selection of exemplary handled ones (优秀提案办理). docs/process.md "Other kinds of item"."""
+"""The steps only some kinds of item have (domain.kinds; domain.actions lets each kind take only its own): a
+proposal's three-level review before it is filed (立案审查), the year's selection of exemplary handled ones
+(优秀提案办理), a deliberation opinion's satisfaction vote (满意度测评). docs/process.md "Other kinds of item"."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from domain import commands as c
-from domain.clocks import record
-from domain.enums import Role, Stage
-from domain.guards import Conflict, Invalid, Refusal, require_role, stage_zh
+from domain.clocks import finish_duty, record
+from domain.enums import DeadlineKind, Role, Stage, Verdict
+from domain.guards import (
+    Conflict,
+    Invalid,
+    Refusal,
+    missing_levels,
+    pick_track,
+    require_assigned,
+    require_role,
+    stage_zh,
+)
 from domain.kinds import FILING_LEVEL_LABELS, KINDS, FilingLevel
-from domain.models import FilingReview, SuggestionState
-
-
-def _kind_does(state: SuggestionState, what: str, what_zh: str, has: bool) -> None:
-    if not has:
-        rules = KINDS[state.kind]
-        raise Conflict(f"a {state.kind.value} has no {what}", f"{rules.label}没有{what_zh}这一环节", "kind.no_such_step")
-
-
-def missing_levels(state: SuggestionState) -> list[str]:
-    """The review levels (in order) still to be recorded before the item can be filed (accepted)."""
-    done = {r.level for r in state.filing_reviews}
-    return [level.value for level in KINDS[state.kind].filing_levels if level not in done]
-
-
-def require_filing_reviews(state: SuggestionState) -> None:
-    """立案 only after every level of review (a kind without levels has nothing to wait for)."""
-    if missing := missing_levels(state):
-        names = "、".join(FILING_LEVEL_LABELS[m] for m in missing)
-        raise Conflict(f"a {state.kind.value} is filed only after its review levels; still missing: {', '.join(missing)}",
-                       f"{KINDS[state.kind].label}须经全会初审、会后再审、各部门联审三级审查后方可立案；尚缺：{names}",
-                       "filing.levels_missing")
+from domain.models import FilingReview, SatisfactionVote, SuggestionState
+from domain.process import settle
 
 
 def record_filing_review(state: SuggestionState, cmd: c.RecordFilingReview, now: datetime) -> None:
     require_role(cmd.actor, "recording a filing review", Role.coordinator)
-    _kind_does(state, "filing review", "立案审查", bool(KINDS[state.kind].filing_levels))
     if state.stage != Stage.registered or state.accepted_at:
         raise Conflict("a filing review is recorded only before the item is filed",
                        f"立案审查只在立案前记录；本件已{'立案' if state.accepted_at else '不在待审查状态'}", "filing.closed")
@@ -70,3 +59,31 @@ def exemplary_refusal(state: SuggestionState, year: int) -> Refusal | None:
                        f"本件在{state.origin_year}至{state.handling_year}年办理，不能评为{year}年度的优秀提案办理",
                        "exemplary.year")
     return None
+
+
+def vote_verdict(satisfied: int, basically: int, unsatisfied: int) -> Verdict:
+    """What a satisfaction vote (满意度测评) says: satisfied with more than half the votes satisfied; else basically
+    satisfied with more than half satisfied or basically satisfied; else unsatisfied."""
+    total = satisfied + basically + unsatisfied
+    if satisfied * 2 > total:
+        return Verdict.satisfied
+    return Verdict.basically_satisfied if (satisfied + basically) * 2 > total else Verdict.unsatisfied
+
+
+def record_satisfaction_vote(state: SuggestionState, cmd: c.RecordSatisfactionVote, now: datetime) -> None:
+    """满意度测评: the committee members vote on a unit's rectification report; the result moves the item on as a
+    deputy's rating would (domain.process.settle): closed, followed up, or rectified again (继续整改)."""
+    require_role(cmd.actor, "recording a satisfaction vote", Role.coordinator)
+    require_assigned(state, "recording a satisfaction vote")
+    waiting = [a for a in state.tracks() if a.stage == Stage.awaiting_feedback]
+    assignment = pick_track(state, waiting, cmd.unit, "no rectification report awaits a vote")
+    if cmd.satisfied + cmd.basically_satisfied + cmd.unsatisfied == 0:
+        raise Invalid("a vote has at least one vote", "测评票数不能都为0，请填写满意、基本满意、不满意各多少票", "vote.empty")
+    verdict = vote_verdict(cmd.satisfied, cmd.basically_satisfied, cmd.unsatisfied)
+    state.votes.append(SatisfactionVote(unit=assignment.unit, round=assignment.round, satisfied=cmd.satisfied,
+                                        basically_satisfied=cmd.basically_satisfied, unsatisfied=cmd.unsatisfied,
+                                        verdict=verdict, at=now))
+    record(state, now, cmd.actor, "satisfaction_vote", assignment.unit, round=assignment.round, verdict=verdict.value,
+           satisfied=cmd.satisfied, basically_satisfied=cmd.basically_satisfied, unsatisfied=cmd.unsatisfied)
+    finish_duty(state, DeadlineKind.feedback, assignment.unit, now)
+    settle(state, assignment, verdict, now)

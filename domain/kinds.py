@@ -16,6 +16,7 @@ class Kind(StrEnum):
     suggestion = "suggestion"  # 人大代表建议
     inquiry = "inquiry"  # 问政交办函: a question a unit could not settle at a public hearing (问政)
     proposal = "proposal"  # 政协提案: a CPPCC member's proposal
+    deliberation = "deliberation"  # 审议意见: the standing committee's opinions on a report of the government
 
 
 class FilingLevel(StrEnum):
@@ -38,7 +39,9 @@ class KindRules:
     default_policy: str | None  # the profile it runs under unless one is named; None: the deployment's
     number_prefix: str = ""  # its own series of numbers in a year (WZ0001 …); suggestions' have none
     reviewed: bool = True  # registration is followed by review (审查); else the item is accepted as registered
-    needs_hearing: bool = False  # registration names the hearing (问政会) the question came from
+    needs_hearing: bool = False  # registration names the hearing (问政会) or meeting the item came from
+    hearing_label: str = "问政会议"  # what that meeting is called
+    voted: bool = False  # the reply is rated by the committee members' vote (满意度测评), not by a deputy
     filing_levels: tuple[FilingLevel, ...] = ()  # review levels recorded, in order, before it is accepted (立案)
     exemplary: bool = False  # the year's well-handled items are selected (优秀提案办理: domain.kind_steps)
     proposer: str = "领衔代表"  # who raised it, as the pages call them
@@ -69,6 +72,16 @@ KINDS: dict[Kind, KindRules] = {
         action_labels=(("accept", "立案"), ("return-for-revision", "退回修改"),
                        ("convert", "不予立案（转社情民意信息或委员来信）"), ("resubmit", "修改后重新提交提案"),
                        ("log-contact", "记录与委员沟通")),
+    ),
+    # The standing committee's deliberation opinions (审议意见) on a report of the government: handed to the
+    # government as adopted at the meeting (no review), a rectification report (整改报告) within 3 months, rated by
+    # the committee members' satisfaction vote (满意度测评) at a later meeting, what is still open followed up.
+    Kind.deliberation: KindRules(
+        label="审议意见", workflow_type="DeliberationWorkflow", default_policy="deliberation", number_prefix="SY",
+        reviewed=False, needs_hearing=True, hearing_label="常委会会议", voted=True, proposer="牵头的专门委员会负责人（代表）",
+        action_labels=(("log-contact", "记录与常委会工作机构沟通"), ("draft-reply", "拟写整改报告"),
+                       ("sign-off-reply", "负责人审签整改报告"), ("check-reply", "审核整改报告"),
+                       ("order-rehandling", "交办继续整改")),
     ),
 }
 

@@ -329,6 +329,18 @@ class FilingReview(Model):
     at: datetime
 
 
+class SatisfactionVote(Model):
+    """The committee members' vote on a unit's rectification report (满意度测评) and what it means."""
+
+    unit: str
+    round: int
+    satisfied: int
+    basically_satisfied: int
+    unsatisfied: int
+    verdict: Verdict
+    at: datetime
+
+
 class Event(Model):
     """One line of the item's timeline; the ledger keeps it with id = workflow id + seq."""
 
@@ -393,6 +405,7 @@ class SuggestionState(SuggestionFacts):
     interview_due: bool = False  # 约谈 of the unit head, after escalation from overdue
     consultation_due: bool = False  # 约见/面商 required after a second "unsatisfied"
     filing_reviews: list[FilingReview] = []  # a proposal's review levels before filing (domain.kinds)
+    votes: list[SatisfactionVote] = []  # a deliberation opinion's satisfaction votes (满意度测评)
     warning_level: WarningLevel = WarningLevel.none
     events: list[Event] = []
     last_event_seq: int = 0

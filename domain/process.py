@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from domain import commands as c
-from domain import disclosure, follow_up, kind_steps, supervision
+from domain import disclosure, follow_up, supervision
 from domain.calendar import SHANGHAI, local_date
 from domain.clocks import (
     beijing,
@@ -55,6 +55,7 @@ from domain.guards import (
     own_assignment,
     pick_track,
     require_assigned,
+    require_filing_reviews,
     require_open,
     require_review,
     require_role,
@@ -118,7 +119,7 @@ def register(new: NewSuggestion, workflow_id: str, now: datetime) -> SuggestionS
 def accept(state: SuggestionState, cmd: c.Accept, now: datetime) -> None:
     require_role(cmd.actor, "accepting a suggestion", Role.coordinator)
     require_review(state)
-    kind_steps.require_filing_reviews(state)  # a proposal is filed (立案) after its three review levels
+    require_filing_reviews(state)  # a proposal is filed (立案) after its three review levels
     if state.stage != Stage.registered:
         raise Conflict(f"only a registered suggestion can be accepted; it is {state.stage.value}", f"只有已登记的建议可以审查受理；本件目前为{stage_zh(state.stage)}", "stage.not_registered")
     if state.accepted_at:
@@ -545,7 +546,7 @@ def give_feedback(state: SuggestionState, cmd: c.GiveFeedback, now: datetime) ->
     # The lead deputy's rating moves the item on; co-signers' ratings are recorded beside it.
     if deputy == state.lead_deputy:
         finish_duty(state, DeadlineKind.feedback, assignment.unit, now)
-        _settle(state, assignment, cmd.verdict, now)
+        settle(state, assignment, cmd.verdict, now)
 
 
 def _window_open(state: SuggestionState, assignment: Assignment, now: datetime) -> bool:
@@ -575,7 +576,7 @@ def co_signers_window_end(state: SuggestionState) -> datetime | None:
     return max(ends) if ends else None
 
 
-def _settle(state: SuggestionState, assignment: Assignment, verdict: Verdict | None, now: datetime) -> None:
+def settle(state: SuggestionState, assignment: Assignment, verdict: Verdict | None, now: datetime) -> None:
     """What a rating (or its absence) means for the unit's track."""
     deemed = verdict is None and state.policy.no_feedback_deemed_satisfied
     if assignment.rerating:
@@ -650,7 +651,7 @@ def _deadline_passed(state: SuggestionState, deadline: Deadline, now: datetime) 
             Feedback(unit=unit, round=assignment.round, deputy=None, verdict=None, at=now, request=assignment.feedback_requests)
         )
         record(state, now, SYSTEM, "no_feedback", unit, **detail, notify=notify(state, coordinator=True))
-        _settle(state, assignment, None, now)
+        settle(state, assignment, None, now)
     else:
         # A duty not done in time: red until it is done.
         deadline.status, deadline.level = DeadlineStatus.missed, WarningLevel.red

@@ -27,7 +27,7 @@ from core.lanes import in_lanes
 from core.settings import Settings
 from domain import commands as c
 from domain.enums import ContactWay, Period, ResultClass, Role, SupervisionActionKind, Verdict
-from domain.kinds import FilingLevel, Kind
+from domain.kinds import KINDS, FilingLevel, Kind
 from domain.models import Actor, SuggestionState
 from domain.policy import PolicyProfile
 from huiyin import demo
@@ -38,7 +38,8 @@ from services.register import register
 
 DEMO_POLICY = "demo"
 # Each kind's profile, on the demo's clock (a proposal's numbers are the national ones: the demo profile's).
-DEMO_POLICIES = {Kind.suggestion: DEMO_POLICY, Kind.inquiry: "demo_inquiry", Kind.proposal: DEMO_POLICY}
+DEMO_POLICIES = {Kind.suggestion: DEMO_POLICY, Kind.inquiry: "demo_inquiry", Kind.proposal: DEMO_POLICY,
+                 Kind.deliberation: DEMO_POLICY}
 LAST_YEAR_ENDS = 60.0  # seconds into the demo: last year's items are replied by then
 ESCALATION_MARGIN = 3.0  # seconds past a computed instant before looking for what it brought
 PARALLEL = 6  # items acted on at once
@@ -73,7 +74,8 @@ class Story:
     @property
     def source(self) -> tuple:
         """Its title, body, field, lead unit and co-handling unit."""
-        return {Kind.inquiry: demo.INQUIRIES, Kind.proposal: demo.PROPOSALS}.get(self.kind, demo.SUGGESTIONS)[self.index]
+        sources = {Kind.inquiry: demo.INQUIRIES, Kind.proposal: demo.PROPOSALS, Kind.deliberation: demo.DELIBERATIONS}
+        return sources.get(self.kind, demo.SUGGESTIONS)[self.index]
 
 
 # This year's 38 items, last year's 10 and the year before's 2. Plans: see the phases below.
@@ -93,12 +95,15 @@ INQUIRIES = ["closed", "b_follow_up", "red_proposed", "closed", "awaiting_feedba
 # And 6 CPPCC proposals (政协提案), each reviewed at three levels and filed before it is assigned; one still
 # under review (its first level recorded).
 PROPOSALS = ["closed", "second_handling", "b_follow_up", "closed", "awaiting_feedback", "reviewing"]
+# And the standing committee's 3 deliberation opinions (审议意见): rectified, then voted on (满意度测评).
+DELIBERATIONS = ["closed", "b_follow_up", "awaiting_feedback"]
 STORIES = (
     [Story(i, plan, 0, Period.closed if i in CLOSED_PERIOD else Period.session) for i, plan in enumerate(THIS_YEAR)]
     + [Story(38 + i, plan, 1) for i, plan in enumerate(LAST_YEAR)]
     + [Story(48 + i, plan, 2) for i, plan in enumerate(YEAR_BEFORE)]
     + [Story(i, plan, 0, Period.closed, Kind.inquiry) for i, plan in enumerate(INQUIRIES)]
     + [Story(i, plan, 0, Period.session, Kind.proposal) for i, plan in enumerate(PROPOSALS)]
+    + [Story(i, plan, 0, Period.closed, Kind.deliberation) for i, plan in enumerate(DELIBERATIONS)]
 )
 EARLY = {"red_key", "red_declined", "red_proposed", "b_follow_up", "key_a", "closed", "second_handling", "rehandling",
          "c_follow_up", "no_feedback", "closed_private", "registered", "accepted", "returned", "converted", "reviewing"}
@@ -144,7 +149,7 @@ class DemoYear:
         policies = {kind: demo_clock(load_policy(name, self.settings.huiyin_config_dir), self.start, self.year)
                     for kind, name in DEMO_POLICIES.items()}
         self.month, self.day = policies[Kind.suggestion].drill.month_seconds, policies[Kind.suggestion].drill.day_seconds
-        self.progress("登记建议、问政交办函和政协提案", 0.05)
+        self.progress("登记建议、问政交办函、政协提案和审议意见", 0.05)
         await self.each(STORIES, lambda s: self.register(s, policies[s.kind]))
         self.progress("办理去年和前年的建议", 0.15)
         red_at = await self.elapsed()
@@ -191,6 +196,8 @@ class DemoYear:
             data = demo.inquiry_input(story.index, year)
         elif story.kind == Kind.proposal:
             data = demo.proposal_input(story.index, year)
+        elif story.kind == Kind.deliberation:
+            data = demo.deliberation_input(story.index, year)
         else:
             data = demo.suggestion_input(story.index, year).model_copy(update={"period": story.period})
         outcome = await register(self.client, self.session, self.settings, data, demo.COORDINATOR, policy=policy)
@@ -319,7 +326,7 @@ class DemoYear:
         if story.kind == Kind.proposal:  # three levels of review before it is filed (立案)
             for level, opinion in zip(FilingLevel, ("属于政协履职范围。", "内容具体，建议可行。", "承办单位无异议，同意立案。")):
                 await self.act(story, c.RecordFilingReview(actor=demo.COORDINATOR, level=level, opinion=opinion))
-        if story.kind != Kind.inquiry:  # an inquiry letter is accepted as registered (domain.kinds)
+        if KINDS[story.kind].reviewed:  # an inquiry letter or deliberation opinion is accepted as registered
             await self.act(story, c.Accept(actor=demo.COORDINATOR))
         await self.assign(story)
 

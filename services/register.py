@@ -57,8 +57,10 @@ class SuggestionInput(Model):
                                json_schema_extra={"pattern": NUMBER_PATTERN.pattern, "maxLength": 12})
     delegation: str = Field(default="", max_length=limits.NAME)
     policy: str | None = Field(default=None, max_length=64, description='another policy profile, e.g. "drill"')
-    kind: Kind = Field(default=Kind.suggestion, description="suggestion (建议) or inquiry (问政交办函)")
-    hearing: str = Field(default="", max_length=limits.NAME, description="an inquiry's hearing (问政会), required for one")
+    kind: Kind = Field(default=Kind.suggestion, description="suggestion (建议), inquiry (问政交办函), proposal (政协提案) "
+                                                             "or deliberation (审议意见)")
+    hearing: str = Field(default="", max_length=limits.NAME,
+                         description="an inquiry's hearing (问政会) or a deliberation opinion's meeting (常委会会议): required")
 
     @model_validator(mode="after")
     def _plausible(self) -> "SuggestionInput":
@@ -67,8 +69,9 @@ class SuggestionInput(Model):
         if self.number is not None and (wrong := number_problem(self.kind, self.number)):
             problems.append(limits.Fault(*wrong))
         if KINDS[self.kind].needs_hearing and not self.hearing.strip():
-            problems.append(limits.Fault(f"an {self.kind.value} names the hearing it came from (hearing)",
-                                         f"{KINDS[self.kind].label}须写明来自哪次问政会议（hearing）"))
+            rules = KINDS[self.kind]
+            problems.append(limits.Fault(f"an {self.kind.value} names the hearing or meeting it came from (hearing)",
+                                         f"{rules.label}须写明来自哪次{rules.hearing_label}（hearing）"))
         if self.number is not None and not NUMBER_PATTERN.match(self.number):
             problems.append(limits.Fault(f"number {self.number!r} must be {NUMBER_RULE}",
                                          f"编号“{self.number}”不符合规则：应为{NUMBER_RULE_ZH}"))

@@ -76,6 +76,16 @@ def file_proposal(item: "Item") -> Awaitable[SuggestionState]:
     return filed()
 
 
+def new_deliberation(number: str) -> NewSuggestion:
+    """The standing committee's deliberation opinions on a government report (审议意见), numbered SY…."""
+    number = number if number.startswith("SY") else f"SY{number}"[:12]
+    return new_suggestion(number, Period.closed, "deliberation", date(2026, 4, 28)).model_copy(update=dict(
+        kind=Kind.deliberation, hearing="市人大常委会第十八次会议", co_signers=[],
+        title="关于市政府城市生活垃圾分类工作情况报告的审议意见",
+        body="一、加快分类收运体系建设；二、完善考核激励；三、加强宣传引导。",
+    ))
+
+
 def new_inquiry(number: str) -> NewSuggestion:
     """A letter from a public hearing (问政交办函), as the coordinator registers it (numbered WZ…)."""
     number = number if number.startswith("WZ") else f"WZ{number}"[:12]

@@ -35,6 +35,7 @@ def test_there_are_histories_of_every_kind():
         types.setdefault(started["workflowType"]["name"], []).append(path.stem)
     assert set(types) == {w.__name__ for w in ALL_WORKFLOWS}
     assert any(n.endswith("run2") for n in types["InquiryWorkflow"]) and any(n.endswith("run2") for n in types["ProposalWorkflow"])
+    assert types["DeliberationWorkflow"]
 
 
 @pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])

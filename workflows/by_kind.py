@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from domain.kinds import Kind
+from workflows.deliberation import DeliberationWorkflow
 from workflows.inquiry import InquiryWorkflow
 from workflows.item import ItemWorkflow
 from workflows.proposal import ProposalWorkflow
@@ -10,5 +11,6 @@ from workflows.suggestion import SuggestionWorkflow
 
 WORKFLOW_FOR: dict[Kind, type[ItemWorkflow]] = {
     Kind.suggestion: SuggestionWorkflow, Kind.inquiry: InquiryWorkflow, Kind.proposal: ProposalWorkflow,
+    Kind.deliberation: DeliberationWorkflow,
 }
 ALL_WORKFLOWS = list(WORKFLOW_FOR.values())

@@ -69,6 +69,8 @@ def _kind(name: str, annotation: Any, units: dict[str, str], item_units: list[st
         return "datetime", []
     if base is date:
         return "date", []
+    if base is int:
+        return "number", []
     if isinstance(base, type) and issubclass(base, Enum):
         names = OPTION_LABELS.get(name, {})
         return "select", [(member.value, names.get(member.value, member.value)) for member in base]

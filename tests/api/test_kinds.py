@@ -94,5 +94,31 @@ async def test_a_suggestion_is_not_selected_exemplary(http, number):
                                  "is not selected as exemplary")
     assert problem["code"] == "kind.no_such_step"
     missing = await http.problem("coord", f"/suggestions/{sid}/record-filing-review", {"level": "plenary", "opinion": "x"},
-                                 409, "has no filing review")
-    assert "没有立案审查这一环节" in missing["detail_zh"]
+                                 409, "has no step record-filing-review")
+    assert "建议没有“记录立案审查”这一环节" in missing["detail_zh"]
+
+
+DELIBERATION = {"kind": "deliberation", "hearing": "市人大常委会第十八次会议", "period": "closed", "co_signers": [],
+                "title": "关于市政府城市生活垃圾分类工作情况报告的审议意见", "field": "environment"}
+
+
+async def test_deliberation_opinions_are_voted_on_not_rated(http, number):
+    sid = await http.register(f"SY{number[1:]}", **DELIBERATION)
+    assert sid.startswith(f"deliberation-{http.year}-SY")
+    await http.problem("coord", "/suggestions", {**DELIBERATION, "year": http.year, "number": f"SY{number[2:]}",
+                                                 "body": "意见", "lead_deputy": "D001", "received_on": f"{http.year}-04-28",
+                                                 "hearing": ""}, 422, "names the hearing or meeting")
+    await http.post("coord", f"/suggestions/{sid}/assign", {"lead_unit": "U01"})
+    await http.prepare(sid)
+    state = await http.reply(sid)
+    assert state["stage"] == "awaiting_feedback"
+    refused = await http.problem("dep1", f"/suggestions/{sid}/give-feedback", {"verdict": "satisfied"}, 409,
+                                 "has no step give-feedback")
+    assert "审议意见没有“评价答复”这一环节" in refused["detail_zh"]
+    await http.problem("sup", f"/suggestions/{sid}/record-satisfaction-vote",
+                       {"satisfied": 30, "basically_satisfied": 10, "unsatisfied": 5}, 403, "coordinator")
+    await http.problem("coord", f"/suggestions/{sid}/record-satisfaction-vote",
+                       {"satisfied": -1, "basically_satisfied": 10, "unsatisfied": 5}, 422, "satisfied")
+    state = await http.post("coord", f"/suggestions/{sid}/record-satisfaction-vote",
+                            {"satisfied": 30, "basically_satisfied": 10, "unsatisfied": 5})
+    assert state["stage"] == "closed" and state["votes"][0]["verdict"] == "satisfied"

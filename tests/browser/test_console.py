@@ -154,7 +154,7 @@ def test_an_inquiry_letter_goes_round_in_the_browser(browser, system, shots):
     page_text = coordinator.content()
     assert "号问政交办函：关于城区学校周边" in page_text and "2026年第二期“阳光问政”" in page_text
     assert coordinator.locator("details.action summary", has_text="审查受理").count() == 0  # no review
-    assert "问政会上已交由承办单位，请直接交办" in page_text  # the refusal names the rule
+    assert "问政会议上已交由承办单位，请直接交办" in page_text  # the refusal names the rule
     act(coordinator, "交办", lambda form: form.get_by_label("主办单位").select_option("U01"))
     assert coordinator.locator(".done").inner_text() == "已完成：交办。"
 
@@ -247,6 +247,49 @@ def test_a_proposal_is_reviewed_filed_and_answered_in_the_browser(browser, syste
     coordinator.goto(item_url)  # closed: the committee may select it as one of the year's exemplary ones
     act(coordinator, "评为优秀提案办理", lambda form: form.get_by_label("评选理由").fill("面复到位，建设进度快，委员满意。"))
     assert "年度优秀提案办理：面复到位" in coordinator.locator(".done", has_text="优秀").last.inner_text()
+
+
+def test_deliberation_opinions_are_rectified_and_voted_on_in_the_browser(browser, system, shots):
+    """审议意见: registered from the committee's meeting, handed over without review, a rectification report drafted,
+    signed off and checked, then the members' satisfaction vote recorded (no deputy rates it)."""
+    coordinator = signed_in(browser, system, "coord")
+    coordinator.get_by_role("link", name="登记审议意见").click()
+    coordinator.get_by_label("常委会会议").fill("市人大常委会第十八次会议")
+    coordinator.get_by_label("标题").fill("关于市政府城市生活垃圾分类工作情况报告的审议意见")
+    coordinator.get_by_label("内容").fill("一、加快分类收运体系建设；二、完善考核激励机制；三、加强宣传引导。")
+    coordinator.get_by_label("领域").select_option("environment")
+    coordinator.get_by_label("牵头的专门委员会负责人（代表）").select_option("D001")
+    coordinator.get_by_role("button", name="登记审议意见").click()
+    coordinator.wait_for_url(re.compile(r"/console/items/deliberation-\d{4}-SY\d{4}\?done=registered"))
+    item_url = coordinator.url.split("?")[0]
+    assert "市人大常委会第十八次会议" in coordinator.content()
+    act(coordinator, "交办", lambda form: form.get_by_label("主办单位").select_option("U01"))
+
+    handler = signed_in(browser, system, "h-u01")
+    handler.goto(item_url)
+    act(handler, "签收")
+    contact_time = (datetime.now(SHANGHAI) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    act(handler, "记录与常委会工作机构沟通", lambda form: (
+        form.get_by_label("时间").fill(contact_time), form.get_by_label("方式").select_option("meeting"),
+        form.get_by_label("情况摘要").fill("与城建环保工委座谈，逐条对照审议意见研究整改措施。")))
+    act(handler, "拟写整改报告", lambda form: (
+        form.get_by_label("正文").fill("已建成分类收运体系，出台考核办法，开展宣传进社区活动120场。"),
+        form.get_by_label("办理结果分类").select_option("A"),
+        form.get_by_label("同意公开答复").check(),
+        form.get_by_label("公开文本（联系方式将自动隐去）").fill("已建成分类收运体系，出台考核办法。")))
+    head = signed_in(browser, system, "head-u01")
+    head.goto(item_url)
+    act(head, "负责人审签整改报告")
+    coordinator.goto(item_url)
+    act(coordinator, "审核整改报告", lambda form: form.get_by_label("审核通过").check())
+    assert coordinator.locator("details.action summary", has_text="评价答复").count() == 0  # voted on, not rated
+    act(coordinator, "记录满意度测评", lambda form: (
+        form.get_by_label("满意（票）", exact=False).first.fill("31"), form.get_by_label("基本满意（票）").fill("12"),
+        form.get_by_label("不满意（票）").fill("2")))
+    assert coordinator.locator(".done").inner_text() == "已完成：记录满意度测评。"
+    text = coordinator.content()
+    assert "满意 31 票，基本满意 12 票，不满意 2 票 —— 满意" in text and "已办结" in text
+    coordinator.screenshot(path=shots / "deliberation-vote.png", full_page=True)
 
 
 def test_the_oversight_board_shows_units_key_items_and_what_is_due(browser, system, shots):

@@ -38,6 +38,7 @@ from tests.helpers import (
     file_proposal,
     handler,
     head,
+    new_deliberation,
     new_inquiry,
     new_proposal,
     new_suggestion,
@@ -186,9 +187,22 @@ async def proposal_unsatisfied_rehandled_carried_over(item: Item) -> None:
     await item.rate(Verdict.satisfied)
 
 
+async def deliberation_voted_unsatisfied_then_satisfied(item: Item) -> None:
+    """Deliberation opinions (审议意见): handed over, a rectification report, the members' vote unsatisfied,
+    rectified again, voted satisfied."""
+    await item.do(c.Assign(actor=COORDINATOR, lead_unit="U01"))
+    await item.prepare_reply("U01")
+    await item.reply("U01", ResultClass.B)
+    await item.do(c.RecordSatisfactionVote(actor=COORDINATOR, satisfied=10, basically_satisfied=12, unsatisfied=23))
+    await item.do(c.OrderRehandling(actor=COORDINATOR, reason="整改不到位", leader_in_charge="分管副市长"))
+    await item.reply("U01", ResultClass.A)
+    await item.do(c.RecordSatisfactionVote(actor=COORDINATOR, satisfied=31, basically_satisfied=12, unsatisfied=2))
+
+
 # Each scenario with the kind of item it starts (tests.helpers: new_suggestion, new_inquiry, new_proposal).
 INQUIRIES = {inquiry_answered_in_a_month, inquiry_overdue_b_carried_over}
 PROPOSALS = {proposal_filed_answered_face_to_face, proposal_unsatisfied_rehandled_carried_over}
+DELIBERATIONS = {deliberation_voted_unsatisfied_then_satisfied}
 
 SCENARIOS = [
     closed_after_satisfied,
@@ -203,6 +217,7 @@ SCENARIOS = [
     inquiry_overdue_b_carried_over,
     proposal_filed_answered_face_to_face,
     proposal_unsatisfied_rehandled_carried_over,
+    deliberation_voted_unsatisfied_then_satisfied,
 ]
 
 
@@ -219,7 +234,8 @@ async def record(tag: str, only: list[str]) -> None:
             for scenario in SCENARIOS:
                 if only and scenario.__name__ not in only:
                     continue
-                start = new_inquiry if scenario in INQUIRIES else new_proposal if scenario in PROPOSALS else new_suggestion
+                start = (new_inquiry if scenario in INQUIRIES else new_proposal if scenario in PROPOSALS
+                         else new_deliberation if scenario in DELIBERATIONS else new_suggestion)
                 new = start(f"H{uuid.uuid4().hex[:8]}")
                 item = await Item.start(env, settings.temporal_task_queue, new)
                 await scenario(item)

@@ -11,7 +11,7 @@ from domain.enums import AssignmentStatus, ReplyStatus, ResultClass, Role, Stage
 from domain.kinds import Kind
 from domain.models import SYSTEM, Actor, Assignment, ItemChanges, Reply, suggestion_workflow_id
 from ledger.writes import record_changes
-from tests.helpers import COORDINATOR, new_inquiry, new_proposal, new_suggestion
+from tests.helpers import COORDINATOR, new_deliberation, new_inquiry, new_proposal, new_suggestion
 
 UTC = timezone.utc
 
@@ -40,7 +40,8 @@ class Timeline:
     def __init__(self, number: str, year: int, field: str, registered_at: datetime,
                  lead: str = "D001", co_signers: tuple[str, ...] = ("D002",), title: str | None = None,
                  delegation: str = "城区代表团", kind: Kind = Kind.suggestion):
-        start = {Kind.inquiry: new_inquiry, Kind.proposal: new_proposal}.get(kind, new_suggestion)
+        start = {Kind.inquiry: new_inquiry, Kind.proposal: new_proposal, Kind.deliberation: new_deliberation}.get(
+            kind, new_suggestion)
         new = start(number).model_copy(update={
             "year": year, "field": field, "lead_deputy": lead, "co_signers": list(co_signers),
             "delegation": delegation, **({"title": title} if title else {}),
@@ -129,6 +130,13 @@ class Timeline:
     def rate(self, unit: str, when: datetime, verdict: str, round: int = 1, by: str = "D001") -> "Timeline":
         self.track(unit).stage = Stage.closed if verdict != "unsatisfied" else Stage.rehandling
         return self.event(when, "feedback_given", unit, deputy(by), round=round, verdict=verdict)
+
+    def vote(self, unit: str, when: datetime, verdict: str, counts: tuple[int, int, int], round: int = 1) -> "Timeline":
+        """The committee members' satisfaction vote on a deliberation opinion's report (满意度测评)."""
+        self.track(unit).stage = Stage.closed if verdict != "unsatisfied" else Stage.rehandling
+        satisfied, basically, unsatisfied = counts
+        return self.event(when, "satisfaction_vote", unit, COORDINATOR, round=round, verdict=verdict, satisfied=satisfied,
+                          basically_satisfied=basically, unsatisfied=unsatisfied)
 
     def no_feedback(self, unit: str, when: datetime) -> "Timeline":
         self.track(unit).stage = Stage.closed

@@ -53,6 +53,15 @@ def year(private_sessions):
     (Timeline("0002", Y, "education", jan, kind=Kind.proposal).assign(at(Y, 2, 1), lead="U2")
      .reply("U2", at(Y, 4, 5), "B").rate("U2", at(Y, 4, 15), "unsatisfied").rehandle("U2", at(Y, 4, 20))
      .reply("U2", at(Y, 5, 20), "A", round=2).rate("U2", at(Y, 5, 30), "satisfied", round=2).save(s))
+    # Deliberation opinions (审议意见), SY0001…, from the April meeting: rated by the members' vote.
+    april = at(Y, 4, 28)
+    # SY0001: U1, A, voted satisfied (31/12/2) in September.
+    (Timeline("0001", Y, "environment", april, kind=Kind.deliberation).assign(at(Y, 4, 29), lead="U1")
+     .reply("U1", at(Y, 7, 20), "A").vote("U1", at(Y, 9, 25), "satisfied", (31, 12, 2)).save(s))
+    # SY0002: U2, B, voted unsatisfied (10/12/23) in September: rectification ordered again.
+    (Timeline("0002", Y, "economy", april, kind=Kind.deliberation).assign(at(Y, 4, 29), lead="U2")
+     .reply("U2", at(Y, 7, 25), "B").vote("U2", at(Y, 9, 25), "unsatisfied", (10, 12, 23))
+     .rehandle("U2", at(Y, 10, 8)).save(s))
     return s
 
 
@@ -71,7 +80,7 @@ PUBLISHED = ("reply_rate", "on_time_rate", "face_to_face_rate", "principal_head_
 def test_the_inquiry_section_at_year_end(year):
     r = report(year, date(Y, 12, 31))
     assert r["totals"]["suggestions"] == 2 and r["totals"]["replied"] == 1  # the suggestions' lines: theirs only
-    assert [k["kind"] for k in r["kinds"]] == ["inquiry", "proposal"]
+    assert [k["kind"] for k in r["kinds"]] == ["inquiry", "proposal", "deliberation"]
     section = kind(r, "inquiry")
     assert (section["kind"], section["label"]) == ("inquiry", "问政交办函")
     t = section["totals"]
@@ -104,7 +113,7 @@ def test_the_inquiry_section_as_of_the_end_of_june(year):
 
 def test_no_section_before_the_first_letter(year):
     r = report(year, date(Y, 3, 31))
-    assert [k["kind"] for k in r["kinds"]] == ["proposal"] and r["totals"]["suggestions"] == 2
+    assert [k["kind"] for k in r["kinds"]] == ["proposal"] and r["totals"]["suggestions"] == 2  # nothing else yet
 
 
 def kind(r: dict, code: str) -> dict:
@@ -152,3 +161,14 @@ def test_the_spreadsheet_has_a_sheet_for_inquiries(year):
     rows = [[c for c in row if c is not None] for row in book["问政交办函"].iter_rows(values_only=True)]
     assert any(row[:1] == ["全部"] and 4 in row and 3 in row for row in rows), rows
     assert any("市交通运输局" in row for row in rows)
+
+
+def test_the_deliberation_section_counts_the_members_votes(year):
+    end = kind(report(year, date(Y, 12, 31)), "deliberation")
+    t = end["totals"]
+    assert (t["suggestions"], t["replied"], t["classes"]) == (2, 2, {"A": 1, "B": 1, "C": 0})
+    assert t["feedback"] == {"satisfied": 1, "basically_satisfied": 0, "unsatisfied": 1, "none": 0}
+    assert rates(end, "reply_rate", "satisfaction_rate") == {"reply_rate": (2, 2, 1.0), "satisfaction_rate": (1, 2, 0.5)}
+    assert t["second_handling"]["items"] == 1  # rectification ordered again after the unsatisfied vote
+    august = kind(report(year, date(Y, 8, 31)), "deliberation")  # reports in, not yet voted on
+    assert rates(august, "reply_rate", "satisfaction_rate") == {"reply_rate": (2, 2, 1.0), "satisfaction_rate": (0, 0, None)}

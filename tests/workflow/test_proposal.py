@@ -74,5 +74,5 @@ async def test_unsatisfied_member_gets_second_handling_then_carried_over(time_en
 
 async def test_a_suggestion_has_no_filing_review(time_env, worker, settings, number):
     item = await Item.start(time_env, settings.temporal_task_queue, new_suggestion(number))
-    await item.refused(review(FilingLevel.plenary), "conflict", "has no filing review")
+    await item.refused(review(FilingLevel.plenary), "conflict", "has no step record-filing-review")
     await item.handle.terminate("test over")

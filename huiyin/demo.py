@@ -1,6 +1,6 @@
 """A living demo year (演示数据): units, deputies, users, fifty suggestions of this year, last year and the
-year before, and this year's six inquiry letters, six CPPCC proposals and three deliberation opinions, played
-through a year on the demo's rehearsal clock (huiyin/demo_year.py).
+year before, and this year's six inquiry letters and six CPPCC proposals, played through a year on the demo's
+rehearsal clock (huiyin/demo_year.py).
 
 Everything goes through the real paths (the ledger for registers, workflows for suggestions) and is
 idempotent: what already exists is left as it is. Demo users get random passwords, shown once and kept in
@@ -251,21 +251,6 @@ PROPOSALS = [
      "social_security", "U07", None),
 ]
 
-# The standing committee's deliberation opinions (审议意见) on reports of the government: title, body, field,
-# the unit that rectifies, None.
-MEETING = "人大常委会第十八次会议"
-DELIBERATIONS = [
-    ("关于市政府城市生活垃圾分类工作情况报告的审议意见",
-     "一、加快分类收运处置体系建设；二、完善考核激励机制；三、加强宣传引导，提高居民参与率。",
-     "environment", "U06", None),
-    ("关于市政府优化营商环境工作情况报告的审议意见",
-     "一、压缩审批时限；二、清理涉企收费；三、建立企业诉求快速响应机制。",
-     "economy", "U10", None),
-    ("关于市政府义务教育优质均衡发展情况报告的审议意见",
-     "一、加快薄弱学校改造；二、推进教师轮岗交流；三、规范课后服务。",
-     "education", "U02", None),
-]
-
 
 CONTACT_WAYS = [ContactWay.visit, ContactWay.phone, ContactWay.meeting, ContactWay.liaison_station]
 UNIT_NAMES = {code: name for code, name, _ in UNITS}
@@ -407,18 +392,6 @@ def proposal_input(index: int, year: int) -> SuggestionInput:
     )
 
 
-def deliberation_input(index: int, year: int) -> SuggestionInput:
-    """The index-th demo deliberation opinion (审议意见), from the committee's meeting; its lead is the deputy who
-    heads the special committee concerned."""
-    title, body, field_, _, _ = DELIBERATIONS[index]
-    lead = deputy_codes()[index * 4 % len(deputy_codes())]
-    return SuggestionInput(
-        kind=Kind.deliberation, hearing=f"{year}年{MEETING}", year=year, period=Period.closed,
-        number=f"{KINDS[Kind.deliberation].number_prefix}{index + 1:04d}", title=title, body=body, field=field_,
-        lead_deputy=lead, received_on=date(year, 1, 20),
-    )
-
-
 def reply_draft(state: SuggestionState, title: str, unit: str, result_class: ResultClass, index: int) -> c.DraftReply:
     """A reply as a unit writes it; every other one given face to face by the unit's principal head."""
     name = UNIT_NAMES[unit]
@@ -443,16 +416,7 @@ def reply_draft(state: SuggestionState, title: str, unit: str, result_class: Res
     )
 
 
-# Votes of the committee's 45 members that give each verdict (满意度测评: domain.kind_steps.vote_verdict).
-VOTES = {Verdict.satisfied: (31, 12, 2), Verdict.basically_satisfied: (20, 14, 11), Verdict.unsatisfied: (10, 12, 23)}
-
-
-def feedback(state: SuggestionState, verdict: Verdict) -> c.Command:
-    """The lead deputy's rating; for a deliberation opinion the members' vote that gives the verdict."""
-    if KINDS[state.kind].voted:
-        satisfied, basically, unsatisfied = VOTES[verdict]
-        return c.RecordSatisfactionVote(actor=COORDINATOR, satisfied=satisfied, basically_satisfied=basically,
-                                        unsatisfied=unsatisfied)
+def feedback(state: SuggestionState, verdict: Verdict) -> c.GiveFeedback:
     reasons = "答复对实际困难回应不够，承诺措施缺乏具体时间表。" if verdict == Verdict.unsatisfied else ""
     return c.GiveFeedback(actor=deputy(state.lead_deputy), verdict=verdict, reasons=reasons)
 

@@ -27,7 +27,7 @@ from core.lanes import in_lanes
 from core.settings import Settings
 from domain import commands as c
 from domain.enums import ContactWay, Period, ResultClass, Role, SupervisionActionKind, Verdict
-from domain.kinds import KINDS, FilingLevel, Kind
+from domain.kinds import FilingLevel, Kind
 from domain.models import Actor, SuggestionState
 from domain.policy import PolicyProfile
 from huiyin import demo
@@ -38,11 +38,11 @@ from services.register import register
 
 DEMO_POLICY = "demo"
 # Each kind's profile, on the demo's clock (a proposal's numbers are the national ones: the demo profile's).
-DEMO_POLICIES = {Kind.suggestion: DEMO_POLICY, Kind.inquiry: "demo_inquiry", Kind.proposal: DEMO_POLICY,
-                 Kind.deliberation: DEMO_POLICY}
+DEMO_POLICIES = {Kind.suggestion: DEMO_POLICY, Kind.inquiry: "demo_inquiry", Kind.proposal: DEMO_POLICY}
 LAST_YEAR_ENDS = 60.0  # seconds into the demo: last year's items are replied by then
 ESCALATION_MARGIN = 3.0  # seconds past a computed instant before looking for what it brought
 PARALLEL = 6  # items acted on at once
+CARRY_OVER_POLLS = 150  # at most 30 s of waiting for the year-end carry-overs to be recorded
 SUPERVISOR = Actor(user="demo-supervisor", role=Role.supervisor)
 
 
@@ -74,8 +74,7 @@ class Story:
     @property
     def source(self) -> tuple:
         """Its title, body, field, lead unit and co-handling unit."""
-        sources = {Kind.inquiry: demo.INQUIRIES, Kind.proposal: demo.PROPOSALS, Kind.deliberation: demo.DELIBERATIONS}
-        return sources.get(self.kind, demo.SUGGESTIONS)[self.index]
+        return {Kind.inquiry: demo.INQUIRIES, Kind.proposal: demo.PROPOSALS}.get(self.kind, demo.SUGGESTIONS)[self.index]
 
 
 # This year's 38 items, last year's 10 and the year before's 2. Plans: see the phases below.
@@ -95,15 +94,12 @@ INQUIRIES = ["closed", "b_follow_up", "red_proposed", "closed", "awaiting_feedba
 # And 6 CPPCC proposals (政协提案), each reviewed at three levels and filed before it is assigned; one still
 # under review (its first level recorded).
 PROPOSALS = ["closed", "second_handling", "b_follow_up", "closed", "awaiting_feedback", "reviewing"]
-# And the standing committee's 3 deliberation opinions (审议意见): rectified, then voted on (满意度测评).
-DELIBERATIONS = ["closed", "b_follow_up", "awaiting_feedback"]
 STORIES = (
     [Story(i, plan, 0, Period.closed if i in CLOSED_PERIOD else Period.session) for i, plan in enumerate(THIS_YEAR)]
     + [Story(38 + i, plan, 1) for i, plan in enumerate(LAST_YEAR)]
     + [Story(48 + i, plan, 2) for i, plan in enumerate(YEAR_BEFORE)]
     + [Story(i, plan, 0, Period.closed, Kind.inquiry) for i, plan in enumerate(INQUIRIES)]
     + [Story(i, plan, 0, Period.session, Kind.proposal) for i, plan in enumerate(PROPOSALS)]
-    + [Story(i, plan, 0, Period.closed, Kind.deliberation) for i, plan in enumerate(DELIBERATIONS)]
 )
 EARLY = {"red_key", "red_declined", "red_proposed", "b_follow_up", "key_a", "closed", "second_handling", "rehandling",
          "c_follow_up", "no_feedback", "closed_private", "registered", "accepted", "returned", "converted", "reviewing"}
@@ -149,7 +145,7 @@ class DemoYear:
         policies = {kind: demo_clock(load_policy(name, self.settings.huiyin_config_dir), self.start, self.year)
                     for kind, name in DEMO_POLICIES.items()}
         self.month, self.day = policies[Kind.suggestion].drill.month_seconds, policies[Kind.suggestion].drill.day_seconds
-        self.progress("登记建议、问政交办函、政协提案和审议意见", 0.05)
+        self.progress("登记建议、问政交办函和政协提案", 0.05)
         await self.each(STORIES, lambda s: self.register(s, policies[s.kind]))
         self.progress("办理去年和前年的建议", 0.15)
         red_at = await self.elapsed()
@@ -162,6 +158,7 @@ class DemoYear:
         await self.each(self.of(*(EARLY - set(RED))), self.early)
         self.progress("等待去年年终结转", 0.4)
         await self.at(LAST_YEAR_ENDS + ESCALATION_MARGIN)
+        await self.carried_into_this_year()
         self.progress("结转后的跟踪落实与二次办理", 0.5)
         await self.each([s for s in STORIES if s.plan in ("last_b_to_a", "last_c_to_a", "last_b")], self.carried)
         await self.each(self.of("b_follow_up", "c_follow_up"), self.follow_up)
@@ -175,6 +172,18 @@ class DemoYear:
         await self.select_exemplary()
         self.progress("完成", 1.0)
         return len([s for s in STORIES if s.plan != "registered"])
+
+    async def carried_into_this_year(self) -> None:
+        """Wait (in real time: the rehearsal clock stands still meanwhile) until every open item of the years before
+        is in this year's run, so that what the demo does next reaches the new runs, not runs that are ending."""
+        earlier = [self.ids[s] for s in STORIES if s.years_ago and s.plan != "last_closed"]
+        for _ in range(CARRY_OVER_POLLS):
+            years = [just_recorded(self.session, wid).handling_year for wid in earlier]
+            self.session.commit()
+            if all(year == self.year for year in years):
+                break
+            await asyncio.sleep(0.2)
+        await asyncio.sleep(0.5)  # the last ones recorded their carry-over and are starting their new runs
 
     async def batch(self, at: float, plans: str | tuple[str, ...], share: float) -> None:
         await self.at(at)
@@ -196,8 +205,6 @@ class DemoYear:
             data = demo.inquiry_input(story.index, year)
         elif story.kind == Kind.proposal:
             data = demo.proposal_input(story.index, year)
-        elif story.kind == Kind.deliberation:
-            data = demo.deliberation_input(story.index, year)
         else:
             data = demo.suggestion_input(story.index, year).model_copy(update={"period": story.period})
         outcome = await register(self.client, self.session, self.settings, data, demo.COORDINATOR, policy=policy)
@@ -326,7 +333,7 @@ class DemoYear:
         if story.kind == Kind.proposal:  # three levels of review before it is filed (立案)
             for level, opinion in zip(FilingLevel, ("属于政协履职范围。", "内容具体，建议可行。", "承办单位无异议，同意立案。")):
                 await self.act(story, c.RecordFilingReview(actor=demo.COORDINATOR, level=level, opinion=opinion))
-        if KINDS[story.kind].reviewed:  # an inquiry letter or deliberation opinion is accepted as registered
+        if story.kind != Kind.inquiry:  # an inquiry letter is accepted as registered (domain.kinds)
             await self.act(story, c.Accept(actor=demo.COORDINATOR))
         await self.assign(story)
 

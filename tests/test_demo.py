@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import stat
 import uuid
 from collections import Counter
@@ -65,6 +66,9 @@ def counts(session) -> dict[str, int]:
     }
 
 
+DEMO_TIMEOUT = 300  # seconds; the year plays in about 20 on the skipping clock
+
+
 async def test_the_demo_year_lives_and_loads_once(demo_env, demo_worker, demo_settings, tmp_path):
     """One run gives a real year: items at every stage, blue, orange and red, escalated and key items, last year's
     carried over (some now A), the year before's twice, second handling, progress, public replies — and every
@@ -80,11 +84,12 @@ async def test_the_demo_year_lives_and_loads_once(demo_env, demo_worker, demo_se
     sessions = session_factory(demo_settings.huiyin_database_url)
     steps = []
     with sessions() as session:
-        first = await load_demo(demo_env.client, session, demo_settings, year=DEMO_YEAR, var_dir=tmp_path,
-                                clock=clock, progress=lambda step, share: steps.append((step, share)))
-    assert (first.units, first.deputies, first.suggestions) == (12, 30, len(STORIES)) == (12, 30, 65)  # 6 inquiries, 6 proposals, 3 opinions
+        first = await asyncio.wait_for(  # a stuck year fails here, named, instead of holding the suite
+            load_demo(demo_env.client, session, demo_settings, year=DEMO_YEAR, var_dir=tmp_path, clock=clock,
+                      progress=lambda step, share: steps.append((step, share))), timeout=DEMO_TIMEOUT)
+    assert (first.units, first.deputies, first.suggestions) == (12, 30, len(STORIES)) == (12, 30, 62)  # 6 inquiries, 6 proposals
     assert first.users == len(first.passwords) == 57
-    assert steps[0][0] == "登记建议、问政交办函、政协提案和审议意见" and steps[-1] == ("完成", 1.0)  # the progress bar's steps
+    assert steps[0][0] == "登记建议、问政交办函和政协提案" and steps[-1] == ("完成", 1.0)  # the progress bar's steps
     kept = tmp_path / "demo-users.txt"
     assert stat.S_IMODE(kept.stat().st_mode) == 0o600 and len(kept.read_text().splitlines()) == 57
     assert len(set(first.passwords.values())) == 57  # random, never a shared default
@@ -122,7 +127,7 @@ async def test_the_demo_year_lives_and_loads_once(demo_env, demo_worker, demo_se
     assert len(report.delegations) == 5 and {m.to_class for m in report.class_movement.moves} >= {"A", "B", "C"}
     # The hearing's letters (问政交办函): a section of their own, with figures; never in the suggestions' lines.
     assert t.suggestions == 50 - 12 - 1  # this year's suggestions less the converted one
-    inquiries, proposals, opinions = report.kinds
+    inquiries, proposals = report.kinds
     assert inquiries.kind == "inquiry" and inquiries.totals.suggestions == 6 and inquiries.totals.replied >= 3
     for rate in ("reply_rate", "on_time_rate", "satisfaction_rate", "solved_rate"):
         assert getattr(inquiries.rates, rate).numerator > 0, rate
@@ -131,9 +136,6 @@ async def test_the_demo_year_lives_and_loads_once(demo_env, demo_worker, demo_se
     assert proposals.kind == "proposal" and proposals.totals.suggestions == 6 and proposals.totals.replied >= 3
     assert proposals.rates.face_to_face_rate.numerator > 0 and proposals.totals.second_handling.items == 1
     assert proposals.exemplary == 1
-    # The committee's deliberation opinions (审议意见): rectified, voted on by the members (满意度测评).
-    assert opinions.kind == "deliberation" and opinions.totals.suggestions == 3 and opinions.totals.replied == 3
-    assert opinions.rates.satisfaction_rate.numerator == 2 and opinions.rates.satisfaction_rate.denominator == 2
     with sessions() as session:
         published = session.scalar(select(func.count()).select_from(EventRow).where(EventRow.action == "reply_published"))
         progress = session.scalar(select(func.count()).select_from(EventRow).where(EventRow.action == "progress_reported"))

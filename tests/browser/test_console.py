@@ -137,6 +137,35 @@ def test_a_suggestion_goes_round_every_role_in_the_browser(browser, system, shot
     assert "已办结" in deputy.locator("tr", has_text="城东新区").inner_text()
 
 
+def answer_as_u01(browser, system, handler, coordinator, item_url: str, summary: str, text: str, public_text: str,
+                  replied_by: str | None = None, names: dict[str, str] | None = None) -> None:
+    """U01's round on an item of another kind, by the names its pages give the steps (`names`): sign for it, log a
+    meeting, draft an A reply (face to face by `replied_by`), the head signs it off, the coordinator accepts it."""
+    names = {"contact": "记录与代表沟通", "draft": "拟写答复", "sign": "负责人审签答复", "check": "审核答复", **(names or {})}
+    act(handler, "签收")
+    contact_time = (datetime.now(SHANGHAI) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    act(handler, names["contact"], lambda form: (
+        form.get_by_label("时间").fill(contact_time), form.get_by_label("方式").select_option("meeting"),
+        form.get_by_label("情况摘要").fill(summary)))
+
+    def draft(form):
+        form.get_by_label("正文").fill(text)
+        form.get_by_label("办理结果分类").select_option("A")
+        if replied_by:
+            form.get_by_label("当面答复（面复）").check()
+            form.get_by_label("面复人（姓名、职务）").fill(replied_by)
+        form.get_by_label("同意公开答复").check()
+        form.get_by_label("公开文本（联系方式将自动隐去）").fill(public_text)
+
+    act(handler, names["draft"], draft)
+    assert handler.locator(".done").inner_text() == f"已完成：{names['draft']}。"
+    head = signed_in(browser, system, "head-u01")
+    head.goto(item_url)
+    act(head, names["sign"])
+    coordinator.goto(item_url)
+    act(coordinator, names["check"], lambda form: form.get_by_label("审核通过").check())
+
+
 def test_an_inquiry_letter_goes_round_in_the_browser(browser, system, shots):
     """问政交办函: registered by the coordinator from a hearing, issued without review (the refusal says why),
     answered by its unit from its own worklist tab, signed off, checked and rated."""
@@ -166,23 +195,8 @@ def test_an_inquiry_letter_goes_round_in_the_browser(browser, system, shots):
     assert lines.count() >= 1 and all("问政交办函" in t for t in lines.all_inner_texts())  # its own worklist
     handler.screenshot(path=shots / "inquiry-worklist.png", full_page=True)
     lines.filter(has_text="学校周边").locator("a").click()
-    act(handler, "签收")
-    contact_time = (datetime.now(SHANGHAI) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
-    act(handler, "记录与代表沟通", lambda form: (
-        form.get_by_label("时间").fill(contact_time), form.get_by_label("方式").select_option("meeting"),
-        form.get_by_label("情况摘要").fill("约见张伟代表和家长代表，现场查看学校周边路口。")))
-    act(handler, "拟写答复", lambda form: (
-        form.get_by_label("正文").fill("已会同交警部门在上下学时段增派警力，增设临时停车泊位40个。"),
-        form.get_by_label("办理结果分类").select_option("A"),
-        form.get_by_label("同意公开答复").check(),
-        form.get_by_label("公开文本（联系方式将自动隐去）").fill("上下学时段增派警力，增设临时泊位40个。")))
-    assert handler.locator(".done").inner_text() == "已完成：拟写答复。"
-
-    head = signed_in(browser, system, "head-u01")
-    head.goto(item_url)
-    act(head, "负责人审签答复")
-    coordinator.goto(item_url)
-    act(coordinator, "审核答复", lambda form: form.get_by_label("审核通过").check())
+    answer_as_u01(browser, system, handler, coordinator, item_url, "约见张伟代表和家长代表，现场查看学校周边路口。",
+                  "已会同交警部门在上下学时段增派警力，增设临时停车泊位40个。", "上下学时段增派警力，增设临时泊位40个。")
     deputy = signed_in(browser, system, "dep1", viewport=PHONE)
     deputy.goto(item_url)
     act(deputy, "评价答复", lambda form: form.get_by_label("评价").select_option("satisfied"))
@@ -217,23 +231,9 @@ def test_a_proposal_is_reviewed_filed_and_answered_in_the_browser(browser, syste
     handler = signed_in(browser, system, "h-u01")
     handler.goto(f"{system.base}/console?kind=proposal")
     handler.locator(".worklist .item", has_text="嵌入式养老").locator("a").click()
-    act(handler, "签收")
-    contact_time = (datetime.now(SHANGHAI) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
-    act(handler, "记录与委员沟通", lambda form: (
-        form.get_by_label("时间").fill(contact_time), form.get_by_label("方式").select_option("meeting"),
-        form.get_by_label("情况摘要").fill("与提案委员座谈，听取对服务站选址的意见。")))
-    act(handler, "拟写答复", lambda form: (
-        form.get_by_label("正文").fill("今年将在12个老旧社区建成嵌入式养老服务站，首批6个已开工。"),
-        form.get_by_label("办理结果分类").select_option("A"),
-        form.get_by_label("当面答复（面复）").check(),
-        form.get_by_label("面复人（姓名、职务）").fill("王慧敏 局长"),
-        form.get_by_label("同意公开答复").check(),
-        form.get_by_label("公开文本（联系方式将自动隐去）").fill("今年建成12个嵌入式养老服务站。")))
-    head = signed_in(browser, system, "head-u01")
-    head.goto(item_url)
-    act(head, "负责人审签答复")
-    coordinator.goto(item_url)
-    act(coordinator, "审核答复", lambda form: form.get_by_label("审核通过").check())
+    answer_as_u01(browser, system, handler, coordinator, item_url, "与提案委员座谈，听取对服务站选址的意见。",
+                  "今年将在12个老旧社区建成嵌入式养老服务站，首批6个已开工。", "今年建成12个嵌入式养老服务站。",
+                  replied_by="王慧敏 局长", names={"contact": "记录与委员沟通"})
 
     member = signed_in(browser, system, "dep1", viewport=PHONE)
     member.get_by_role("navigation", name="事项种类").get_by_role("link", name="政协提案").click()
@@ -267,21 +267,10 @@ def test_deliberation_opinions_are_rectified_and_voted_on_in_the_browser(browser
 
     handler = signed_in(browser, system, "h-u01")
     handler.goto(item_url)
-    act(handler, "签收")
-    contact_time = (datetime.now(SHANGHAI) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
-    act(handler, "记录与常委会工作机构沟通", lambda form: (
-        form.get_by_label("时间").fill(contact_time), form.get_by_label("方式").select_option("meeting"),
-        form.get_by_label("情况摘要").fill("与城建环保工委座谈，逐条对照审议意见研究整改措施。")))
-    act(handler, "拟写整改报告", lambda form: (
-        form.get_by_label("正文").fill("已建成分类收运体系，出台考核办法，开展宣传进社区活动120场。"),
-        form.get_by_label("办理结果分类").select_option("A"),
-        form.get_by_label("同意公开答复").check(),
-        form.get_by_label("公开文本（联系方式将自动隐去）").fill("已建成分类收运体系，出台考核办法。")))
-    head = signed_in(browser, system, "head-u01")
-    head.goto(item_url)
-    act(head, "负责人审签整改报告")
-    coordinator.goto(item_url)
-    act(coordinator, "审核整改报告", lambda form: form.get_by_label("审核通过").check())
+    answer_as_u01(browser, system, handler, coordinator, item_url, "与城建环保工委座谈，逐条对照审议意见研究整改措施。",
+                  "已建成分类收运体系，出台考核办法，开展宣传进社区活动120场。", "已建成分类收运体系，出台考核办法。",
+                  names={"contact": "记录与常委会工作机构沟通", "draft": "拟写整改报告", "sign": "负责人审签整改报告",
+                         "check": "审核整改报告"})
     assert coordinator.locator("details.action summary", has_text="评价答复").count() == 0  # voted on, not rated
     act(coordinator, "记录满意度测评", lambda form: (
         form.get_by_label("满意（票）", exact=False).first.fill("31"), form.get_by_label("基本满意（票）").fill("12"),

@@ -45,12 +45,14 @@ class Action:
 
 ACTIONS: tuple[Action, ...] = (
     # review (审查) and assignment (交办)
-    Action("accept", c.Accept, process.accept, "审查受理"),
+    Action("accept", c.Accept, process.accept, "审查受理", kinds=tuple(k for k in Kind if not KINDS[k].deputies_vote)),
     Action("return-for-revision", c.ReturnForRevision, process.return_for_revision, "退回完善"),
     Action("resubmit", c.Resubmit, process.resubmit, "修改后重新提交"),
     Action("convert", c.Convert, process.convert, "转为参阅件"),
     Action("record-filing-review", c.RecordFilingReview, kind_steps.record_filing_review, "记录立案审查",
-           kinds=(Kind.proposal,)),
+           kinds=tuple(k for k in Kind if KINDS[k].filing_levels)),
+    Action("record-project-vote", c.RecordProjectVote, kind_steps.record_project_vote, "记录代表票决结果",
+           kinds=tuple(k for k in Kind if KINDS[k].deputies_vote)),
     Action("assign", c.Assign, process.assign, "交办", unit_fields=("lead_unit", "co_units", "separate_units")),
     # handling (办理) by the units
     Action("sign-for-receipt", c.SignForReceipt, process.sign_for_receipt, "签收"),

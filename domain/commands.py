@@ -206,7 +206,6 @@ class RecordFilingReview(Command):
     opinion: str = Field(min_length=1)
 
 
-
 class RecordSatisfactionVote(Command):
     """Record the committee members' satisfaction vote on a rectification report (满意度测评): how many voted
     satisfied, basically satisfied and unsatisfied."""
@@ -215,3 +214,12 @@ class RecordSatisfactionVote(Command):
     basically_satisfied: int = Field(ge=0, le=1000)
     unsatisfied: int = Field(ge=0, le=1000)
     unit: str | None = None  # needed only when several units report separately
+
+
+class RecordProjectVote(Command):
+    """Record the deputies' vote at the session on a candidate livelihood project (民生实事项目票决): how many voted
+    for, against and abstained. More than half of the votes cast for it chooses it; else it is not chosen."""
+
+    votes_for: int = Field(ge=0, le=10000)
+    votes_against: int = Field(ge=0, le=10000)
+    abstentions: int = Field(ge=0, le=10000)

@@ -252,6 +252,16 @@ class DelegationLine(BaseModel):
     rates: Rates
 
 
+class ProjectVotes(BaseModel):
+    """The candidate livelihood projects of a year and the deputies' vote on them (民生实事项目票决)."""
+
+    candidates: int  # registered by the instant (征集、三审)
+    voted_in: int  # chosen by the deputies' vote (票决入选): the section's items
+    voted_out: int  # not chosen
+    awaiting_vote: int
+    inspected: int  # chosen projects with a supervision action recorded (视察、座谈 …)
+
+
 class KindLine(BaseModel):
     """Another kind of item than suggestions (domain.kinds: 问政交办函 …) as a section of its own: its published
     rates (办复率, 按时办复率, 满意率, 解决率 …) over its items, and per unit."""
@@ -262,6 +272,7 @@ class KindLine(BaseModel):
     rates: Rates
     units: list[UnitLine]
     exemplary: int | None = None  # the year's exemplary handled ones (优秀提案办理), for a kind that selects them
+    votes: ProjectVotes | None = None  # the deputies' vote on the candidates (票决), for a kind chosen by it
 
 
 class KeySupervisionLine(BaseModel):
@@ -532,8 +543,17 @@ def kind_lines_of(facts: list[ItemFacts], instant: datetime, carried: list[Carri
         totals, rates = line_figures(subjects_of(mine, only_unit), instant, carried_summary(theirs))
         lines.append(KindLine(kind=kind.value, label=rules.label, totals=totals, rates=rates,
                               units=unit_lines_of(mine, instant, theirs, units, only_unit),
-                              exemplary=sum(f.id in exemplary for f in mine) if rules.exemplary else None))
+                              exemplary=sum(f.id in exemplary for f in mine) if rules.exemplary else None,
+                              votes=project_votes(mine) if rules.deputies_vote else None))
     return lines
+
+
+def project_votes(facts: list[ItemFacts]) -> ProjectVotes:
+    candidates = [f for f in facts if f.registered]
+    return ProjectVotes(candidates=len(candidates), voted_in=sum(f.voted_in is True for f in candidates),
+                        voted_out=sum(f.voted_in is False for f in candidates),
+                        awaiting_vote=sum(f.voted_in is None and not f.converted for f in candidates),
+                        inspected=sum(bool(f.voted_in and f.inspected) for f in candidates))
 
 
 def subjects_of(facts: list[ItemFacts], only_unit: str | None) -> list[Subject]:

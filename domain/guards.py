@@ -61,9 +61,10 @@ def missing_levels(state: SuggestionState) -> list[str]:
 def require_filing_reviews(state: SuggestionState) -> None:
     """立案 only after every level of review (a kind without levels has nothing to wait for)."""
     if missing := missing_levels(state):
-        names = "、".join(FILING_LEVEL_LABELS[m] for m in missing)
+        rules = KINDS[state.kind]
+        names, levels = ("、".join(FILING_LEVEL_LABELS[level] for level in some) for some in (missing, rules.filing_levels))
         raise Conflict(f"a {state.kind.value} is filed only after its review levels; still missing: {', '.join(missing)}",
-                       f"{KINDS[state.kind].label}须经全会初审、会后再审、各部门联审三级审查后方可立案；尚缺：{names}",
+                       f"{rules.label}须经{levels}三级审查后方可{rules.after_reviews}；尚缺：{names}",
                        "filing.levels_missing")
 
 
@@ -81,6 +82,7 @@ DOING = {
     "returning a suggestion for revision": "退回完善", "signing for receipt": "签收", "signing off a reply": "审签答复",
     "submitting a co-opinion": "提交协办意见", "withdrawing a reply from publication": "撤回公开",
     "recording a filing review": "记录立案审查", "recording a satisfaction vote": "记录满意度测评",
+    "recording the deputies' vote": "记录代表票决结果",
 }
 # What pick_track says when no unit qualifies.
 NOTHING = {

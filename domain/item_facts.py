@@ -28,10 +28,11 @@ REPORT_ACTIONS = (
     "registered", "converted", "assigned", "reassigned", "contact_logged", "reply_drafted", "reply_signed_off",
     *CLASS_EVENTS,
     "feedback_given", "satisfaction_vote", "no_feedback", "reply_overdue", "rehandling_ordered", "key_supervision_proposed",
-    "key_supervision_designated", "key_supervision_declined", "key_progress_reported",
+    "key_supervision_designated", "key_supervision_declined", "key_progress_reported", "project_voted",
+    "supervision_action_recorded",
 )
 # The actions that can change the class an item adds to the classes line (line_class).
-CLASS_MOVING = ("registered", "converted", "assigned", "reassigned", *CLASS_EVENTS)
+CLASS_MOVING = ("registered", "converted", "project_voted", "assigned", "reassigned", *CLASS_EVENTS)
 
 
 class LoggedEvent(NamedTuple):
@@ -103,6 +104,8 @@ class ItemFacts:
     registered: bool = False
     converted: bool = False
     key_status: str | None = None
+    voted_in: bool | None = None  # a livelihood project's vote at the session (票决): chosen or not; None before
+    inspected: bool = False  # a supervision action (视察, 座谈 …) was recorded on it
     tracks: dict[str, Track] = field(default_factory=dict)
     classes_at: list[str | None] = field(default_factory=list)  # its class in the classes line at each mark
 
@@ -160,6 +163,11 @@ def item_facts(
             facts.registered = True
         elif action == "converted":
             facts.converted = True
+        elif action == "project_voted":  # not chosen by the deputies: ends as a converted suggestion does
+            facts.voted_in = bool(p.get("chosen"))
+            facts.converted = not facts.voted_in
+        elif action == "supervision_action_recorded":
+            facts.inspected = True
         elif action == "assigned":
             add(p.get("lead_unit"), "lead")
             for u in p.get("co_units") or []:

@@ -1,6 +1,7 @@
 """The steps only some kinds of item have (domain.kinds; domain.actions lets each kind take only its own): a
 proposal's three-level review before it is filed (立案审查), the year's selection of exemplary handled ones
-(优秀提案办理), a deliberation opinion's satisfaction vote (满意度测评). docs/process.md "Other kinds of item"."""
+(优秀提案办理), a deliberation opinion's satisfaction vote (满意度测评), a livelihood project's vote
+at the session (票决). docs/process.md "Other kinds of item"."""
 
 from __future__ import annotations
 
@@ -16,23 +17,31 @@ from domain.guards import (
     missing_levels,
     pick_track,
     require_assigned,
+    require_filing_reviews,
     require_role,
     stage_zh,
 )
 from domain.kinds import FILING_LEVEL_LABELS, KINDS, FilingLevel
-from domain.models import FilingReview, SatisfactionVote, SuggestionState
+from domain.models import FilingReview, ProjectVote, SatisfactionVote, SuggestionState
 from domain.process import settle
 
 
 def record_filing_review(state: SuggestionState, cmd: c.RecordFilingReview, now: datetime) -> None:
     require_role(cmd.actor, "recording a filing review", Role.coordinator)
+    rules = KINDS[state.kind]
     if state.stage != Stage.registered or state.accepted_at:
+        done = "已" + ("票决入选" if rules.deputies_vote else "立案") if state.accepted_at else "不在待审查状态"
         raise Conflict("a filing review is recorded only before the item is filed",
-                       f"立案审查只在立案前记录；本件已{'立案' if state.accepted_at else '不在待审查状态'}", "filing.closed")
+                       f"审查意见只在{rules.after_reviews}前记录；本件{done}", "filing.closed")
     missing = missing_levels(state)
     if not missing:
-        raise Conflict("every level of review is recorded: file it (accept)", "三级审查均已记录，请立案", "filing.levels_done")
+        raise Conflict("every level of review is recorded: file it (accept)",
+                       f"三级审查均已记录，请{rules.after_reviews}", "filing.levels_done")
     level = cmd.level or FilingLevel(missing[0])
+    if level not in rules.filing_levels:
+        names = "、".join(FILING_LEVEL_LABELS[each] for each in rules.filing_levels)
+        raise Invalid(f"a {state.kind.value} is not reviewed at the {level.value} level",
+                      f"{rules.label}的三级审查是{names}，没有{FILING_LEVEL_LABELS[level]}", "filing.no_such_level")
     if level.value not in missing:
         raise Conflict(f"the {level.value} review is already recorded", f"{FILING_LEVEL_LABELS[level]}已记录",
                        "filing.level_done")
@@ -87,3 +96,27 @@ def record_satisfaction_vote(state: SuggestionState, cmd: c.RecordSatisfactionVo
            satisfied=cmd.satisfied, basically_satisfied=cmd.basically_satisfied, unsatisfied=cmd.unsatisfied)
     finish_duty(state, DeadlineKind.feedback, assignment.unit, now)
     settle(state, assignment, verdict, now)
+
+
+def record_project_vote(state: SuggestionState, cmd: c.RecordProjectVote, now: datetime) -> None:
+    """票决: the deputies vote at the session on a candidate project that passed its three reviews (三审). Chosen
+    with more than half of the votes cast for it, it is accepted for assignment; otherwise it ends, not chosen."""
+    require_role(cmd.actor, "recording the deputies' vote", Role.coordinator)
+    if state.stage != Stage.registered or state.accepted_at:
+        done = "已票决入选" if state.accepted_at else f"目前为{stage_zh(state.stage)}"
+        raise Conflict("the deputies vote once, on a registered candidate project",
+                       f"代表票决只对已登记、尚未票决的候选项目记录一次；本项目{done}", "vote.closed")
+    require_filing_reviews(state)
+    total = cmd.votes_for + cmd.votes_against + cmd.abstentions
+    if total == 0:
+        raise Invalid("a vote has at least one vote", "票数不能都为0，请填写赞成、反对、弃权各多少票", "vote.empty")
+    chosen = cmd.votes_for * 2 > total
+    state.project_vote = ProjectVote(votes_for=cmd.votes_for, votes_against=cmd.votes_against,
+                                     abstentions=cmd.abstentions, chosen=chosen, at=now)
+    record(state, now, cmd.actor, "project_voted", chosen=chosen, votes_for=cmd.votes_for,
+           votes_against=cmd.votes_against, abstentions=cmd.abstentions)
+    if chosen:
+        state.accepted_at = now
+    else:  # not chosen: the candidate ends here, as a converted suggestion does
+        state.stage = Stage.converted
+        state.end_reason = f"代表票决未入选（赞成{cmd.votes_for}票，未过所投票数的半数）"

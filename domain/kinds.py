@@ -17,17 +17,24 @@ class Kind(StrEnum):
     inquiry = "inquiry"  # 问政交办函: a question a unit could not settle at a public hearing (问政)
     proposal = "proposal"  # 政协提案: a CPPCC member's proposal
     deliberation = "deliberation"  # 审议意见: the standing committee's opinions on a report of the government
+    livelihood = "livelihood"  # 民生实事项目: a livelihood project chosen by the deputies' vote (票决) at the session
 
 
 class FilingLevel(StrEnum):
-    """The three levels of a proposal's review before it is filed (立案, Laoshan's "1333")."""
+    """The levels of review before an item is filed: a proposal's three (立案, Laoshan's "1333"), a candidate
+    livelihood project's three (三审, Wancheng) before the deputies vote on it."""
 
     plenary = "plenary"  # 全会初审: first review at the plenary session
     after_session = "after_session"  # 会后再审: second review after the session
     joint = "joint"  # 各部门联审: joint review with the handling departments
+    council = "council"  # 主任会议审查: the chairpersons' council of the standing committee
+    party_committee = "party_committee"  # 党委常委会审议: the party committee's standing meeting
+    standing_committee = "standing_committee"  # 常委会会议审议: the standing committee's meeting
 
 
-FILING_LEVEL_LABELS = {"plenary": "全会初审", "after_session": "会后再审", "joint": "各部门联审"}
+FILING_LEVEL_LABELS = {"plenary": "全会初审", "after_session": "会后再审", "joint": "各部门联审",
+                       "council": "人大常委会主任会议审查", "party_committee": "党委常委会会议审议",
+                       "standing_committee": "人大常委会会议审议"}
 
 
 @dataclass(frozen=True)
@@ -44,6 +51,9 @@ class KindRules:
     voted: bool = False  # the reply is rated by the committee members' vote (满意度测评), not by a deputy
     filing_levels: tuple[FilingLevel, ...] = ()  # review levels recorded, in order, before it is accepted (立案)
     exemplary: bool = False  # the year's well-handled items are selected (优秀提案办理: domain.kind_steps)
+    after_reviews: str = "立案"  # what follows the review levels: a proposal is filed, a project put to the vote
+    deputies_vote: bool = False  # chosen by the deputies' vote at the session (票决) instead of accepted on review
+    tracked_monthly: bool = False  # from assignment a key item reporting monthly (挂图作战), supervised throughout
     proposer: str = "领衔代表"  # who raised it, as the pages call them
     action_labels: tuple[tuple[str, str], ...] = ()  # actions this kind calls otherwise (accept → 立案)
 
@@ -82,6 +92,21 @@ KINDS: dict[Kind, KindRules] = {
         action_labels=(("log-contact", "记录与常委会工作机构沟通"), ("draft-reply", "拟写整改报告"),
                        ("sign-off-reply", "负责人审签整改报告"), ("check-reply", "审核整改报告"),
                        ("order-rehandling", "交办继续整改")),
+    ),
+    # A livelihood project voted by the deputies (民生实事项目票决制, Wancheng): a candidate collected from the voters
+    # and deputies (征集), reviewed three times (三审), chosen by the deputies' vote at the session (票决); the chosen
+    # project is assigned to the government's units, reports its progress monthly as a key item (挂图作战), is
+    # inspected mid-year, reports its completion by year end and is rated by the deputies' vote (满意度测评);
+    # an unfinished project is followed up and carried into the next year.
+    Kind.livelihood: KindRules(
+        label="民生实事项目", workflow_type="LivelihoodWorkflow", default_policy="livelihood", number_prefix="MS",
+        filing_levels=(FilingLevel.council, FilingLevel.party_committee, FilingLevel.standing_committee),
+        after_reviews="提交代表票决", deputies_vote=True, voted=True, tracked_monthly=True,
+        proposer="提出项目的代表（征集来源）",
+        action_labels=(("convert", "不列入候选项目"), ("record-filing-review", "记录三审意见"),
+                       ("assign", "交办实施"), ("draft-reply", "拟写年度完成情况报告"),
+                       ("sign-off-reply", "负责人审签完成情况报告"), ("check-reply", "审核完成情况报告"),
+                       ("report-key-progress", "报送月度进展（挂图作战）"), ("order-rehandling", "交办继续实施")),
     ),
 }
 

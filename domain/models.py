@@ -341,6 +341,16 @@ class SatisfactionVote(Model):
     at: datetime
 
 
+class ProjectVote(Model):
+    """The deputies' vote at the session on a candidate livelihood project (票决) and whether it chose it."""
+
+    votes_for: int
+    votes_against: int
+    abstentions: int
+    chosen: bool
+    at: datetime
+
+
 class Event(Model):
     """One line of the item's timeline; the ledger keeps it with id = workflow id + seq."""
 
@@ -406,6 +416,7 @@ class SuggestionState(SuggestionFacts):
     consultation_due: bool = False  # 约见/面商 required after a second "unsatisfied"
     filing_reviews: list[FilingReview] = []  # a proposal's review levels before filing (domain.kinds)
     votes: list[SatisfactionVote] = []  # a deliberation opinion's satisfaction votes (满意度测评)
+    project_vote: ProjectVote | None = None  # a livelihood project's vote at the session (票决)
     warning_level: WarningLevel = WarningLevel.none
     events: list[Event] = []
     last_event_seq: int = 0

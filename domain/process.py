@@ -226,6 +226,8 @@ def assign(state: SuggestionState, cmd: c.Assign, now: datetime) -> None:
         separate_units=cmd.separate_units,
         notify=notify(state, units=units),
     )
+    if KINDS[state.kind].tracked_monthly:  # a livelihood project reports monthly from the start (挂图作战)
+        supervision.track_monthly(state, now)
 
 
 def sign_for_receipt(state: SuggestionState, cmd: c.SignForReceipt, now: datetime) -> None:

@@ -83,6 +83,17 @@ def designate_key_supervision(state: SuggestionState, cmd: c.DesignateKeySupervi
     )
 
 
+def track_monthly(state: SuggestionState, now: datetime) -> None:
+    """A kind tracked monthly from its assignment (a livelihood project's 挂图作战, domain.kinds) is a key item
+    from the start: the deputies' vote chose it, no council decides; each replying unit reports monthly."""
+    state.key = KeySupervision(status=KeyStatus.designated, source="deputies_vote", decided_at=now, theme="民生实事项目")
+    state.key_supervision = True
+    for track in state.tracks():
+        start_clock(state, DeadlineKind.key_report, track.unit, now, state.policy.clocks.key_report)
+    record(state, now, SYSTEM, "key_supervision_designated", source="deputies_vote", theme="民生实事项目",
+           notify=notify(state, units=[t.unit for t in state.tracks()], coordinator=True))
+
+
 def decline_key_supervision(state: SuggestionState, cmd: c.DeclineKeySupervision, now: datetime) -> None:
     require_role(cmd.actor, "declining key supervision", Role.coordinator)
     require_assigned(state, "declining key supervision")

@@ -27,7 +27,7 @@ from core.lanes import in_lanes
 from core.settings import Settings
 from domain import commands as c
 from domain.enums import ContactWay, Period, ResultClass, Role, SupervisionActionKind, Verdict
-from domain.kinds import FilingLevel, Kind
+from domain.kinds import KINDS, FilingLevel, Kind
 from domain.models import Actor, SuggestionState
 from domain.policy import PolicyProfile
 from huiyin import demo
@@ -331,7 +331,7 @@ class DemoYear:
 
     async def to_handling(self, story: Story) -> None:
         if story.kind == Kind.proposal:  # three levels of review before it is filed (立案)
-            for level, opinion in zip(FilingLevel, ("属于政协履职范围。", "内容具体，建议可行。", "承办单位无异议，同意立案。")):
+            for level, opinion in zip(KINDS[Kind.proposal].filing_levels, ("属于政协履职范围。", "内容具体，建议可行。", "承办单位无异议，同意立案。")):
                 await self.act(story, c.RecordFilingReview(actor=demo.COORDINATOR, level=level, opinion=opinion))
         if story.kind != Kind.inquiry:  # an inquiry letter is accepted as registered (domain.kinds)
             await self.act(story, c.Accept(actor=demo.COORDINATOR))

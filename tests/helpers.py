@@ -17,7 +17,7 @@ from domain import commands as c
 from domain.actions import action_of
 from domain.calendar import end_of_day, local_date
 from domain.enums import ContactWay, Period, ResultClass, Role, Verdict
-from domain.kinds import FilingLevel, Kind
+from domain.kinds import KINDS, Kind
 from domain.models import Actor, Commitment, NewSuggestion, SuggestionState, suggestion_workflow_id
 from domain.oversight_text import item_summary
 from workflows.by_kind import WORKFLOW_FOR
@@ -70,7 +70,7 @@ def new_proposal(number: str) -> NewSuggestion:
 def file_proposal(item: "Item") -> Awaitable[SuggestionState]:
     """The three levels of review (全会初审, 会后再审, 各部门联审), then 立案."""
     async def filed() -> SuggestionState:
-        for level in FilingLevel:
+        for level in KINDS[Kind.proposal].filing_levels:
             await item.do(c.RecordFilingReview(actor=COORDINATOR, level=level, opinion="符合立案条件"))
         return await item.do(c.Accept(actor=COORDINATOR))
     return filed()
@@ -84,6 +84,25 @@ def new_deliberation(number: str) -> NewSuggestion:
         title="关于市政府城市生活垃圾分类工作情况报告的审议意见",
         body="一、加快分类收运体系建设；二、完善考核激励；三、加强宣传引导。",
     ))
+
+
+def new_livelihood(number: str) -> NewSuggestion:
+    """A candidate livelihood project (民生实事项目候选项目), collected from voters and deputies, numbered MS…."""
+    number = number if number.startswith("MS") else f"MS{number}"[:12]
+    return new_suggestion(number, policy="livelihood", received_on=date(2026, 1, 10)).model_copy(update=dict(
+        kind=Kind.livelihood, co_signers=[], title="新建改建城区公办幼儿园10所",
+        body="新增学位3000个，缓解城区入园难。",
+    ))
+
+
+def choose_project(item: "Item", votes_for: int = 180) -> Awaitable[SuggestionState]:
+    """The three reviews (三审), then the deputies' vote at the session (票决)."""
+    async def chosen() -> SuggestionState:
+        for level in KINDS[Kind.livelihood].filing_levels:
+            await item.do(c.RecordFilingReview(actor=COORDINATOR, level=level, opinion="同意列为候选项目"))
+        return await item.do(c.RecordProjectVote(actor=COORDINATOR, votes_for=votes_for, votes_against=12,
+                                                 abstentions=8))
+    return chosen()
 
 
 def new_inquiry(number: str) -> NewSuggestion:

@@ -9,7 +9,7 @@ from domain import commands as c
 from domain.calendar import local_date
 from domain.enums import DeadlineKind, ResultClass, Stage, Verdict
 from domain.follow_up import year_end
-from domain.kinds import FilingLevel, Kind
+from domain.kinds import KINDS, FilingLevel, Kind
 from domain.models import Commitment
 from ledger.rows import EventRow, SuggestionRow
 from tests.helpers import COORDINATOR, Item, file_proposal, new_proposal, new_suggestion
@@ -30,7 +30,7 @@ async def test_proposal_reviewed_at_three_levels_then_filed_answered_and_closed(
     await item.do(review(FilingLevel.after_session))
     await item.refused(c.Accept(actor=COORDINATOR), "conflict", "still missing: joint")
     state = await item.do(c.RecordFilingReview(actor=COORDINATOR, opinion="联审无异议"))  # the next level: joint
-    assert [r.level for r in state.filing_reviews] == list(FilingLevel)
+    assert [r.level for r in state.filing_reviews] == list(KINDS[Kind.proposal].filing_levels)
     await item.refused(c.RecordFilingReview(actor=COORDINATOR, opinion="再审"), "conflict", "every level of review is recorded")
     state = await item.do(c.Accept(actor=COORDINATOR))  # 立案
     assert state.accepted_at is not None

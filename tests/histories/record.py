@@ -34,12 +34,14 @@ from tests.helpers import (
     LEAD_DEPUTY,
     SUPERVISOR,
     Item,
+    choose_project,
     draft,
     file_proposal,
     handler,
     head,
     new_deliberation,
     new_inquiry,
+    new_livelihood,
     new_proposal,
     new_suggestion,
 )
@@ -199,10 +201,29 @@ async def deliberation_voted_unsatisfied_then_satisfied(item: Item) -> None:
     await item.do(c.RecordSatisfactionVote(actor=COORDINATOR, satisfied=31, basically_satisfied=12, unsatisfied=2))
 
 
-# Each scenario with the kind of item it starts (tests.helpers: new_suggestion, new_inquiry, new_proposal).
-INQUIRIES = {inquiry_answered_in_a_month, inquiry_overdue_b_carried_over}
-PROPOSALS = {proposal_filed_answered_face_to_face, proposal_unsatisfied_rehandled_carried_over}
-DELIBERATIONS = {deliberation_voted_unsatisfied_then_satisfied}
+async def livelihood_project_voted_tracked_carried_over(item: Item) -> None:
+    """A livelihood project (民生实事项目): three reviews, chosen by the deputies' vote, reporting monthly from its
+    assignment, inspected, unfinished at its completion report (B), rated basically satisfied, carried over."""
+    await choose_project(item)
+    await item.do(c.Assign(actor=COORDINATOR, lead_unit="U01"))
+    await item.prepare_reply("U01")
+    await item.do(c.ReportKeyProgress(actor=handler("U01"), text="完成选址3处"))
+    await item.pass_days(35)
+    await item.do(c.RecordSupervisionAction(actor=SUPERVISOR, kind=SupervisionActionKind.field_inspection,
+                                            when=await item.now(), summary="年中视察"))
+    await item.reply("U01", ResultClass.B)
+    await item.do(c.RecordSatisfactionVote(actor=COORDINATOR, satisfied=90, basically_satisfied=60, unsatisfied=50))
+    state = await item.state()
+    await item.pass_until(year_end(state))
+
+
+# Each scenario with the kind of item it starts (tests.helpers: new_suggestion, new_inquiry …); the rest suggestions.
+STARTS = {
+    inquiry_answered_in_a_month: new_inquiry, inquiry_overdue_b_carried_over: new_inquiry,
+    proposal_filed_answered_face_to_face: new_proposal, proposal_unsatisfied_rehandled_carried_over: new_proposal,
+    deliberation_voted_unsatisfied_then_satisfied: new_deliberation,
+    livelihood_project_voted_tracked_carried_over: new_livelihood,
+}
 
 SCENARIOS = [
     closed_after_satisfied,
@@ -218,6 +239,7 @@ SCENARIOS = [
     proposal_filed_answered_face_to_face,
     proposal_unsatisfied_rehandled_carried_over,
     deliberation_voted_unsatisfied_then_satisfied,
+    livelihood_project_voted_tracked_carried_over,
 ]
 
 
@@ -234,8 +256,7 @@ async def record(tag: str, only: list[str]) -> None:
             for scenario in SCENARIOS:
                 if only and scenario.__name__ not in only:
                     continue
-                start = (new_inquiry if scenario in INQUIRIES else new_proposal if scenario in PROPOSALS
-                         else new_deliberation if scenario in DELIBERATIONS else new_suggestion)
+                start = STARTS.get(scenario, new_suggestion)
                 new = start(f"H{uuid.uuid4().hex[:8]}")
                 item = await Item.start(env, settings.temporal_task_queue, new)
                 await scenario(item)

@@ -52,6 +52,7 @@ class KindRules:
     filing_levels: tuple[FilingLevel, ...] = ()  # review levels recorded, in order, before it is accepted (立案)
     exemplary: bool = False  # the year's well-handled items are selected (优秀提案办理: domain.kind_steps)
     after_reviews: str = "立案"  # what follows the review levels: a proposal is filed, a project put to the vote
+    reviews_label: str = "立案审查"  # what the review levels are called together
     deputies_vote: bool = False  # chosen by the deputies' vote at the session (票决) instead of accepted on review
     tracked_monthly: bool = False  # from assignment a key item reporting monthly (挂图作战), supervised throughout
     proposer: str = "领衔代表"  # who raised it, as the pages call them
@@ -101,7 +102,7 @@ KINDS: dict[Kind, KindRules] = {
     Kind.livelihood: KindRules(
         label="民生实事项目", workflow_type="LivelihoodWorkflow", default_policy="livelihood", number_prefix="MS",
         filing_levels=(FilingLevel.council, FilingLevel.party_committee, FilingLevel.standing_committee),
-        after_reviews="提交代表票决", deputies_vote=True, voted=True, tracked_monthly=True,
+        after_reviews="提交代表票决", reviews_label="三审", deputies_vote=True, voted=True, tracked_monthly=True,
         proposer="提出项目的代表（征集来源）",
         action_labels=(("convert", "不列入候选项目"), ("record-filing-review", "记录三审意见"),
                        ("assign", "交办实施"), ("draft-reply", "拟写年度完成情况报告"),

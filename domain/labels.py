@@ -22,6 +22,7 @@ FIELD_LABELS = {
     "what": "承诺事项", "policy": "办理规则", "phase": "沟通环节（四沟通）", "head_name": "主要负责人", "phone": "电话",
     "unit_code": "单位代码", "deputy_code": "代表代码", "level": "审查环节", "opinion": "审查意见", "hearing": "问政会议",
     "satisfied": "满意（票）", "basically_satisfied": "基本满意（票）", "unsatisfied": "不满意（票）",
+    "votes_for": "赞成（票）", "votes_against": "反对（票）", "abstentions": "弃权（票）",
 }
 
 ROLE_LABELS = {
@@ -69,8 +70,9 @@ DEADLINE_STATUS_LABELS = {"pending": "计时中", "met": "已按时完成", "mis
 # Every event an item records, as its timeline shows it.
 EVENT_LABELS = {
     "registered": "已登记",
-    "filing_reviewed": "已记录立案审查",
-    "satisfaction_vote": "常委会组成人员满意度测评",
+    "filing_reviewed": "已记录审查意见",
+    "project_voted": "已记录代表票决结果",
+    "satisfaction_vote": "满意度测评",
     "accepted": "已审查受理",
     "returned_for_revision": "已退回完善",
     "resubmitted": "已重新提交",

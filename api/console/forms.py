@@ -16,7 +16,7 @@ from starlette.datastructures import FormData
 from domain import commands as c
 from domain import labels
 from domain.calendar import SHANGHAI
-from domain.kinds import FILING_LEVEL_LABELS
+from domain.kinds import FILING_LEVEL_LABELS, KINDS, Kind
 from domain.labels import FIELD_LABELS
 from domain.limits import TEXT, TEXT_LIMITS, schema_error_zh
 from domain.models import Actor, Commitment
@@ -43,13 +43,17 @@ class FormField:
     empty: str = "（不选）"  # what an optional select's empty choice says
 
 
-def form_fields(command: type[c.Command], units: dict[str, str], item_units: list[str]) -> list[FormField]:
-    """The fields a person fills in for this command; units named, the item's own for `unit`."""
+def form_fields(command: type[c.Command], units: dict[str, str], item_units: list[str],
+                item_kind: Kind = Kind.suggestion) -> list[FormField]:
+    """The fields a person fills in for this command; units named, the item's own for `unit`, the review levels
+    of the item's kind for `level`."""
     fields = []
     for name, info in command.model_fields.items():
         if name == "actor":
             continue
         kind, options = _kind(name, info.annotation, units, item_units)
+        if name == "level":
+            options = [(code, label) for code, label in options if code in KINDS[item_kind].filing_levels]
         fields.append(FormField(name, FIELD_LABELS.get(name, name), kind, info.is_required(),
                                 TEXT_LIMITS.get(name, TEXT), options, EMPTY_CHOICES.get(name, "（不选）")))
     return fields

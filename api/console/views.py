@@ -172,7 +172,7 @@ def _item(request: Request, session: Session, who: Visitor, suggestion_id: str, 
     units = directory.unit_names(session)
     item_units = state.unit_codes()
     steps = [a for a in ACTION_ROUTES if state.kind in a.kinds]  # the steps this kind of item has
-    offered = [(a, forms.form_fields(a.command, units, item_units)) for a in steps if answers[a.name] is None]
+    offered = [(a, forms.form_fields(a.command, units, item_units, state.kind)) for a in steps if answers[a.name] is None]
     refused = [(a, answers[a.name]) for a in steps if answers[a.name] is not None and who.actor.role != Role.deputy]
     view = item_view(session, row, who.actor)
     deputies = directory.deputy_names(session, [state.lead_deputy, *state.co_signers])

@@ -63,9 +63,9 @@ def _line_sheet(sheet, heading: str, totals: Totals, rates: Rates) -> None:
         sheet.column_dimensions[column].width = 12
 
 
-def _group_sheet(sheet, name: str, code: str, lines: list[tuple[str, str, Totals, Rates]]) -> None:
+def _group_sheet(sheet, name: str, code: str, lines: list[tuple[str, str, Totals, Rates]], counted: str = "建议件数") -> None:
     """One row per group (field, delegation): its counts and every rate."""
-    _put(sheet, [name, *([code] if code else []), "建议件数", "已答复", "A", "B", "C", *RATE_LABELS.values()])
+    _put(sheet, [name, *([code] if code else []), counted, "已答复", "A", "B", "C", *RATE_LABELS.values()])
     for label, value, totals, rates in lines:
         _put(sheet, [label, *([value] if code else []), totals.suggestions, totals.replied,
                      *(totals.classes.get(c, 0) for c in "ABC"), *(getattr(rates, k).value for k in RATE_LABELS)])
@@ -122,9 +122,18 @@ def annual_xlsx(report: AnnualReport) -> bytes:
     _three_rates_sheet(book.create_sheet(_sheet_title("三率一化", taken)), report)
     _movement_sheet(book.create_sheet(_sheet_title("分类变动", taken)), report)
     for section in report.kinds:  # each other kind: its own sheet, its year line then its units
-        _group_sheet(book.create_sheet(_sheet_title(section.label, taken)), section.label, "单位代码",
-                     [("全部", "", section.totals, section.rates)]
-                     + [(u.name, u.unit, u.totals, u.rates) for u in section.units])
+        sheet = book.create_sheet(_sheet_title(section.label, taken))
+        _group_sheet(sheet, section.label, "单位代码", [("全部", "", section.totals, section.rates)]
+                     + [(u.name, u.unit, u.totals, u.rates) for u in section.units], counted="件数")
+        if section.exemplary is not None:
+            _put(sheet, [])
+            _put(sheet, ["评为优秀提案办理", section.exemplary])
+        if votes := section.votes:  # a livelihood project's vote at the session (票决)
+            _put(sheet, [])
+            for label, value in (("候选项目", votes.candidates), ("票决入选", votes.voted_in), ("未入选", votes.voted_out),
+                                 ("待票决", votes.awaiting_vote), ("已视察督办的入选项目", votes.inspected),
+                                 ("月度进展报告（份）", section.totals.key_supervision.progress_reports)):
+                _put(sheet, [label, value])
 
     for line in report.units:
         sheet = book.create_sheet(_sheet_title(f"{line.unit} {line.name}", taken))

@@ -122,3 +122,36 @@ async def test_deliberation_opinions_are_voted_on_not_rated(http, number):
     state = await http.post("coord", f"/suggestions/{sid}/record-satisfaction-vote",
                             {"satisfied": 30, "basically_satisfied": 10, "unsatisfied": 5})
     assert state["stage"] == "closed" and state["votes"][0]["verdict"] == "satisfied"
+
+
+LIVELIHOOD = {"kind": "livelihood", "title": "新建改建城区公办幼儿园10所", "field": "education", "co_signers": []}
+
+
+async def test_a_livelihood_project_is_reviewed_voted_tracked_and_rated(http, number):
+    sid = await http.register(f"MS{number[1:]}", **LIVELIHOOD)
+    assert sid == f"livelihood-{http.year}-MS{number[1:]}"
+    vote = {"votes_for": 180, "votes_against": 12, "abstentions": 8}
+    missing = await http.problem("coord", f"/suggestions/{sid}/record-project-vote", vote, 409, "still missing")
+    assert "人大常委会主任会议审查、党委常委会会议审议、人大常委会会议审议三级审查后方可提交代表票决" in missing["detail_zh"]
+    accept = await http.problem("coord", f"/suggestions/{sid}/accept", None, 409, "has no step accept")
+    assert "民生实事项目没有“审查受理”这一环节" in accept["detail_zh"]
+    for level in ("council", "party_committee", "standing_committee"):
+        await http.post("coord", f"/suggestions/{sid}/record-filing-review", {"level": level, "opinion": "同意"})
+    await http.problem("sup", f"/suggestions/{sid}/record-project-vote", vote, 403, "coordinator")
+    await http.problem("coord", f"/suggestions/{sid}/record-project-vote", {**vote, "votes_for": -1}, 422, "")
+    state = await http.post("coord", f"/suggestions/{sid}/record-project-vote", vote)
+    assert state["project_vote"]["chosen"] is True and state["accepted_at"]
+    state = await http.post("coord", f"/suggestions/{sid}/assign", {"lead_unit": "U01"})
+    assert state["key_supervision"] and [d["rule"] for d in state["deadlines"] if d["kind"] == "key_report"] == ["1 month"]
+    await http.prepare(sid)
+    state = await http.post("h-u01", f"/suggestions/{sid}/report-key-progress", {"text": "完成选址3处，开工2处"})
+    assert state["key"]["reports"][-1]["text"] == "完成选址3处，开工2处"
+    await http.reply(sid)
+    refused = await http.problem("dep1", f"/suggestions/{sid}/give-feedback", {"verdict": "satisfied"}, 409,
+                                 "has no step give-feedback")
+    assert refused["code"] == "kind.no_such_step"
+    state = await http.post("coord", f"/suggestions/{sid}/record-satisfaction-vote",
+                            {"satisfied": 160, "basically_satisfied": 30, "unsatisfied": 10})
+    assert state["stage"] == "closed"
+    listed = await http.get("coord", "/suggestions", kind="livelihood", q=f"MS{number[1:]}")
+    assert [i["id"] for i in listed["items"]] == [sid]

@@ -138,11 +138,13 @@ def test_a_suggestion_goes_round_every_role_in_the_browser(browser, system, shot
 
 
 def answer_as_u01(browser, system, handler, coordinator, item_url: str, summary: str, text: str, public_text: str,
-                  replied_by: str | None = None, names: dict[str, str] | None = None) -> None:
+                  replied_by: str | None = None, names: dict[str, str] | None = None, signed: bool = False) -> None:
     """U01's round on an item of another kind, by the names its pages give the steps (`names`): sign for it, log a
-    meeting, draft an A reply (face to face by `replied_by`), the head signs it off, the coordinator accepts it."""
+    meeting, draft an A reply (face to face by `replied_by`), the head signs it off, the coordinator accepts it
+    (`signed`: the unit signed for it already)."""
     names = {"contact": "记录与代表沟通", "draft": "拟写答复", "sign": "负责人审签答复", "check": "审核答复", **(names or {})}
-    act(handler, "签收")
+    if not signed:
+        act(handler, "签收")
     contact_time = (datetime.now(SHANGHAI) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
     act(handler, names["contact"], lambda form: (
         form.get_by_label("时间").fill(contact_time), form.get_by_label("方式").select_option("meeting"),
@@ -279,6 +281,60 @@ def test_deliberation_opinions_are_rectified_and_voted_on_in_the_browser(browser
     text = coordinator.content()
     assert "满意 31 票，基本满意 12 票，不满意 2 票 —— 满意" in text and "已办结" in text
     coordinator.screenshot(path=shots / "deliberation-vote.png", full_page=True)
+
+
+def test_a_livelihood_project_is_voted_tracked_monthly_and_rated_in_the_browser(browser, system, shots):
+    """民生实事项目: a candidate registered, reviewed three times (三审, the vote refused before, naming what is
+    missing), chosen by the deputies' vote, assigned; its unit reports monthly (挂图作战), the supervisor records
+    the mid-year inspection, the unit reports completion, the deputies' vote rates it."""
+    coordinator = signed_in(browser, system, "coord")
+    coordinator.get_by_role("link", name="登记民生实事项目").click()
+    coordinator.get_by_label("标题").fill("新建改建城区公办幼儿园10所")
+    coordinator.get_by_label("内容").fill("新增公办学位3000个，缓解城区入园难、入园贵。")
+    coordinator.get_by_label("领域").select_option("education")
+    coordinator.get_by_label("提出项目的代表（征集来源）").select_option("D001")
+    coordinator.get_by_role("button", name="登记民生实事项目").click()
+    coordinator.wait_for_url(re.compile(r"/console/items/livelihood-\d{4}-MS\d{4}\?done=registered"))
+    item_url = coordinator.url.split("?")[0]
+    summaries = coordinator.locator("details.action summary")
+    assert summaries.filter(has_text="记录代表票决结果").count() == 0 and summaries.filter(has_text="审查受理").count() == 0
+    assert "三级审查后方可提交代表票决；尚缺：人大常委会主任会议审查" in coordinator.content()
+    for opinion in ("同意提请党委常委会审议", "同意提请常委会会议审议", "同意列为票决候选项目"):
+        act(coordinator, "记录三审意见", lambda form: form.get_by_label("审查意见").fill(opinion))
+        assert coordinator.locator(".done").inner_text() == "已完成：记录三审意见。"
+    act(coordinator, "记录代表票决结果", lambda form: (
+        form.get_by_label("赞成（票）").fill("182"), form.get_by_label("反对（票）").fill("9"),
+        form.get_by_label("弃权（票）").fill("6")))
+    assert "赞成 182 票，反对 9 票，弃权 6 票 —— 票决入选" in coordinator.content()
+    coordinator.screenshot(path=shots / "livelihood-voted.png", full_page=True)
+    act(coordinator, "交办实施", lambda form: form.get_by_label("主办单位").select_option("U01"))
+    assert "（重点督办）" in coordinator.content()  # tracked monthly from its assignment
+
+    handler = signed_in(browser, system, "h-u01")
+    handler.goto(f"{system.base}/console?kind=livelihood")
+    handler.locator(".worklist .item", has_text="公办幼儿园").locator("a").click()
+    act(handler, "签收")
+    act(handler, "报送月度进展（挂图作战）", lambda form: form.get_by_label("正文").fill("10所幼儿园均已完成选址，6所开工。"))
+    assert "10所幼儿园均已完成选址，6所开工。" in handler.locator("#key-reports").inner_text()
+    supervisor = signed_in(browser, system, "sup")
+    supervisor.goto(item_url)
+    inspected = (datetime.now(SHANGHAI) - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
+    act(supervisor, "记录督办活动", lambda form: (
+        form.get_by_label("督办活动类型").select_option("field_inspection"), form.get_by_label("时间").fill(inspected),
+        form.get_by_label("情况摘要").fill("年中视察：6所在建幼儿园进度符合计划。")))
+    assert supervisor.locator(".done").inner_text() == "已完成：记录督办活动。"
+    handler.goto(item_url)
+    answer_as_u01(browser, system, handler, coordinator, item_url, "邀请代表视察在建幼儿园，听取意见。",
+                  "10所幼儿园全部建成，新增公办学位3000个，9月开园。", "10所幼儿园全部建成，9月开园。",
+                  names={"draft": "拟写年度完成情况报告", "sign": "负责人审签完成情况报告", "check": "审核完成情况报告"},
+                  signed=True)
+    act(coordinator, "记录满意度测评", lambda form: (
+        form.get_by_label("满意（票）", exact=False).first.fill("170"), form.get_by_label("基本满意（票）").fill("20"),
+        form.get_by_label("不满意（票）").fill("4")))
+    text = coordinator.content()
+    assert "满意 170 票，基本满意 20 票，不满意 4 票 —— 满意" in text and "已办结" in text
+    assert "月度进展（挂图作战）" in text
+    coordinator.screenshot(path=shots / "livelihood-rated.png", full_page=True)
 
 
 def test_the_oversight_board_shows_units_key_items_and_what_is_due(browser, system, shots):

@@ -11,7 +11,7 @@ from domain.enums import AssignmentStatus, ReplyStatus, ResultClass, Role, Stage
 from domain.kinds import Kind
 from domain.models import SYSTEM, Actor, Assignment, ItemChanges, Reply, suggestion_workflow_id
 from ledger.writes import record_changes
-from tests.helpers import COORDINATOR, new_deliberation, new_inquiry, new_proposal, new_suggestion
+from tests.helpers import COORDINATOR, new_deliberation, new_inquiry, new_livelihood, new_proposal, new_suggestion
 
 UTC = timezone.utc
 
@@ -40,8 +40,8 @@ class Timeline:
     def __init__(self, number: str, year: int, field: str, registered_at: datetime,
                  lead: str = "D001", co_signers: tuple[str, ...] = ("D002",), title: str | None = None,
                  delegation: str = "城区代表团", kind: Kind = Kind.suggestion):
-        start = {Kind.inquiry: new_inquiry, Kind.proposal: new_proposal, Kind.deliberation: new_deliberation}.get(
-            kind, new_suggestion)
+        start = {Kind.inquiry: new_inquiry, Kind.proposal: new_proposal, Kind.deliberation: new_deliberation,
+                 Kind.livelihood: new_livelihood}.get(kind, new_suggestion)
         new = start(number).model_copy(update={
             "year": year, "field": field, "lead_deputy": lead, "co_signers": list(co_signers),
             "delegation": delegation, **({"title": title} if title else {}),
@@ -137,6 +137,30 @@ class Timeline:
         satisfied, basically, unsatisfied = counts
         return self.event(when, "satisfaction_vote", unit, COORDINATOR, round=round, verdict=verdict, satisfied=satisfied,
                           basically_satisfied=basically, unsatisfied=unsatisfied)
+
+    def project_vote(self, when: datetime, counts: tuple[int, int, int]) -> "Timeline":
+        """The deputies' vote at the session on a candidate livelihood project (票决): chosen by more than half."""
+        votes_for, against, abstentions = counts
+        chosen = votes_for * 2 > sum(counts)
+        if chosen:
+            self.state.accepted_at = when
+        else:
+            self.state.stage = Stage.converted
+        return self.event(when, "project_voted", actor=COORDINATOR, chosen=chosen, votes_for=votes_for,
+                          votes_against=against, abstentions=abstentions)
+
+    def tracked_monthly(self, when: datetime) -> "Timeline":
+        """A livelihood project is a key item from its assignment (挂图作战)."""
+        self.state.key_supervision = True
+        return self.event(when, "key_supervision_designated", source="deputies_vote", theme="民生实事项目")
+
+    def key_report(self, unit: str, when: datetime) -> "Timeline":
+        return self.event(when, "key_progress_reported", unit, unit_actor(unit), late=False)
+
+    def inspect(self, when: datetime) -> "Timeline":
+        process.record(self.state, when, COORDINATOR, "supervision_action_recorded", None,
+                       **{"kind": "field_inspection", "when": when.isoformat()})
+        return self
 
     def no_feedback(self, unit: str, when: datetime) -> "Timeline":
         self.track(unit).stage = Stage.closed

@@ -62,6 +62,20 @@ def year(private_sessions):
     (Timeline("0002", Y, "economy", april, kind=Kind.deliberation).assign(at(Y, 4, 29), lead="U2")
      .reply("U2", at(Y, 7, 25), "B").vote("U2", at(Y, 9, 25), "unsatisfied", (10, 12, 23))
      .rehandle("U2", at(Y, 10, 8)).save(s))
+    # Livelihood projects (民生实事项目), MS0001…: candidates of January, voted on at the session on 15 February.
+    session = at(Y, 2, 15)
+    # MS0001: chosen (180/12/8), U1, monthly reports in March and April, inspected in July, completed (A), the
+    # deputies' vote satisfied (160/30/10) in November.
+    (Timeline("0001", Y, "education", jan, kind=Kind.livelihood).project_vote(session, (180, 12, 8))
+     .assign(at(Y, 2, 20), lead="U1").tracked_monthly(at(Y, 2, 20)).key_report("U1", at(Y, 3, 20))
+     .key_report("U1", at(Y, 4, 20)).inspect(at(Y, 7, 5)).reply("U1", at(Y, 10, 20), "A")
+     .vote("U1", at(Y, 11, 20), "satisfied", (160, 30, 10)).save(s))
+    # MS0002: chosen (150/40/10), U2, one monthly report in March, unfinished (B), voted basically satisfied.
+    (Timeline("0002", Y, "transport", jan, kind=Kind.livelihood).project_vote(session, (150, 40, 10))
+     .assign(at(Y, 2, 20), lead="U2").tracked_monthly(at(Y, 2, 20)).key_report("U2", at(Y, 3, 22))
+     .reply("U2", at(Y, 10, 25), "B").vote("U2", at(Y, 11, 20), "basically_satisfied", (90, 60, 50)).save(s))
+    # MS0003: not chosen (20/12/8: exactly half is not more than half).
+    Timeline("0003", Y, "health", jan, kind=Kind.livelihood).project_vote(session, (20, 12, 8)).save(s)
     return s
 
 
@@ -80,7 +94,7 @@ PUBLISHED = ("reply_rate", "on_time_rate", "face_to_face_rate", "principal_head_
 def test_the_inquiry_section_at_year_end(year):
     r = report(year, date(Y, 12, 31))
     assert r["totals"]["suggestions"] == 2 and r["totals"]["replied"] == 1  # the suggestions' lines: theirs only
-    assert [k["kind"] for k in r["kinds"]] == ["inquiry", "proposal", "deliberation"]
+    assert [k["kind"] for k in r["kinds"]] == ["inquiry", "proposal", "deliberation", "livelihood"]
     section = kind(r, "inquiry")
     assert (section["kind"], section["label"]) == ("inquiry", "问政交办函")
     t = section["totals"]
@@ -113,7 +127,8 @@ def test_the_inquiry_section_as_of_the_end_of_june(year):
 
 def test_no_section_before_the_first_letter(year):
     r = report(year, date(Y, 3, 31))
-    assert [k["kind"] for k in r["kinds"]] == ["proposal"] and r["totals"]["suggestions"] == 2  # nothing else yet
+    # The proposals and livelihood projects of January, no inquiry letter or deliberation opinion yet.
+    assert [k["kind"] for k in r["kinds"]] == ["proposal", "livelihood"] and r["totals"]["suggestions"] == 2
 
 
 def kind(r: dict, code: str) -> dict:
@@ -172,3 +187,44 @@ def test_the_deliberation_section_counts_the_members_votes(year):
     assert t["second_handling"]["items"] == 1  # rectification ordered again after the unsatisfied vote
     august = kind(report(year, date(Y, 8, 31)), "deliberation")  # reports in, not yet voted on
     assert rates(august, "reply_rate", "satisfaction_rate") == {"reply_rate": (2, 2, 1.0), "satisfaction_rate": (0, 0, None)}
+
+
+def test_the_livelihood_section_counts_the_vote_the_monthly_reports_and_the_rating(year):
+    end = kind(report(year, date(Y, 12, 31)), "livelihood")
+    assert end["label"] == "民生实事项目"
+    assert end["votes"] == {"candidates": 3, "voted_in": 2, "voted_out": 1, "awaiting_vote": 0, "inspected": 1}
+    t = end["totals"]
+    assert (t["suggestions"], t["replied"], t["classes"]) == (2, 2, {"A": 1, "B": 1, "C": 0})  # the chosen ones
+    assert t["key_supervision"]["designated"] == 2 and t["key_supervision"]["progress_reports"] == 3
+    assert t["feedback"] == {"satisfied": 1, "basically_satisfied": 1, "unsatisfied": 0, "none": 0}
+    assert rates(end, "reply_rate", "satisfaction_rate", "solved_rate") == {
+        "reply_rate": (2, 2, 1.0), "satisfaction_rate": (2, 2, 1.0), "solved_rate": (1, 2, 0.5)}
+    assert [(u["unit"], u["totals"]["suggestions"]) for u in end["units"]] == [("U1", 1), ("U2", 1)]
+    january = kind(report(year, date(Y, 1, 31)), "livelihood")  # candidates, not yet voted on
+    assert january["votes"] == {"candidates": 3, "voted_in": 0, "voted_out": 0, "awaiting_vote": 3, "inspected": 0}
+    assert january["totals"]["replied"] == 0
+    july = kind(report(year, date(Y, 7, 31)), "livelihood")  # under way: reports and the inspection, no completion
+    assert july["votes"]["inspected"] == 1 and july["totals"]["key_supervision"]["progress_reports"] == 3
+    assert rates(july, "reply_rate") == {"reply_rate": (0, 2, 0.0)}
+
+
+def test_the_printable_report_and_the_spreadsheet_state_the_vote(year):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from api.render.pages import annual_report_page
+    from api.render.report_xlsx import annual_xlsx
+
+    with year() as session:
+        report_ = annual_report(session, COORDINATOR, Y, as_of=as_of_instant(date(Y, 12, 31)))
+    page = annual_report_page(report_)
+    votes = page.split('id="kind-livelihood-votes"')[1].split("</p>")[0]
+    assert "候选项目 3 项，经三审后由代表票决入选 2 项、未入选 1 项" in votes and "待票决" not in votes
+    assert "进展（挂图作战）3 份，已视察督办 1 项" in votes and "已完成（A类）1 项、正在实施（B类）1 项" in votes
+    assert "满意率 100.0%" in votes
+    sheet = load_workbook(BytesIO(annual_xlsx(report_)))["民生实事项目"]
+    rows = {row[0]: row[1] for row in sheet.iter_rows(values_only=True) if row and row[0]}
+    assert rows["候选项目"] == 3 and rows["票决入选"] == 2 and rows["未入选"] == 1 and rows["月度进展报告（份）"] == 3
+    assert rows["民生实事项目"] == "单位代码"  # the heading row: counts headed 件数, not 建议件数
+    assert next(sheet.iter_rows(values_only=True))[2] == "件数"

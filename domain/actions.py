@@ -16,8 +16,8 @@ from enum import Enum
 from typing import Any, Callable
 
 from domain import commands as c
-from domain import disclosure, follow_up, kind_steps, process, supervision
-from domain.enums import Role
+from domain import disclosure, follow_up, kind_steps, merging, process, supervision
+from domain.enums import Role, Stage
 from domain.guards import Conflict, Forbidden, Invalid, Refusal
 from domain.kinds import KINDS, Kind
 from domain.models import Actor, SuggestionState
@@ -35,6 +35,7 @@ class Action:
     after_end: bool = False  # an ended item still takes it during its feedback window
     unit_fields: tuple[str, ...] = ()  # command fields naming units, checked against the register before sending
     own_route: bool = False  # the API gives it a route of its own (its body differs from its command)
+    via: str = ""  # the API route that sends it, for the halves of an operation on two items (merge, unmerge)
     kinds: tuple[Kind, ...] = tuple(Kind)  # the kinds of item that have this step (domain.kinds)
 
     @property
@@ -83,6 +84,11 @@ ACTIONS: tuple[Action, ...] = (
     Action("report-progress", c.ReportProgress, follow_up.report_progress, "报告落实进展"),
     Action("withdraw-publication", c.WithdrawPublication, disclosure.withdraw_publication, "撤回公开", after_end=True),
     Action("migrate-policy", c.MigratePolicy, follow_up.migrate_policy, "迁移办理规则", own_route=True),
+    # merging (并案): each half of a merge and of its undoing, sent by services.merge_items to the two items
+    Action("absorb-item", c.AbsorbItem, merging.absorb_item, "并案（主件）", own_route=True, via="merge"),
+    Action("merge-into", c.MergeInto, merging.merge_into, "并案（并入件）", own_route=True, via="merge"),
+    Action("release-item", c.ReleaseItem, merging.release_item, "撤销并案（主件）", own_route=True, via="unmerge"),
+    Action("undo-merge", c.UndoMerge, merging.undo_merge, "撤销并案（并入件）", own_route=True, via="unmerge"),
 )
 
 BY_NAME: dict[str, Action] = {a.name: a for a in ACTIONS}
@@ -102,6 +108,9 @@ def apply(state: SuggestionState, cmd: c.Command, now: datetime) -> None:
         rules = KINDS[state.kind]
         raise Conflict(f"a {state.kind.value} has no step {action.name}",
                        f"{rules.label}没有“{rules.label_of(action.name, action.label)}”这一环节", "kind.no_such_step")
+    if state.stage == Stage.merged and action.name != "undo-merge":  # handled as part of its main item (并案)
+        raise Conflict(f"this item is merged into {state.merged_into_number}: act on that item",
+                       f"本件已并入第{state.merged_into_number}号，请在该件上办理；如需单独办理，请先撤销并案", "merge.merged")
     action.rule(state, cmd, now)
     process.refresh(state, now)
 
@@ -146,6 +155,9 @@ def availability(state: SuggestionState, actor: Actor, now: datetime) -> dict[st
     for action in ACTIONS:
         if state.kind not in action.kinds:  # a step this kind does not have (domain.kinds)
             answers[action.name] = f"{KINDS[state.kind].label}没有这一环节"
+            continue
+        if action.via:  # half of a merge: taken with the other item, through the merge itself
+            answers[action.name] = "由“并案”或“撤销并案”一并办理"
             continue
         reason = "—"
         for unit in units if "unit" in action.command.model_fields else [None]:

@@ -223,3 +223,30 @@ class RecordProjectVote(Command):
     votes_for: int = Field(ge=0, le=10000)
     votes_against: int = Field(ge=0, le=10000)
     abstentions: int = Field(ge=0, le=10000)
+
+
+class MergeInto(Command):
+    """并案, the merged item's half: it is handled as part of `into` from now on (the coordinator's merge)."""
+
+    into: str = Field(min_length=1)  # the workflow id of the item it is merged into
+    into_number: str = Field(min_length=1)
+
+
+class AbsorbItem(Command):
+    """并案, the main item's half: `item` is merged into this one; its deputies become this item's signers."""
+
+    item: str = Field(min_length=1)  # the merged item's workflow id
+    number: str = Field(min_length=1)
+    title: str = ""
+    lead_deputy: str = Field(min_length=1)
+    co_signers: list[str] = []
+
+
+class UndoMerge(Command):
+    """撤销并案, the merged item's half: handled on its own again, as registered."""
+
+
+class ReleaseItem(Command):
+    """撤销并案, the main item's half: `item` leaves, and the signers it brought with it."""
+
+    item: str = Field(min_length=1)

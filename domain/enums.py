@@ -16,6 +16,7 @@ class Stage(StrEnum):
     registered = "registered"  # 登记
     returned_for_revision = "returned_for_revision"  # 退回完善
     converted = "converted"  # 转为参阅件 (ended)
+    merged = "merged"  # 并案: merged into another item, handled there (ended once that item is assigned)
     handling = "handling"  # 办理
     reply_review = "reply_review"  # 答复审签、审核
     awaiting_feedback = "awaiting_feedback"  # 代表反馈
@@ -28,6 +29,7 @@ STAGE_LABELS = {
     Stage.registered: "已登记",
     Stage.returned_for_revision: "退回完善",
     Stage.converted: "已转参阅件",
+    Stage.merged: "已并案",
     Stage.handling: "办理中",
     Stage.reply_review: "答复审核中",
     Stage.awaiting_feedback: "待代表反馈",

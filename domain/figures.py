@@ -40,7 +40,8 @@ HEAD_RULE_LIMIT = 3  # Laoshan: ≤ 3 items → the principal head replies to al
 DEFINITIONS: dict[str, str] = {
     "year": "the suggestions' year of registration",
     "as_of": "every figure is computed from the events recorded up to this instant",
-    "suggestions": "items registered by as_of, less those converted to a reference letter (转为参阅件) by then; "
+    "suggestions": "items registered by as_of, less those converted to a reference letter (转为参阅件) or merged into "
+                   "another item (并案: counted once, with that item) by then; "
                    "per unit: the items in which the unit replies (lead or separate unit; co-handling units have no line)",
     "replied": "an item whose every replying unit's reply passed the coordinator's check (reply_accepted, any round)",
     "reply_rate": "replied / suggestions",
@@ -197,6 +198,7 @@ class Totals(BaseModel):
     suggestions: int
     replied: int
     converted: int
+    merged: int = 0  # merged into another item (并案) by as_of: counted once, with that item
     face_to_face_by_head: int  # replied items answered face to face by the principal head of every replying unit
     met: int  # replied items with an in-person meeting (见面) by every replying unit
     standard: int  # replied items complete in form (规范化)
@@ -392,6 +394,7 @@ def line_figures(subjects: list[Subject], instant: datetime, carried: Carried) -
     """Every count of a line in one pass over its subjects (a report makes some seventy lines)."""
     # long: every count in one pass over the subjects, which a report does some seventy times.
     converted = sum(1 for s in subjects if s.item.registered and s.item.converted)
+    merged = sum(1 for s in subjects if s.item.registered and s.item.merged and not s.item.converted)
     counted = replied = on_time = due = face = by_head = met = standard = 0
     classes: dict[str, int] = {"A": 0, "B": 0, "C": 0}
     ratings: Counter[str | None] = Counter()
@@ -445,7 +448,7 @@ def line_figures(subjects: list[Subject], instant: datetime, carried: Carried) -
         progress_reports=progress_reports,
     )
     totals = Totals(
-        suggestions=counted, replied=replied, converted=converted, face_to_face_by_head=by_head, met=met,
+        suggestions=counted, replied=replied, converted=converted, merged=merged, face_to_face_by_head=by_head, met=met,
         standard=standard, classes=classes, feedback=feedback,
         overdue=overdue, second_handling=second, key_supervision=key,
         carried_in=carried.items, carried_converted=carried.converted,
@@ -710,7 +713,7 @@ KEY_LABELS = {"designated": "已列入重点督办", "proposed": "提议重点�
 def count_rows(totals: Totals) -> list[tuple[str, int]]:
     """The counts of a line, labelled in Chinese, in the order the report prints them."""
     t = totals
-    rows = [("建议件数", t.suggestions), ("已答复", t.replied), ("转为参阅件", t.converted),
+    rows = [("建议件数", t.suggestions), ("已答复", t.replied), ("转为参阅件", t.converted), ("并案（并入他件）", t.merged),
             ("主要负责人面复", t.face_to_face_by_head), ("见面答复", t.met), ("规范化答复", t.standard)]
     rows += [(f"{c}类", n) for c, n in t.classes.items()]
     rows += [(f"评价：{FEEDBACK_LABELS[k]}", getattr(t.feedback, k)) for k in FEEDBACK_LABELS]

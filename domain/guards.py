@@ -82,7 +82,7 @@ DOING = {
     "returning a suggestion for revision": "退回完善", "signing for receipt": "签收", "signing off a reply": "审签答复",
     "submitting a co-opinion": "提交协办意见", "withdrawing a reply from publication": "撤回公开",
     "recording a filing review": "记录立案审查", "recording a satisfaction vote": "记录满意度测评",
-    "recording the deputies' vote": "记录代表票决结果",
+    "recording the deputies' vote": "记录代表票决结果", "merging items": "并案", "undoing a merge": "撤销并案",
 }
 # What pick_track says when no unit qualifies.
 NOTHING = {

@@ -29,10 +29,10 @@ REPORT_ACTIONS = (
     *CLASS_EVENTS,
     "feedback_given", "satisfaction_vote", "no_feedback", "reply_overdue", "rehandling_ordered", "key_supervision_proposed",
     "key_supervision_designated", "key_supervision_declined", "key_progress_reported", "project_voted",
-    "supervision_action_recorded",
+    "supervision_action_recorded", "merged", "merge_undone",
 )
 # The actions that can change the class an item adds to the classes line (line_class).
-CLASS_MOVING = ("registered", "converted", "project_voted", "assigned", "reassigned", *CLASS_EVENTS)
+CLASS_MOVING = ("registered", "converted", "project_voted", "merged", "merge_undone", "assigned", "reassigned", *CLASS_EVENTS)
 
 
 class LoggedEvent(NamedTuple):
@@ -106,12 +106,13 @@ class ItemFacts:
     key_status: str | None = None
     voted_in: bool | None = None  # a livelihood project's vote at the session (票决): chosen or not; None before
     inspected: bool = False  # a supervision action (视察, 座谈 …) was recorded on it
+    merged: bool = False  # merged into another item (并案): counted there, once
     tracks: dict[str, Track] = field(default_factory=dict)
     classes_at: list[str | None] = field(default_factory=list)  # its class in the classes line at each mark
 
     @property
     def counted(self) -> bool:
-        return self.registered and not self.converted
+        return self.registered and not self.converted and not self.merged
 
 
 def _squash(text: str) -> str:
@@ -168,6 +169,8 @@ def item_facts(
             facts.converted = not facts.voted_in
         elif action == "supervision_action_recorded":
             facts.inspected = True
+        elif action in ("merged", "merge_undone"):
+            facts.merged = action == "merged"
         elif action == "assigned":
             add(p.get("lead_unit"), "lead")
             for u in p.get("co_units") or []:

@@ -351,6 +351,18 @@ class ProjectVote(Model):
     at: datetime
 
 
+class MergedItem(Model):
+    """An item merged into this one (并案): it keeps its number; its deputies became this item's signers."""
+
+    workflow_id: str
+    number: str
+    title: str
+    lead_deputy: str
+    signers_added: list[str]  # the deputies who became signers through it (taken away again on undo)
+    merged_at: datetime
+    merged_by: str
+
+
 class Event(Model):
     """One line of the item's timeline; the ledger keeps it with id = workflow id + seq."""
 
@@ -417,13 +429,17 @@ class SuggestionState(SuggestionFacts):
     filing_reviews: list[FilingReview] = []  # a proposal's review levels before filing (domain.kinds)
     votes: list[SatisfactionVote] = []  # a deliberation opinion's satisfaction votes (满意度测评)
     project_vote: ProjectVote | None = None  # a livelihood project's vote at the session (票决)
+    merged_into: str | None = None  # 并案: the workflow id of the item this one was merged into
+    merged_into_number: str = ""
+    merge_settled: bool = False  # that item was assigned: the merge is final and this item has ended
+    merged: list[MergedItem] = []  # the items merged into this one
     warning_level: WarningLevel = WarningLevel.none
     events: list[Event] = []
     last_event_seq: int = 0
 
     @property
     def ended(self) -> bool:
-        return self.stage in (Stage.converted, Stage.closed)
+        return self.stage in (Stage.converted, Stage.closed) or (self.stage == Stage.merged and self.merge_settled)
 
     def active_assignments(self) -> list[Assignment]:
         return [a for a in self.assignments if a.status == AssignmentStatus.active]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from domain import commands as c
-from domain import disclosure, follow_up, supervision
+from domain import disclosure, follow_up, merging, supervision
 from domain.calendar import SHANGHAI, local_date
 from domain.clocks import (
     beijing,
@@ -131,6 +131,7 @@ def accept(state: SuggestionState, cmd: c.Accept, now: datetime) -> None:
 def return_for_revision(state: SuggestionState, cmd: c.ReturnForRevision, now: datetime) -> None:
     require_role(cmd.actor, "returning a suggestion for revision", Role.coordinator)
     require_review(state)
+    merging.require_no_merged(state, "退回完善")
     if state.stage != Stage.registered:
         raise Conflict(
             f"a suggestion can be returned for revision only before assignment; it is {state.stage.value}", f"建议只能在交办前退回完善；本件目前为{stage_zh(state.stage)}", "stage.after_assignment"
@@ -162,6 +163,7 @@ def resubmit(state: SuggestionState, cmd: c.Resubmit, now: datetime) -> None:
 def convert(state: SuggestionState, cmd: c.Convert, now: datetime) -> None:
     require_role(cmd.actor, "converting a suggestion", Role.coordinator)
     require_review(state)
+    merging.require_no_merged(state, "转为参阅件")
     if state.stage not in (Stage.registered, Stage.returned_for_revision):
         raise Conflict(
             f"a suggestion can be converted to a reference letter only before assignment; it is {state.stage.value}", f"建议只能在交办前转为参阅件；本件目前为{stage_zh(state.stage)}", "stage.after_assignment"

@@ -22,7 +22,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.recording import RecordingActivities
     from activities.scheduling import DueRequest, SchedulingActivities
     from domain import commands as c
-    from domain import follow_up, oversight_text, process, supervision
+    from domain import follow_up, merging, oversight_text, process, supervision
     from domain.actions import ACTIONS, trial
     from domain.clocks import set_schedule
     from domain.guards import Refusal
@@ -48,6 +48,8 @@ CO_SIGNERS_RATE_AFTER_CLOSING = "co-signers-rate-after-closing"
 OVERSIGHT_SUMMARIES = "oversight-summaries"
 # 2026-12: the item shows its kind (Kind search attribute) beside suggestions of other kinds.
 ITEM_KINDS = "item-kinds"
+# 2026-12: a main item tells the items merged into it (并案) when it is assigned (signals to other workflows).
+MERGES = "merges"
 EVENTS_KEPT = 200  # the timeline's recent part stays in the state; all of it is in the ledger
 STATE_JSON, EVENTS_JSON = TypeAdapter(SuggestionState), TypeAdapter(list[Event])  # their JSON, in bytes
 
@@ -197,6 +199,22 @@ class ItemWorkflow:
             await self._publish()
 
     # A registration that fails at its start ends the run with this update still waiting: its caller is told.
+    @workflow.signal
+    async def merge_settled(self, main_id: str) -> None:
+        """The item this one was merged into (并案) was assigned: the merge is final, and this item ends."""
+        async with self.lock:
+            if merging.settle_merge(self.state, main_id, workflow.now()):
+                await self._publish()
+
+    async def _settle_merges(self) -> None:
+        """Tell each item merged into this one that it is assigned now: their merges are final (MERGES)."""
+        for merged in self.state.merged:
+            try:
+                await workflow.get_external_workflow_handle(merged.workflow_id).signal(
+                    ItemWorkflow.merge_settled, self.state.workflow_id)
+            except Exception as error:  # e.g. the merged item's workflow was terminated by an operator
+                workflow.logger.warning("could not settle the merge of %s: %s", merged.workflow_id, error)
+
     @workflow.update(unfinished_policy=workflow.HandlerUnfinishedPolicy.ABANDON)
     async def current_state(self) -> Outcome:
         """Returns once every change in hand is recorded in the ledger (callers that just started an item wait on this)."""
@@ -264,7 +282,10 @@ class ItemWorkflow:
             self.state = changed.model_copy(update={"events": self.state.events + changed.events})
             self.updates += 1
             await self._publish()
-            return self._outcome(since=before)
+            outcome = self._outcome(since=before)
+        if isinstance(cmd, c.Assign) and self.state.merged and workflow.patched(MERGES):
+            await self._settle_merges()
+        return outcome
 
     def _outcome(self, since: int) -> Outcome:
         return Outcome(

@@ -19,6 +19,7 @@ from domain.figures import (
     RATE_LABELS,
     THREE_RATES,
     AnnualReport,
+    KindLine,
     Rates,
     Totals,
     count_rows,
@@ -72,6 +73,21 @@ def _group_sheet(sheet, name: str, code: str, lines: list[tuple[str, str, Totals
     sheet.column_dimensions["A"].width = 18
 
 
+def _kind_sheet(sheet, section: KindLine) -> None:
+    """Another kind's section: its year line, its units, and what only it counts."""
+    _group_sheet(sheet, section.label, "单位代码", [("全部", "", section.totals, section.rates)]
+                 + [(u.name, u.unit, u.totals, u.rates) for u in section.units], counted="件数")
+    if section.exemplary is not None:
+        _put(sheet, [])
+        _put(sheet, ["评为优秀提案办理", section.exemplary])
+    if votes := section.votes:  # a livelihood project's vote at the session (票决)
+        _put(sheet, [])
+        for label, value in (("候选项目", votes.candidates), ("票决入选", votes.voted_in), ("未入选", votes.voted_out),
+                             ("待票决", votes.awaiting_vote), ("已视察督办的入选项目", votes.inspected),
+                             ("月度进展报告（份）", section.totals.key_supervision.progress_reports)):
+            _put(sheet, [label, value])
+
+
 def _three_rates_sheet(sheet, report: AnnualReport) -> None:
     """三率一化 for the year and each unit: numerator, denominator and rate of each."""
     _put(sheet, ["范围", *(f"{label}（{part}）" for label in THREE_RATES.values() for part in ("分子", "分母", "比率"))])
@@ -121,19 +137,8 @@ def annual_xlsx(report: AnnualReport) -> bytes:
     _line_sheet(book.create_sheet(_sheet_title("重点督办", taken)), f"重点督办件（{len(key.items)}件）", key.totals, key.rates)
     _three_rates_sheet(book.create_sheet(_sheet_title("三率一化", taken)), report)
     _movement_sheet(book.create_sheet(_sheet_title("分类变动", taken)), report)
-    for section in report.kinds:  # each other kind: its own sheet, its year line then its units
-        sheet = book.create_sheet(_sheet_title(section.label, taken))
-        _group_sheet(sheet, section.label, "单位代码", [("全部", "", section.totals, section.rates)]
-                     + [(u.name, u.unit, u.totals, u.rates) for u in section.units], counted="件数")
-        if section.exemplary is not None:
-            _put(sheet, [])
-            _put(sheet, ["评为优秀提案办理", section.exemplary])
-        if votes := section.votes:  # a livelihood project's vote at the session (票决)
-            _put(sheet, [])
-            for label, value in (("候选项目", votes.candidates), ("票决入选", votes.voted_in), ("未入选", votes.voted_out),
-                                 ("待票决", votes.awaiting_vote), ("已视察督办的入选项目", votes.inspected),
-                                 ("月度进展报告（份）", section.totals.key_supervision.progress_reports)):
-                _put(sheet, [label, value])
+    for section in report.kinds:  # each other kind: its own sheet
+        _kind_sheet(book.create_sheet(_sheet_title(section.label, taken)), section)
 
     for line in report.units:
         sheet = book.create_sheet(_sheet_title(f"{line.unit} {line.name}", taken))

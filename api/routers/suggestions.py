@@ -8,7 +8,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import Field, StringConstraints, create_model
 
 from api.deps import SessionDep, SettingsDep, TemporalDep, UserDep, actor_of, require_roles
-from api.params import PRINTABLE, Code, KindFilter, PageNo, SimilarLimit, SuggestionId, YearOrAll
+from api.params import PRINTABLE, SUGGESTION_ID, Code, KindFilter, PageNo, SimilarLimit, SuggestionId, YearOrAll
 from api.schemas import EventOut, ImportReport, Page, SimilarOut, SuggestionSummary
 from core.errors import conflict, forbidden, invalid
 from core.logs import item_context
@@ -22,6 +22,7 @@ from domain.models import Actor, Model
 from ledger import queries
 from ledger.rows import SuggestionRow
 from ledger.similar import similar_items
+from services import merge_items
 from services.act import migrate_policy, perform
 from services.importing import import_suggestions
 from services.reading import item_view, visible_item, visible_stage
@@ -227,6 +228,33 @@ async def migrate_policy_route(
                        f"本件建议已{stage_zh(stage)}，不再办理", "item.ended")
     session.commit()  # give the connection back while the workflow works
     await migrate_policy(temporal, suggestion_id, body.policy, body.reason, actor_of(user))
+    return await run_in_threadpool(_recorded_view, session, suggestion_id, actor_of(user))
+
+
+class MergeBody(Model):
+    item: str = Field(pattern=SUGGESTION_ID, max_length=64, description="the workflow id of the other item")
+
+
+@router.post("/{suggestion_id}/merge", dependencies=[Depends(require_roles(Role.coordinator))])
+async def merge_route(suggestion_id: SuggestionId, body: MergeBody, session: SessionDep, temporal: TemporalDep,
+                      user: UserDep) -> dict[str, Any]:
+    """并案: merge `item` into this item, both not yet assigned; its deputies become this item's signers, and it
+    keeps its number and shows where it went. Undone with /unmerge until this item is assigned."""
+    for workflow_id in (suggestion_id, body.item):
+        _visible_stage(session, user, workflow_id)
+    with item_context(suggestion_id, actor_of(user)):
+        await merge_items.merge(temporal, session, actor_of(user), suggestion_id, body.item)
+    return await run_in_threadpool(_recorded_view, session, suggestion_id, actor_of(user))
+
+
+@router.post("/{suggestion_id}/unmerge", dependencies=[Depends(require_roles(Role.coordinator))])
+async def unmerge_route(suggestion_id: SuggestionId, body: MergeBody, session: SessionDep, temporal: TemporalDep,
+                        user: UserDep) -> dict[str, Any]:
+    """撤销并案: `item` is handled on its own again (only before this item is assigned)."""
+    for workflow_id in (suggestion_id, body.item):
+        _visible_stage(session, user, workflow_id)
+    with item_context(suggestion_id, actor_of(user)):
+        await merge_items.undo(temporal, session, actor_of(user), suggestion_id, body.item)
     return await run_in_threadpool(_recorded_view, session, suggestion_id, actor_of(user))
 
 

@@ -99,7 +99,7 @@ def test_a_suggestion_goes_round_every_role_in_the_browser(browser, system, shot
     act(handler, "记录与代表沟通", lambda form: (
         form.get_by_label("时间").fill(contact_time), form.get_by_label("方式").select_option("visit"),
         form.get_by_label("情况摘要").fill("办前走访张伟代表，了解线路走向的具体诉求。")))
-    assert "办前沟通" in handler.locator("section", has=handler.get_by_role("heading", name="与代表的沟通")).inner_text()  # 四沟通, from the progress
+    assert "办前沟通" in handler.locator("section", has=handler.get_by_role("heading", name="与代表沟通")).inner_text()  # 四沟通, from the progress
     def reply(form):
         form.get_by_label("正文").fill("经研究，已将两条线路纳入今年公交线网优化方案，9月开通。")
         form.get_by_label("办理结果分类").select_option("A")

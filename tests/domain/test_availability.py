@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from domain import commands as c
+from domain import process
 from domain.actions import ACTIONS, apply, availability
 from domain.clocks import set_schedule
-from domain import process
 from tests.helpers import COORDINATOR, LEAD_DEPUTY, handler, head, new_suggestion
 
 NOW = datetime(2026, 3, 10, 2, 0, tzinfo=timezone.utc)

@@ -217,6 +217,20 @@ async def livelihood_project_voted_tracked_carried_over(item: Item) -> None:
     await item.pass_until(year_end(state))
 
 
+async def merged_then_main_assigned(item: Item) -> dict[str, Item]:
+    """并案: a second suggestion merged into this one, whose assignment then settles the merge (patch merges: the
+    main item signals the merged one). Both items' histories are kept."""
+    other = await Item.start(item.env, TASK_QUEUE[0], new_suggestion(f"H{uuid.uuid4().hex[:8]}"))
+    state = await other.state()
+    await item.do(c.AbsorbItem(actor=COORDINATOR, item=other.handle.id, number=state.number, title=state.title,
+                               lead_deputy="D003", co_signers=state.co_signers))
+    main = await item.state()
+    await other.do(c.MergeInto(actor=COORDINATOR, into=item.handle.id, into_number=main.number))
+    await item.accept_and_assign(lead="U01")
+    assert (await other.handle.result()).merge_settled
+    return {"merged": other}
+
+
 # Each scenario with the kind of item it starts (tests.helpers: new_suggestion, new_inquiry …); the rest suggestions.
 STARTS = {
     inquiry_answered_in_a_month: new_inquiry, inquiry_overdue_b_carried_over: new_inquiry,
@@ -240,7 +254,9 @@ SCENARIOS = [
     proposal_unsatisfied_rehandled_carried_over,
     deliberation_voted_unsatisfied_then_satisfied,
     livelihood_project_voted_tracked_carried_over,
+    merged_then_main_assigned,
 ]
+TASK_QUEUE: list[str] = []  # the recorder's task queue, for scenarios that start a second item
 
 
 async def record(tag: str, only: list[str]) -> None:
@@ -251,6 +267,7 @@ async def record(tag: str, only: list[str]) -> None:
     ledger = Path(tempfile.mkdtemp()) / "ledger.db"
     upgrade_database(f"sqlite:///{ledger}")
     settings = Settings(huiyin_database_url=f"sqlite:///{ledger}", temporal_task_queue=f"record-{uuid.uuid4().hex[:6]}")
+    TASK_QUEUE[:] = [settings.temporal_task_queue]
     with ThreadPoolExecutor(4) as executor:
         async with build_worker(env.client, settings, executor):
             for scenario in SCENARIOS:
@@ -259,8 +276,10 @@ async def record(tag: str, only: list[str]) -> None:
                 start = STARTS.get(scenario, new_suggestion)
                 new = start(f"H{uuid.uuid4().hex[:8]}")
                 item = await Item.start(env, settings.temporal_task_queue, new)
-                await scenario(item)
+                others = await scenario(item) or {}
                 await save(env, item, f"{tag}-{scenario.__name__}")
+                for name, other in others.items():
+                    await save(env, other, f"{tag}-{scenario.__name__}-{name}")
     await env.shutdown()
 
 

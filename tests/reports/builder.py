@@ -162,6 +162,15 @@ class Timeline:
                        **{"kind": "field_inspection", "when": when.isoformat()})
         return self
 
+    def merge_into(self, main: "Timeline", when: datetime) -> "Timeline":
+        """并案: handled as part of `main` from now on."""
+        self.state.stage = Stage.merged
+        return self.event(when, "merged", actor=COORDINATOR, into=main.id, into_number=main.state.number)
+
+    def undo_merge(self, when: datetime) -> "Timeline":
+        self.state.stage = Stage.registered
+        return self.event(when, "merge_undone", actor=COORDINATOR)
+
     def no_feedback(self, unit: str, when: datetime) -> "Timeline":
         self.track(unit).stage = Stage.closed
         return self.event(when, "no_feedback", unit, deadline=f"feedback:{unit}:1", kind="feedback",

@@ -65,7 +65,8 @@ def absorb_item(state: SuggestionState, cmd: c.AbsorbItem, now: datetime) -> Non
     added = [d for d in dict.fromkeys([cmd.lead_deputy, *cmd.co_signers]) if d not in signers]
     state.co_signers = [*state.co_signers, *added]
     state.merged.append(MergedItem(workflow_id=cmd.item, number=cmd.number, title=cmd.title, lead_deputy=cmd.lead_deputy,
-                                   signers_added=added, merged_at=now, merged_by=cmd.actor.user))
+                                   co_signers=cmd.co_signers, signers_added=added, merged_at=now,
+                                   merged_by=cmd.actor.user))
     record(state, now, cmd.actor, "item_absorbed", item=cmd.item, number=cmd.number, signers_added=added,
            notify=notify(state, deputies=True))
 
@@ -102,8 +103,12 @@ def release_item(state: SuggestionState, cmd: c.ReleaseItem, now: datetime) -> N
     if merged is None:
         raise Conflict(f"{cmd.item} is not merged into this item", "该件未并入本件", "merge.not_merged")
     state.merged = [m for m in state.merged if m.workflow_id != cmd.item]
-    still = {d for m in state.merged for d in m.signers_added}
-    state.co_signers = [d for d in state.co_signers if d not in merged.signers_added or d in still]
+    still = {d for m in state.merged for d in (m.lead_deputy, *m.co_signers)}  # deputies of the items still merged
+    leaving = [d for d in merged.signers_added if d not in still]
+    state.co_signers = [d for d in state.co_signers if d not in leaving]
+    for m in state.merged:  # who stays for another merged item is counted as brought by it from now on
+        m.signers_added += [d for d in merged.signers_added if d not in leaving and d in (m.lead_deputy, *m.co_signers)
+                            and d not in m.signers_added]
     record(state, now, cmd.actor, "item_released", item=cmd.item, number=merged.number)
 
 

@@ -358,6 +358,7 @@ class MergedItem(Model):
     number: str
     title: str
     lead_deputy: str
+    co_signers: list[str] = []
     signers_added: list[str]  # the deputies who became signers through it (taken away again on undo)
     merged_at: datetime
     merged_by: str

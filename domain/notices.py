@@ -325,6 +325,18 @@ def _clock(paused: bool):
     return template
 
 
+def _merge(ctx: _Context) -> tuple[str, str, str]:
+    """并案: the deputies of both items hear where the handling goes, and that each of them still rates."""
+    d = ctx.detail
+    if ctx.action == "item_absorbed":
+        return ("并案办理", f"与第{d.get('number', '')}号建议并案，由本件一并办理、答复",
+                "答复后，各位领衔和联名代表可分别评价")
+    if ctx.action == "merged":
+        return ("已并案", f"已并入第{d.get('into_number', '')}号建议，由该件一并办理、答复",
+                f"您已成为第{d.get('into_number', '')}号建议的联名代表，答复后请在该件中评价")
+    return "撤销并案", f"已撤销与第{d.get('from_number', '')}号建议的并案，恢复单独办理", "请留意后续办理动态"
+
+
 def _generic(ctx: _Context) -> tuple[str, str, str]:
     label = EVENT_LABELS.get(ctx.action, "有新的办理动态")
     what = label + (f"（{ctx.deadline_name}：{ctx.due}）" if ctx.due_known else "")
@@ -354,6 +366,9 @@ TEMPLATES = {
     "supervision_opinion_added": _opinion_added,
     "clock_paused": _clock(True),
     "clock_resumed": _clock(False),
+    "item_absorbed": _merge,
+    "merged": _merge,
+    "merge_undone": _merge,
 }
 
 

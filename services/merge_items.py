@@ -12,12 +12,14 @@ from temporalio.client import Client
 
 from core.errors import Problem
 from domain import commands as c
+from domain.enums import Role
+from domain.guards import Refusal, require_role
 from domain.merging import merge_refusal
 from domain.models import Actor, SuggestionState
 from services.act import perform, recorded_state
 
 
-def _problem(refusal) -> Problem:
+def _problem(refusal: Refusal) -> Problem:
     status = {"conflict": 409, "invalid": 422, "forbidden": 403}[refusal.kind]
     title = {"conflict": "Conflict", "invalid": "Invalid input", "forbidden": "Forbidden"}[refusal.kind]
     return Problem(status, title, str(refusal), zh=refusal.zh, code=refusal.code)
@@ -25,6 +27,7 @@ def _problem(refusal) -> Problem:
 
 async def merge(client: Client, session: Session, actor: Actor, main_id: str, item_id: str) -> None:
     """Merge `item_id` into `main_id` (both visible to `actor`, checked by the caller)."""
+    _coordinator(actor, "merging items")
     main, item = recorded_state(session, main_id), recorded_state(session, item_id)
     session.commit()  # give the connection back while the workflows work
     absorbed = any(m.workflow_id == item_id for m in main.merged)
@@ -42,6 +45,13 @@ async def merge(client: Client, session: Session, actor: Actor, main_id: str, it
             raise
 
 
+def _coordinator(actor: Actor, doing: str) -> None:
+    try:
+        require_role(actor, doing, Role.coordinator)
+    except Refusal as refusal:
+        raise _problem(refusal) from None
+
+
 def _absorb(actor: Actor, item: SuggestionState) -> c.AbsorbItem:
     return c.AbsorbItem(actor=actor, item=item.workflow_id, number=item.number, title=item.title,
                         lead_deputy=item.lead_deputy, co_signers=item.co_signers)
@@ -49,6 +59,7 @@ def _absorb(actor: Actor, item: SuggestionState) -> c.AbsorbItem:
 
 async def undo(client: Client, session: Session, actor: Actor, main_id: str, item_id: str) -> None:
     """Undo the merge of `item_id` into `main_id`, before the main item is assigned."""
+    _coordinator(actor, "undoing a merge")
     main, item = recorded_state(session, main_id), recorded_state(session, item_id)
     session.commit()
     if any(m.workflow_id == item_id for m in main.merged):

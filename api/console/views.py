@@ -26,13 +26,14 @@ from core.errors import TITLES_ZH, Problem, invalid
 from domain import labels
 from domain.actions import ACTIONS, BY_NAME, availability
 from domain.calendar import SHANGHAI
-from domain.enums import STAGE_LABELS, Role
+from domain.enums import STAGE_LABELS, Role, Stage
 from domain.kind_steps import exemplary_refusal
 from domain.kinds import KINDS, Kind
 from domain.limits import input_problems, schema_error_zh
 from ledger import directory, queries
 from ledger.exemplary import selection_of as exemplary_selection
 from ledger.similar import similar_items
+from services import merge_items
 from services.act import perform
 from services.exemplary_selection import select_exemplary as choose_exemplary
 from services.reading import item_state, item_view, visible_item
@@ -178,13 +179,17 @@ def _item(request: Request, session: Session, who: Visitor, suggestion_id: str, 
     deputies = directory.deputy_names(session, [state.lead_deputy, *state.co_signers])
     similar = similar_items(session, who.actor, row)  # 相似建议: duplicates before assigning, earlier answers
     if (done := context.pop("done_step", None)) is not None:  # what was just done, as this kind calls it
-        context["done"] = {"registered": "登记", "exemplary": "评为优秀提案办理"}.get(done) or (
+        context["done"] = {"registered": "登记", "exemplary": "评为优秀提案办理", "merge": "并案",
+                           "unmerge": "撤销并案"}.get(done) or (
             KINDS[state.kind].label_of(done, BY_NAME[done].label) if done in BY_NAME else None)
     chosen = exemplary_selection(session, row.workflow_id) if KINDS[state.kind].exemplary else None
     may_choose = (KINDS[state.kind].exemplary and chosen is None and who.actor.role == Role.coordinator
                   and exemplary_refusal(state, state.handling_year) is None)
+    # 并案: a coordinator merges similar items of the same kind into this one while neither is assigned.
+    may_merge = who.actor.role == Role.coordinator and state.stage == Stage.registered
     return page(request, "item.html", who, status, item=view, row=row, state=state, offered=offered, refused=refused,
-                units=units, deputies=deputies, similar=similar, exemplary=chosen, may_choose=may_choose, **context)
+                units=units, deputies=deputies, similar=similar, exemplary=chosen, may_choose=may_choose,
+                may_merge=may_merge, **context)
 
 
 def _is_item_id(value: str) -> bool:
@@ -238,6 +243,28 @@ def select_exemplary(request: Request, suggestion_id: str, session: SessionDep, 
         return _item(request, session, who, suggestion_id, status=refusal.status, failed="select-exemplary",
                      problems=[refusal.zh or refusal.detail], typed=dict(form))
     return RedirectResponse(f"/console/items/{suggestion_id}?done=exemplary", status_code=303)
+
+
+@router.post("/console/items/{suggestion_id}/{operation}", response_class=HTMLResponse)
+async def merge_from_page(request: Request, suggestion_id: str, operation: str, session: SessionDep,
+                          temporal: TemporalDep, who: Visitor = Depends(visitor), form=Depends(checked_form)) -> Response:
+    """并案 (merge) or 撤销并案 (unmerge) on the main item's page, the other item named in the form: done, back
+    to the main item; refused, the page again with the reason."""
+    other = str(form.get("item") or "")
+    if operation not in ("merge", "unmerge") or not (_is_item_id(suggestion_id) and _is_item_id(other)):
+        return page(request, "missing.html", who, 404, what=operation)
+    try:
+        for workflow_id in (suggestion_id, other):
+            visible_item(session, who.actor, workflow_id)
+    except Problem:
+        return page(request, "missing.html", who, 404, what=other)
+    try:
+        await (merge_items.merge if operation == "merge" else merge_items.undo)(
+            temporal, session, who.actor, suggestion_id, other)
+    except Problem as refusal:
+        return _item(request, session, who, suggestion_id, status=refusal.status,
+                     failed="并案" if operation == "merge" else "撤销并案", problems=[refusal.zh or refusal.detail])
+    return RedirectResponse(f"/console/items/{suggestion_id}?done={operation}", status_code=303)
 
 
 # --- registering a suggestion -----------------------------------------------------------------------------

@@ -337,6 +337,42 @@ def test_a_livelihood_project_is_voted_tracked_monthly_and_rated_in_the_browser(
     coordinator.screenshot(path=shots / "livelihood-rated.png", full_page=True)
 
 
+def test_a_coordinator_merges_a_similar_suggestion_and_undoes_it_in_the_browser(browser, system, shots):
+    """并案: the main item's similar suggestions offer 并入本件; the merged one keeps its number and says where it
+    went; undone before assignment, merged again, and settled by the main item's assignment."""
+    text = "城区多所学校周边校外培训机构违规预收费，建议建立预收费资金监管制度，防止卷款跑路。"
+    main = _registered_item(system, "关于规范城区校外培训机构预收费的建议", text)
+    other = _registered_item(system, "关于加强城区校外培训机构预收费监管的建议", text, lead_deputy="D002")
+    coordinator = signed_in(browser, system, "coord")
+    coordinator.goto(f"{system.base}/console/items/{main}")
+    similar = coordinator.locator("section.similar tr", has=coordinator.locator(f'a[href="/console/items/{other}"]'))
+    similar.get_by_role("button", name="并入本件").click()
+    assert coordinator.locator(".done").inner_text() == "已完成：并案。"
+    merged = coordinator.locator("#merged")
+    assert "关于加强城区校外培训机构预收费监管的建议" in merged.inner_text() and "李娜" in coordinator.content()
+    coordinator.screenshot(path=shots / "merge-main.png", full_page=True)
+    coordinator.goto(f"{system.base}/console/items/{other}")
+    assert "已并入第" in coordinator.locator(".merged-into").inner_text() and "已并案" in coordinator.content()
+    assert coordinator.locator("details.action").count() == 0  # nothing to do on it: it is handled in the main item
+    coordinator.screenshot(path=shots / "merge-merged.png", full_page=True)
+
+    coordinator.goto(f"{system.base}/console/items/{main}")
+    merged.get_by_role("button", name="撤销并案").click()
+    assert coordinator.locator(".done").inner_text() == "已完成：撤销并案。" and coordinator.locator("#merged").count() == 0
+    similar.get_by_role("button", name="并入本件").click()
+    act(coordinator, "审查受理")
+    act(coordinator, "交办", lambda form: form.get_by_label("主办单位").select_option("U01"))
+    assert "并案已生效" in coordinator.locator("#merged").inner_text()
+    assert coordinator.locator("#merged").get_by_role("button", name="撤销并案").count() == 0
+    coordinator.goto(f"{system.base}/console/items/{other}")
+    for _ in range(50):  # the main item tells the merged one just after its assignment
+        if "并案已生效" in coordinator.locator(".merged-into").inner_text():
+            break
+        coordinator.wait_for_timeout(100)
+        coordinator.reload()
+    assert "并案已生效" in coordinator.locator(".merged-into").inner_text()
+
+
 def test_the_oversight_board_shows_units_key_items_and_what_is_due(browser, system, shots):
     _assigned_item(system, "关于治理老旧小区积水的建议")
     supervisor = signed_in(browser, system, "sup")
@@ -539,14 +575,21 @@ def test_the_api_docs_render_without_internet(browser, system):
     assert page.locator(".opblock").count() > 20 and blocked == []
 
 
-def _assigned_item(system, title: str) -> str:
+def _registered_item(system, title: str, body: str = "建议。", lead_deputy: str = "D001") -> str:
     import httpx
 
     year = datetime.now(SHANGHAI).year
     headers = {"Authorization": f"Bearer {system.token('coord')}"}
-    body = {"year": year, "period": "session", "title": title, "body": "建议。", "field": "education", "lead_deputy": "D001",
-            "received_on": f"{year}-01-05"}
-    item = httpx.post(f"{system.base}/api/v1/suggestions", json=body, headers=headers, timeout=30).json()["id"]
+    data = {"year": year, "period": "session", "title": title, "body": body, "field": "education",
+            "lead_deputy": lead_deputy, "received_on": f"{year}-01-05"}
+    return httpx.post(f"{system.base}/api/v1/suggestions", json=data, headers=headers, timeout=30).json()["id"]
+
+
+def _assigned_item(system, title: str) -> str:
+    import httpx
+
+    headers = {"Authorization": f"Bearer {system.token('coord')}"}
+    item = _registered_item(system, title)
     for action, payload in (("accept", None), ("assign", {"lead_unit": "U01"})):
         assert httpx.post(f"{system.base}/api/v1/suggestions/{item}/{action}", json=payload, headers=headers,
                           timeout=30).status_code == 200

@@ -101,3 +101,12 @@ def test_digest_key_and_sms_text():
     assert digest_key("reminder_blue", "reply", "blue") != digest_key("reminder_blue", "co_opinion", "blue")
     m = render("reminder_blue", ITEM, role="unit_handler", kind="reply", now=DUE - timedelta(days=15))
     assert short_text(m.subject, m.body) == m.short
+
+
+def test_merging_tells_the_deputies_of_both_items_where_the_handling_goes():
+    merged = render("merged", ITEM, role="deputy", detail={"into": "suggestion-2026-0100", "into_number": "0100"})
+    _says(merged, "2026年第0123号建议已并案", "已并入第0100号建议，由该件一并办理、答复", "答复后请在该件中评价")
+    main = render("item_absorbed", ITEM, role="deputy", detail={"item": "suggestion-2026-0123", "number": "0123"})
+    _says(main, "与第0123号建议并案，由本件一并办理、答复", "各位领衔和联名代表可分别评价")
+    undone = render("merge_undone", ITEM, role="deputy", detail={"from_number": "0100"})
+    _says(undone, "撤销并案", "已撤销与第0100号建议的并案，恢复单独办理")

@@ -1,6 +1,7 @@
-"""A living demo year (演示数据): units, deputies, users, fifty suggestions of this year, last year and the
-year before, and this year's six inquiry letters and six CPPCC proposals, played through a year on the demo's
-rehearsal clock (huiyin/demo_year.py).
+"""A living demo year (演示数据): units, deputies, users, fifty-two suggestions of this year, last year and the
+year before (two of them merged, 并案), and this year's six inquiry letters, six CPPCC proposals, three
+deliberation opinions and four livelihood projects, played through a year on the demo's rehearsal clock
+(huiyin/demo_year.py).
 
 Everything goes through the real paths (the ledger for registers, workflows for suggestions) and is
 idempotent: what already exists is left as it is. Demo users get random passwords, shown once and kept in
@@ -204,6 +205,13 @@ SUGGESTIONS = [
     ("关于推进政务服务“一网通办”的建议",
      "群众办事仍需在多个部门之间来回跑，部分事项线上线下标准不一致。建议打通部门数据壁垒，推动高频事项全程网办，并保留线下帮办代办服务。",
      "governance", "U10", None),
+    # This year's two on the same matter: the second is merged into the first (并案).
+    ("关于规范校外培训机构预收费管理的建议",
+     "部分校外培训机构违规大额预收费，停业后退费难，家长投诉集中。建议建立预收费资金监管账户，限定预收费期限和金额，畅通投诉退费渠道。",
+     "education", "U02", None),
+    ("关于加强校外培训机构预收费资金监管的建议",
+     "近年多起校外培训机构“卷款跑路”事件损害家长权益。建议将预收费纳入银行资金监管，开展常态化检查，及时公布风险提示。",
+     "education", "U02", None),
 ]
 
 # The letters a public hearing (问政) left to units: title, body, field, the unit named at the hearing, None.
@@ -251,6 +259,30 @@ PROPOSALS = [
      "social_security", "U07", None),
 ]
 
+# The standing committee's deliberation opinions (审议意见) on reports of the government: title, body, field,
+# the unit that rectifies, None.
+MEETING = "人大常委会第十八次会议"
+DELIBERATIONS = [
+    ("关于市政府城市生活垃圾分类工作情况报告的审议意见",
+     "一、加快分类收运处置体系建设；二、完善考核激励机制；三、加强宣传引导，提高居民参与率。",
+     "environment", "U06", None),
+    ("关于市政府优化营商环境工作情况报告的审议意见",
+     "一、压缩审批时限；二、清理涉企收费；三、建立企业诉求快速响应机制。",
+     "economy", "U10", None),
+    ("关于市政府义务教育优质均衡发展情况报告的审议意见",
+     "一、加快薄弱学校改造；二、推进教师轮岗交流；三、规范课后服务。",
+     "education", "U02", None),
+]
+
+# Candidate livelihood projects (民生实事项目) put to the deputies' vote at the session: title, body, field, the
+# unit that carries it out, None.
+LIVELIHOODS = [
+    ("新建改建城区公办幼儿园10所", "新增公办学位3000个，缓解城区入园难、入园贵。", "education", "U02", None),
+    ("改造老旧小区50个", "完成供水、供气、屋面防水和无障碍设施改造，惠及居民1.2万户。", "urban_management", "U01", None),
+    ("建设社区食堂20个", "为老年人提供助餐服务，覆盖主城区主要街道。", "social_security", "U07", None),
+    ("新建城市停车泊位5000个", "利用边角地和地下空间建设公共停车场，缓解老城区停车难。", "transport", "U03", None),
+]
+THREE_REVIEWS = ("同意提请党委常委会审议。", "同意提请常委会会议审议。", "同意列为票决候选项目。")
 
 CONTACT_WAYS = [ContactWay.visit, ContactWay.phone, ContactWay.meeting, ContactWay.liaison_station]
 UNIT_NAMES = {code: name for code, name, _ in UNITS}
@@ -392,6 +424,29 @@ def proposal_input(index: int, year: int) -> SuggestionInput:
     )
 
 
+def deliberation_input(index: int, year: int) -> SuggestionInput:
+    """The index-th demo deliberation opinion (审议意见), from the committee's meeting; its lead is the deputy who
+    heads the special committee concerned."""
+    title, body, field_, _, _ = DELIBERATIONS[index]
+    lead = deputy_codes()[index * 4 % len(deputy_codes())]
+    return SuggestionInput(
+        kind=Kind.deliberation, hearing=f"{year}年{MEETING}", year=year, period=Period.closed,
+        number=f"{KINDS[Kind.deliberation].number_prefix}{index + 1:04d}", title=title, body=body, field=field_,
+        lead_deputy=lead, received_on=date(year, 1, 20),
+    )
+
+
+def livelihood_input(index: int, year: int) -> SuggestionInput:
+    """The index-th demo candidate livelihood project (民生实事项目), collected through a deputy."""
+    title, body, field_, _, _ = LIVELIHOODS[index]
+    lead = deputy_codes()[(index * 3 + 1) % len(deputy_codes())]
+    return SuggestionInput(
+        kind=Kind.livelihood, year=year, period=Period.session,
+        number=f"{KINDS[Kind.livelihood].number_prefix}{index + 1:04d}", title=title, body=body, field=field_,
+        lead_deputy=lead, received_on=date(year, 1, 6),
+    )
+
+
 def reply_draft(state: SuggestionState, title: str, unit: str, result_class: ResultClass, index: int) -> c.DraftReply:
     """A reply as a unit writes it; every other one given face to face by the unit's principal head."""
     name = UNIT_NAMES[unit]
@@ -416,7 +471,22 @@ def reply_draft(state: SuggestionState, title: str, unit: str, result_class: Res
     )
 
 
-def feedback(state: SuggestionState, verdict: Verdict) -> c.GiveFeedback:
+# Votes that give each verdict (满意度测评: domain.kind_steps.vote_verdict): the committee's 45 members on a
+# deliberation opinion, the session's deputies on a livelihood project.
+VOTES = {
+    Kind.deliberation: {Verdict.satisfied: (31, 12, 2), Verdict.basically_satisfied: (20, 14, 11),
+                        Verdict.unsatisfied: (10, 12, 23)},
+    Kind.livelihood: {Verdict.satisfied: (168, 22, 6), Verdict.basically_satisfied: (80, 70, 46),
+                      Verdict.unsatisfied: (50, 40, 106)},
+}
+
+
+def feedback(state: SuggestionState, verdict: Verdict) -> c.Command:
+    """The lead deputy's rating; for a kind rated by a vote, the vote that gives the verdict."""
+    if KINDS[state.kind].voted:
+        satisfied, basically, unsatisfied = VOTES[state.kind][verdict]
+        return c.RecordSatisfactionVote(actor=COORDINATOR, satisfied=satisfied, basically_satisfied=basically,
+                                        unsatisfied=unsatisfied)
     reasons = "答复对实际困难回应不够，承诺措施缺乏具体时间表。" if verdict == Verdict.unsatisfied else ""
     return c.GiveFeedback(actor=deputy(state.lead_deputy), verdict=verdict, reasons=reasons)
 

@@ -32,13 +32,15 @@ from domain.models import Actor, SuggestionState
 from domain.policy import PolicyProfile
 from huiyin import demo
 from ledger.queries import just_recorded, number_taken
+from services import merge_items
 from services.act import perform, recorded_state
 from services.exemplary_selection import select_exemplary as choose_exemplary
 from services.register import register
 
 DEMO_POLICY = "demo"
 # Each kind's profile, on the demo's clock (a proposal's numbers are the national ones: the demo profile's).
-DEMO_POLICIES = {Kind.suggestion: DEMO_POLICY, Kind.inquiry: "demo_inquiry", Kind.proposal: DEMO_POLICY}
+DEMO_POLICIES = {Kind.suggestion: DEMO_POLICY, Kind.inquiry: "demo_inquiry", Kind.proposal: DEMO_POLICY,
+                 Kind.deliberation: DEMO_POLICY, Kind.livelihood: DEMO_POLICY}
 LAST_YEAR_ENDS = 60.0  # seconds into the demo: last year's items are replied by then
 ESCALATION_MARGIN = 3.0  # seconds past a computed instant before looking for what it brought
 PARALLEL = 6  # items acted on at once
@@ -63,7 +65,7 @@ REAL_CLOCK = Clock(_real_now, asyncio.sleep)
 
 @dataclass(frozen=True)
 class Story:
-    """What the demo does with one item (an index into demo.SUGGESTIONS, or demo.INQUIRIES, demo.PROPOSALS)."""
+    """What the demo does with one item (an index into demo.SUGGESTIONS, or its kind's list: demo.INQUIRIES …)."""
 
     index: int
     plan: str
@@ -74,7 +76,13 @@ class Story:
     @property
     def source(self) -> tuple:
         """Its title, body, field, lead unit and co-handling unit."""
-        return {Kind.inquiry: demo.INQUIRIES, Kind.proposal: demo.PROPOSALS}.get(self.kind, demo.SUGGESTIONS)[self.index]
+        return SOURCES.get(self.kind, demo.SUGGESTIONS)[self.index]
+
+
+SOURCES = {Kind.inquiry: demo.INQUIRIES, Kind.proposal: demo.PROPOSALS, Kind.deliberation: demo.DELIBERATIONS,
+           Kind.livelihood: demo.LIVELIHOODS}
+INPUTS = {Kind.inquiry: demo.inquiry_input, Kind.proposal: demo.proposal_input,
+          Kind.deliberation: demo.deliberation_input, Kind.livelihood: demo.livelihood_input}
 
 
 # This year's 38 items, last year's 10 and the year before's 2. Plans: see the phases below.
@@ -94,15 +102,26 @@ INQUIRIES = ["closed", "b_follow_up", "red_proposed", "closed", "awaiting_feedba
 # And 6 CPPCC proposals (政协提案), each reviewed at three levels and filed before it is assigned; one still
 # under review (its first level recorded).
 PROPOSALS = ["closed", "second_handling", "b_follow_up", "closed", "awaiting_feedback", "reviewing"]
+# And the standing committee's 3 deliberation opinions (审议意见): rectified, then voted on (满意度测评).
+DELIBERATIONS = ["closed", "b_follow_up", "awaiting_feedback"]
+# And 4 candidate livelihood projects (民生实事项目): three reviews, the deputies' vote; the chosen ones report monthly
+# and are inspected; one completed and rated, one unfinished (B, followed up), one under way, one not chosen.
+LIVELIHOODS = ["closed", "b_follow_up", "fresh", "not_chosen"]
+# This year's suggestions 51 and 52 are on one matter: 52 is merged into 51 (并案), which is then handled.
+MERGED = ["merge_main", "merged"]
 STORIES = (
     [Story(i, plan, 0, Period.closed if i in CLOSED_PERIOD else Period.session) for i, plan in enumerate(THIS_YEAR)]
     + [Story(38 + i, plan, 1) for i, plan in enumerate(LAST_YEAR)]
     + [Story(48 + i, plan, 2) for i, plan in enumerate(YEAR_BEFORE)]
     + [Story(i, plan, 0, Period.closed, Kind.inquiry) for i, plan in enumerate(INQUIRIES)]
     + [Story(i, plan, 0, Period.session, Kind.proposal) for i, plan in enumerate(PROPOSALS)]
+    + [Story(i, plan, 0, Period.closed, Kind.deliberation) for i, plan in enumerate(DELIBERATIONS)]
+    + [Story(i, plan, 0, Period.session, Kind.livelihood) for i, plan in enumerate(LIVELIHOODS)]
+    + [Story(50 + i, plan, 0) for i, plan in enumerate(MERGED)]
 )
 EARLY = {"red_key", "red_declined", "red_proposed", "b_follow_up", "key_a", "closed", "second_handling", "rehandling",
-         "c_follow_up", "no_feedback", "closed_private", "registered", "accepted", "returned", "converted", "reviewing"}
+         "c_follow_up", "no_feedback", "closed_private", "registered", "accepted", "returned", "converted", "reviewing",
+         "not_chosen", "merge_main"}
 RED = ("red_key", "red_declined", "red_proposed")
 
 
@@ -145,7 +164,7 @@ class DemoYear:
         policies = {kind: demo_clock(load_policy(name, self.settings.huiyin_config_dir), self.start, self.year)
                     for kind, name in DEMO_POLICIES.items()}
         self.month, self.day = policies[Kind.suggestion].drill.month_seconds, policies[Kind.suggestion].drill.day_seconds
-        self.progress("登记建议、问政交办函和政协提案", 0.05)
+        self.progress("登记建议、问政交办函、政协提案、审议意见和民生实事候选项目", 0.05)
         await self.each(STORIES, lambda s: self.register(s, policies[s.kind]))
         self.progress("办理去年和前年的建议", 0.15)
         red_at = await self.elapsed()
@@ -201,10 +220,8 @@ class DemoYear:
 
     async def register(self, story: Story, policy: PolicyProfile) -> None:
         year = self.year - story.years_ago
-        if story.kind == Kind.inquiry:
-            data = demo.inquiry_input(story.index, year)
-        elif story.kind == Kind.proposal:
-            data = demo.proposal_input(story.index, year)
+        if story.kind in INPUTS:
+            data = INPUTS[story.kind](story.index, year)
         else:
             data = demo.suggestion_input(story.index, year).model_copy(update={"period": story.period})
         outcome = await register(self.client, self.session, self.settings, data, demo.COORDINATOR, policy=policy)
@@ -230,6 +247,11 @@ class DemoYear:
             await self.act(story, c.ReturnForRevision(actor=coordinator, reason="请补充建议所涉小区的具体名单和现状数据。"))
         elif plan == "converted":
             await self.act(story, c.Convert(actor=coordinator, reason="内容属于工作意见，转为参阅件供有关部门研究。"))
+        elif plan == "not_chosen":  # a candidate project the deputies did not choose (票决未入选)
+            await self.reviewed(story)
+            await self.act(story, c.RecordProjectVote(actor=coordinator, votes_for=61, votes_against=98, abstentions=37))
+        elif plan == "merge_main":
+            await self.merge_and_handle(story)
         elif plan == "key_a":  # a key item from the start: replied on time, solved, satisfied
             await self.to_handling(story)
             await self.act(story, c.DesignateKeySupervision(
@@ -260,6 +282,16 @@ class DemoYear:
             await self.reply(story, ResultClass.A, contact=False)
             await self.check(story)
             await self.rate(story, Verdict.satisfied)
+
+    async def merge_and_handle(self, story: Story) -> None:
+        """并案: the other suggestion on the same matter is merged into this one, which is handled and answered; its
+        lead deputy and the merged one's each rate the reply."""
+        merged = next(s for s in STORIES if s.plan == "merged")
+        await merge_items.merge(self.client, self.session, demo.COORDINATOR, self.ids[story], self.ids[merged])
+        await self.replied(story, ResultClass.A)
+        await self.rate(story, Verdict.satisfied)
+        other_lead = demo.suggestion_input(merged.index, self.year).lead_deputy
+        await self.act(story, c.GiveFeedback(actor=demo.deputy(other_lead), verdict=Verdict.basically_satisfied))
 
     async def carried(self, story: Story) -> None:
         """After the year end: carried items report progress; some are now solved (A)."""
@@ -329,13 +361,28 @@ class DemoYear:
         self.session.commit()  # end the read: the worker writes the ledger meanwhile
         return state
 
+    async def reviewed(self, story: Story) -> None:
+        """The levels of review a kind has before it is filed or voted on (立案审查, 三审)."""
+        opinions = {Kind.proposal: ("属于政协履职范围。", "内容具体，建议可行。", "承办单位无异议，同意立案。"),
+                    Kind.livelihood: demo.THREE_REVIEWS}
+        for level, opinion in zip(KINDS[story.kind].filing_levels, opinions.get(story.kind, ())):
+            await self.act(story, c.RecordFilingReview(actor=demo.COORDINATOR, level=level, opinion=opinion))
+
     async def to_handling(self, story: Story) -> None:
-        if story.kind == Kind.proposal:  # three levels of review before it is filed (立案)
-            for level, opinion in zip(KINDS[Kind.proposal].filing_levels, ("属于政协履职范围。", "内容具体，建议可行。", "承办单位无异议，同意立案。")):
-                await self.act(story, c.RecordFilingReview(actor=demo.COORDINATOR, level=level, opinion=opinion))
-        if story.kind != Kind.inquiry:  # an inquiry letter is accepted as registered (domain.kinds)
+        rules = KINDS[story.kind]
+        await self.reviewed(story)
+        if rules.deputies_vote:  # a livelihood project is chosen by the deputies' vote (票决)
+            await self.act(story, c.RecordProjectVote(actor=demo.COORDINATOR, votes_for=172, votes_against=15,
+                                                      abstentions=9))
+        elif rules.reviewed:  # an inquiry letter or deliberation opinion is accepted as registered (domain.kinds)
             await self.act(story, c.Accept(actor=demo.COORDINATOR))
         await self.assign(story)
+        if rules.tracked_monthly:  # a chosen project reports monthly (挂图作战) and is inspected (视察)
+            await self.act(story, c.ReportKeyProgress(actor=demo.handler(self.lead(story)),
+                                                      text="已完成选址和立项，开工建设中，进度符合计划。"))
+            await self.act(story, c.RecordSupervisionAction(
+                actor=SUPERVISOR, kind=SupervisionActionKind.field_inspection, when=await self.clock.now(),
+                summary="代表视察项目建设现场，听取进展汇报。", participants="人大代表视察组"))
 
     async def assign(self, story: Story) -> None:
         """Assigned, signed for by the lead and any co-handling unit, which sends its opinion at once."""

@@ -56,6 +56,7 @@ class KindRules:
     deputies_vote: bool = False  # chosen by the deputies' vote at the session (票决) instead of accepted on review
     tracked_monthly: bool = False  # from assignment a key item reporting monthly (挂图作战), supervised throughout
     proposer: str = "领衔代表"  # who raised it, as the pages call them
+    reply_label: str = "答复"  # what a unit's reply is called: 整改报告, 完成情况报告
     action_labels: tuple[tuple[str, str], ...] = ()  # actions this kind calls otherwise (accept → 立案)
 
     def label_of(self, action: str, default: str) -> str:
@@ -90,6 +91,7 @@ KINDS: dict[Kind, KindRules] = {
     Kind.deliberation: KindRules(
         label="审议意见", workflow_type="DeliberationWorkflow", default_policy="deliberation", number_prefix="SY",
         reviewed=False, needs_hearing=True, hearing_label="常委会会议", voted=True, proposer="牵头的专门委员会负责人（代表）",
+        reply_label="整改报告",
         action_labels=(("log-contact", "记录与常委会工作机构沟通"), ("draft-reply", "拟写整改报告"),
                        ("sign-off-reply", "负责人审签整改报告"), ("check-reply", "审核整改报告"),
                        ("order-rehandling", "交办继续整改")),
@@ -103,7 +105,7 @@ KINDS: dict[Kind, KindRules] = {
         label="民生实事项目", workflow_type="LivelihoodWorkflow", default_policy="livelihood", number_prefix="MS",
         filing_levels=(FilingLevel.council, FilingLevel.party_committee, FilingLevel.standing_committee),
         after_reviews="提交代表票决", reviews_label="三审", deputies_vote=True, voted=True, tracked_monthly=True,
-        proposer="提出项目的代表（征集来源）",
+        proposer="提出项目的代表（征集来源）", reply_label="完成情况报告",
         action_labels=(("convert", "不列入候选项目"), ("record-filing-review", "记录三审意见"),
                        ("assign", "交办实施"), ("draft-reply", "拟写年度完成情况报告"),
                        ("sign-off-reply", "负责人审签完成情况报告"), ("check-reply", "审核完成情况报告"),

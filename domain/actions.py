@@ -18,7 +18,7 @@ from typing import Any, Callable
 from domain import commands as c
 from domain import disclosure, follow_up, kind_steps, merging, process, supervision
 from domain.enums import Role, Stage
-from domain.guards import Conflict, Forbidden, Invalid, Refusal
+from domain.guards import Conflict, Forbidden, Invalid, Refusal, role_zh
 from domain.kinds import KINDS, Kind
 from domain.models import Actor, SuggestionState
 from domain.policy import PolicyProfile
@@ -99,6 +99,23 @@ def action_of(cmd: c.Command) -> Action:
     return BY_COMMAND[type(cmd)]
 
 
+OFFICE_ROLES = (Role.coordinator, Role.deputy, Role.proposal_committee, Role.member)
+
+
+def office_refusal(state: SuggestionState, actor: Actor) -> Forbidden | None:
+    """Why this actor may not act on this kind of item at all, or None: the congress's coordinators and deputies act
+    on its items, the CPPCC's proposals committee and members on proposals (domain.kinds KindRules.office).
+
+    Checked before an action is taken (the workflow's validator, the pages' offers), not in `apply`: an update a
+    history recorded before the proposals had roles of their own replays as it ran."""
+    office = KINDS[state.kind].office
+    if actor.role not in OFFICE_ROLES or actor.role in office:
+        return None
+    names = "和".join(role_zh(role) for role in office)
+    return Forbidden(f"a {state.kind.value} is handled by the {' and '.join(r.value for r in office)}",
+                     f"{KINDS[state.kind].label}由{names}办理，您的身份是{role_zh(actor.role)}", "role.other_office")
+
+
 def apply(state: SuggestionState, cmd: c.Command, now: datetime) -> None:
     """Perform one action on the state, or raise a Refusal saying why not."""
     if cmd.actor.role == Role.system:
@@ -150,6 +167,8 @@ def availability(state: SuggestionState, actor: Actor, now: datetime) -> dict[st
     on the same copy, and a new one is made only after an action went through (a worklist asks this of every
     item it shows; a copy for each of the ~35 tries was nine tenths of its time)."""
     answers: dict[str, str | None] = {}
+    if refusal := office_refusal(state, actor):
+        return {action.name: refusal.zh for action in ACTIONS}
     units = [None, *state.unit_codes()]
     scratch: SuggestionState | None = None
     for action in ACTIONS:

@@ -57,9 +57,15 @@ class Role(StrEnum):
     supervisor = "supervisor"  # 督办人
     admin = "admin"
     system = "system"  # timers: the workflow acting on its own clocks
+    proposal_committee = "proposal_committee"  # 政协提案委员会: files and oversees CPPCC proposals (as coordinators do)
+    member = "member"  # 政协委员: raises and rates proposals (as deputies do their suggestions)
 
 
 UNIT_ROLES = (Role.unit_handler, Role.unit_head)
+DEPUTY_ROLES = (Role.deputy, Role.member)  # who raise items and rate their replies (人大代表, 政协委员)
+# Each office role and the role it stands in for on its own kind of item: the proposals committee does for proposals
+# what the congress's coordinators do for suggestions, a CPPCC member what a deputy does (domain.kinds).
+STANDS_IN_FOR = {Role.proposal_committee: Role.coordinator, Role.member: Role.deputy}
 
 
 class UnitRole(StrEnum):

@@ -5,7 +5,7 @@ for programs (the API's problem details carry all three)."""
 
 from __future__ import annotations
 
-from domain.enums import STAGE_LABELS, UNIT_ROLES, Role, Stage, UnitRole
+from domain.enums import STAGE_LABELS, STANDS_IN_FOR, UNIT_ROLES, Role, Stage, UnitRole
 from domain.kinds import FILING_LEVEL_LABELS, KINDS
 from domain.labels import ROLE_LABELS, UNIT_ROLE_LABELS
 from domain.models import Actor, Assignment, SuggestionState
@@ -107,11 +107,14 @@ def unit_role_zh(role: UnitRole | str) -> str:
 
 
 def require_role(actor: Actor, action: str, *roles: Role) -> None:
-    if actor.role not in roles:
+    """The actor has one of `roles`, or stands in for one on its own kind of item (政协提案委员会 for the coordinator,
+    政协委员 for the deputy: which kind is domain.actions.office_refusal's to say)."""
+    if actor.role not in roles and STANDS_IN_FOR.get(actor.role) not in roles:
         allowed = " or ".join(r.value for r in roles)
+        stand_ins = {v: k for k, v in STANDS_IN_FOR.items()} if actor.role in STANDS_IN_FOR else {}
+        names = "或".join(role_zh(stand_ins.get(r, r)) for r in roles)
         raise Forbidden(f"{action} is done by the {allowed}, not by a {actor.role.value}",
-                        f"{DOING.get(action, action)}由{'或'.join(role_zh(r) for r in roles)}办理，您的身份是{role_zh(actor.role)}",
-                        "role.not_allowed")
+                        f"{DOING.get(action, action)}由{names}办理，您的身份是{role_zh(actor.role)}", "role.not_allowed")
 
 
 def own_assignment(state: SuggestionState, actor: Actor, action: str) -> Assignment:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from domain.enums import Role
+
 
 class Kind(StrEnum):
     """What an item is. The value is the prefix of its workflow id (`inquiry-2026-0001`)."""
@@ -58,6 +60,8 @@ class KindRules:
     proposer: str = "领衔代表"  # who raised it, as the pages call them
     reply_label: str = "答复"  # what a unit's reply is called: 整改报告, 完成情况报告
     action_labels: tuple[tuple[str, str], ...] = ()  # actions this kind calls otherwise (accept → 立案)
+    office: tuple[Role, Role] = (Role.coordinator, Role.deputy)  # who files and oversees it, who raises and rates it
+    self_registered: bool = False  # its proposer may register it (a deputy's suggestion, a member's 掌上提案)
 
     def label_of(self, action: str, default: str) -> str:
         return dict(self.action_labels).get(action, default)
@@ -68,7 +72,8 @@ class KindRules:
 
 
 KINDS: dict[Kind, KindRules] = {
-    Kind.suggestion: KindRules(label="建议", workflow_type="SuggestionWorkflow", default_policy=None),
+    Kind.suggestion: KindRules(label="建议", workflow_type="SuggestionWorkflow", default_policy=None,
+                               self_registered=True),
     # The hearing already put the question to the unit: no review, the letter (交办函) is issued at once;
     # answered within one month (inquiry.toml), then followed through like a suggestion between sessions.
     Kind.inquiry: KindRules(label="问政交办函", workflow_type="InquiryWorkflow", default_policy="inquiry",
@@ -80,7 +85,7 @@ KINDS: dict[Kind, KindRules] = {
     Kind.proposal: KindRules(
         label="政协提案", workflow_type="ProposalWorkflow", default_policy="proposal", number_prefix="ZX",
         filing_levels=(FilingLevel.plenary, FilingLevel.after_session, FilingLevel.joint), exemplary=True,
-        proposer="提案委员",
+        proposer="提案委员", office=(Role.proposal_committee, Role.member), self_registered=True,
         action_labels=(("accept", "立案"), ("return-for-revision", "退回修改"),
                        ("convert", "不予立案（转社情民意信息或委员来信）"), ("resubmit", "修改后重新提交提案"),
                        ("log-contact", "记录与委员沟通")),

@@ -33,6 +33,8 @@ ROLE_LABELS = {
     "supervisor": "督办人",
     "admin": "系统管理员",
     "system": "系统",
+    "proposal_committee": "政协提案委员会",
+    "member": "政协委员",
 }
 
 LEVEL_LABELS = {"none": "正常", "blue": "蓝色提醒", "orange": "橙色预警", "red": "红色（超期）"}

@@ -303,6 +303,7 @@ class DemoResult:
 # --- actors of the demo users ------------------------------------------------------------
 
 COORDINATOR = Actor(user="demo-coordinator", role=Role.coordinator)
+COMMITTEE = Actor(user="demo-committee", role=Role.proposal_committee)  # 政协提案委员会
 
 
 def handler(unit: str) -> Actor:
@@ -317,19 +318,37 @@ def deputy(code: str) -> Actor:
     return Actor(user=f"demo-{code.lower()}", role=Role.deputy, deputy=code)
 
 
+def member(code: str) -> Actor:
+    """A CPPCC member (政协委员); the demo's members are in the deputies register."""
+    return Actor(user=f"demo-member-{code.lower()}", role=Role.member, deputy=code)
+
+
+def office(kind: Kind) -> Actor:
+    """Who files and oversees an item of this kind: the proposals committee a proposal, the coordinator the rest."""
+    return COMMITTEE if KINDS[kind].office[0] == Role.proposal_committee else COORDINATOR
+
+
+def proposer(kind: Kind, code: str) -> Actor:
+    """Who raised an item of this kind and rates its reply: a member a proposal, a deputy the rest."""
+    return member(code) if KINDS[kind].office[1] == Role.member else deputy(code)
+
+
 def deputy_codes() -> list[str]:
     return [f"D{n:03d}" for n in range(1, len(DEPUTY_NAMES) + 1)]
 
 
 def demo_actors() -> list[Actor]:
-    """One user per role; a handler and a head per unit; one user per deputy."""
+    """One user per role; a handler and a head per unit; one user per deputy, and per CPPCC member of the proposals."""
     staff = [
         Actor(user="demo-admin", role=Role.admin),
         COORDINATOR,
         Actor(user="demo-supervisor", role=Role.supervisor),
+        COMMITTEE,
     ]
     units = [actor for code, _, _ in UNITS for actor in (handler(code), head(code))]
-    return staff + units + [deputy(code) for code in deputy_codes()]
+    members = sorted({code for i in range(len(PROPOSALS)) for code in (proposal_input(i, 2000).lead_deputy,
+                                                                        *proposal_input(i, 2000).co_signers)})
+    return staff + units + [deputy(code) for code in deputy_codes()] + [member(code) for code in members]
 
 
 # --- registers ---------------------------------------------------------------------------
@@ -485,10 +504,10 @@ def feedback(state: SuggestionState, verdict: Verdict) -> c.Command:
     """The lead deputy's rating; for a kind rated by a vote, the vote that gives the verdict."""
     if KINDS[state.kind].voted:
         satisfied, basically, unsatisfied = VOTES[state.kind][verdict]
-        return c.RecordSatisfactionVote(actor=COORDINATOR, satisfied=satisfied, basically_satisfied=basically,
+        return c.RecordSatisfactionVote(actor=office(state.kind), satisfied=satisfied, basically_satisfied=basically,
                                         unsatisfied=unsatisfied)
     reasons = "答复对实际困难回应不够，承诺措施缺乏具体时间表。" if verdict == Verdict.unsatisfied else ""
-    return c.GiveFeedback(actor=deputy(state.lead_deputy), verdict=verdict, reasons=reasons)
+    return c.GiveFeedback(actor=proposer(state.kind, state.lead_deputy), verdict=verdict, reasons=reasons)
 
 
 # --- what the README's oversight queries find on it ------------------------------------------

@@ -224,7 +224,7 @@ class DemoYear:
             data = INPUTS[story.kind](story.index, year)
         else:
             data = demo.suggestion_input(story.index, year).model_copy(update={"period": story.period})
-        outcome = await register(self.client, self.session, self.settings, data, demo.COORDINATOR, policy=policy)
+        outcome = await register(self.client, self.session, self.settings, data, demo.office(story.kind), policy=policy)
         self.ids[story] = outcome.workflow_id
 
     # --- what each plan does ----------------------------------------------------------------------
@@ -237,7 +237,7 @@ class DemoYear:
 
     async def early(self, story: Story) -> None:
         """This year's items handled from the start: at every stage by the end."""
-        plan, coordinator = story.plan, demo.COORDINATOR
+        plan, coordinator = story.plan, demo.office(story.kind)
         if plan == "accepted":
             await self.act(story, c.Accept(actor=coordinator))
         elif plan == "reviewing":  # a proposal through its first level of review (全会初审)
@@ -276,7 +276,7 @@ class DemoYear:
         await self.replied(story, ResultClass.A)
         await self.rate(story, Verdict.unsatisfied)
         lead = self.lead(story)
-        await self.act(story, c.OrderRehandling(actor=demo.COORDINATOR, reason="代表对答复不满意，要求进一步落实。",
+        await self.act(story, c.OrderRehandling(actor=demo.office(story.kind), reason="代表对答复不满意，要求进一步落实。",
                                                 leader_in_charge=f"{demo.UNIT_NAMES[lead]}副局长"))
         if story.plan == "second_handling":
             await self.reply(story, ResultClass.A, contact=False)
@@ -345,7 +345,7 @@ class DemoYear:
     async def select_exemplary(self) -> None:
         """The committee picks the first closed proposal as one of the year's exemplary handled ones (优秀提案办理)."""
         story = next(s for s in STORIES if s.kind == Kind.proposal and s.plan == "closed")
-        choose_exemplary(self.session, demo.COORDINATOR, self.ids[story], self.year, "面复到位，委员满意，建设进度快。",
+        choose_exemplary(self.session, demo.COMMITTEE, self.ids[story], self.year, "面复到位，委员满意，建设进度快。",
                          now=await self.clock.now())
 
     # --- steps ------------------------------------------------------------------------------------
@@ -366,7 +366,7 @@ class DemoYear:
         opinions = {Kind.proposal: ("属于政协履职范围。", "内容具体，建议可行。", "承办单位无异议，同意立案。"),
                     Kind.livelihood: demo.THREE_REVIEWS}
         for level, opinion in zip(KINDS[story.kind].filing_levels, opinions.get(story.kind, ())):
-            await self.act(story, c.RecordFilingReview(actor=demo.COORDINATOR, level=level, opinion=opinion))
+            await self.act(story, c.RecordFilingReview(actor=demo.office(story.kind), level=level, opinion=opinion))
 
     async def to_handling(self, story: Story) -> None:
         rules = KINDS[story.kind]
@@ -375,7 +375,7 @@ class DemoYear:
             await self.act(story, c.RecordProjectVote(actor=demo.COORDINATOR, votes_for=172, votes_against=15,
                                                       abstentions=9))
         elif rules.reviewed:  # an inquiry letter or deliberation opinion is accepted as registered (domain.kinds)
-            await self.act(story, c.Accept(actor=demo.COORDINATOR))
+            await self.act(story, c.Accept(actor=demo.office(story.kind)))
         await self.assign(story)
         if rules.tracked_monthly:  # a chosen project reports monthly (挂图作战) and is inspected (视察)
             await self.act(story, c.ReportKeyProgress(actor=demo.handler(self.lead(story)),
@@ -387,7 +387,7 @@ class DemoYear:
     async def assign(self, story: Story) -> None:
         """Assigned, signed for by the lead and any co-handling unit, which sends its opinion at once."""
         _, _, _, lead, co = story.source
-        await self.act(story, c.Assign(actor=demo.COORDINATOR, lead_unit=lead, co_units=[co] if co else []))
+        await self.act(story, c.Assign(actor=demo.office(story.kind), lead_unit=lead, co_units=[co] if co else []))
         await self.act(story, c.SignForReceipt(actor=demo.handler(lead)))
         if co:
             await self.act(story, c.SignForReceipt(actor=demo.handler(co)))
@@ -420,7 +420,7 @@ class DemoYear:
         await self.act(story, draft)
 
     async def check(self, story: Story) -> None:
-        await self.act(story, c.CheckReply(actor=demo.COORDINATOR, accept=True))
+        await self.act(story, c.CheckReply(actor=demo.office(story.kind), accept=True))
 
     async def rate(self, story: Story, verdict: Verdict) -> None:
         await self.act(story, demo.feedback(self.state(story), verdict))

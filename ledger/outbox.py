@@ -31,7 +31,7 @@ from ledger.rows import DeliveryRow, DeputyRow, EventRow, NotificationRow, UserR
 
 log = logging.getLogger("huiyin.notify")
 
-ALL_OF_ROLE = ("coordinator", "supervisor")
+ALL_OF_ROLE = ("coordinator", "supervisor", "proposal_committee")
 NO_ADDRESS = "none"  # channel of the delivery that records a recipient nobody can reach
 
 
@@ -71,7 +71,7 @@ def resolve_recipients(session: Session, notify: dict[str, Any]) -> list[Recipie
         rows = session.execute(
             select(UserRow, DeputyRow)
             .outerjoin(DeputyRow, DeputyRow.code == UserRow.deputy_code)
-            .where(UserRow.active, UserRow.role == "deputy", UserRow.deputy_code.in_(deputies))
+            .where(UserRow.active, UserRow.role.in_(("deputy", "member")), UserRow.deputy_code.in_(deputies))
         )
         for user, deputy in rows:
             email = (user.email or "").strip() or ((deputy.email or "").strip() if deputy else "")
@@ -101,6 +101,9 @@ def notifications_for_event(session: Session, event_row: EventRow, state: Sugges
     notify = detail.get("notify")
     if not isinstance(notify, dict):
         return []
+    staff = KINDS[state.kind].office[0].value  # the office of its kind: a proposal's is the proposals committee
+    if staff != "coordinator" and "coordinator" in (notify.get("roles") or []):
+        notify = {**notify, "roles": [staff if r == "coordinator" else r for r in notify["roles"]]}
     recipients = resolve_recipients(session, notify)
     if not recipients:
         log.warning("event %s asks for notifications but reaches nobody: %s", event_row.id, notify)

@@ -9,7 +9,7 @@ from sqlalchemy import Integer, Row, Select, String, and_, any_, bindparam, case
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, defer
 
-from domain.enums import UNIT_ROLES, Role
+from domain.enums import DEPUTY_ROLES, UNIT_ROLES, Role
 from domain.models import Actor
 from ledger.rows import AssignmentRow, ContactRow, DeputyRow, EventRow, SearchRow, SignerRow, SuggestionRow, UnitRow
 from ledger.search import like_clause, matching_rows, phrase, uses_index
@@ -18,13 +18,15 @@ SEES_ALL = (Role.coordinator, Role.supervisor, Role.admin)
 
 
 def _theirs(role: Role, reader: object) -> Select | None:
-    """The rows that make an item a unit role's (its unit's active assignments) or a deputy's (their
-    signatures); None for a role that sees none. `reader` is the unit's or the deputy's code (or a
-    parameter for it)."""
+    """The rows that make an item a unit role's (its unit's active assignments), a deputy's or a CPPCC member's
+    (their signatures) or the proposals committee's (the proposals); None for a role that sees none. `reader` is
+    the unit's or the deputy's code (or a parameter for it)."""
     if role in UNIT_ROLES:
         return select(AssignmentRow.workflow_id).where(AssignmentRow.unit == reader, AssignmentRow.status == "active")
-    if role == Role.deputy:
+    if role in DEPUTY_ROLES:
         return select(SignerRow.workflow_id).where(SignerRow.deputy == reader)
+    if role == Role.proposal_committee:
+        return select(SuggestionRow.workflow_id).where(SuggestionRow.kind == "proposal").correlate(None)
     return None
 
 

@@ -22,9 +22,9 @@ def _problem(refusal: Refusal) -> Problem:
 
 
 def _coordinator(actor: Actor) -> None:
-    if actor.role != Role.coordinator:
-        raise forbidden("exemplary items are selected by the coordinator (the proposals committee)",
-                        "优秀提案办理由交办督办机构（提案委）评选", "role.not_allowed")
+    if actor.role != Role.proposal_committee:
+        raise forbidden("exemplary items are selected by the proposals committee",
+                        "优秀提案办理由政协提案委员会评选", "role.not_allowed")
 
 
 def select_exemplary(session: Session, actor: Actor, workflow_id: str, year: int, reason: str,

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from core.errors import not_found
-from domain.enums import Role
+from domain.enums import DEPUTY_ROLES
 from domain.models import Actor, Contact, SuggestionState
 from ledger import queries
 from ledger.rows import SuggestionRow
@@ -39,7 +39,7 @@ def item_view(session: Session, row: SuggestionRow, actor: Actor) -> dict[str, A
         "contacts": [_contact(x) for x in queries.contacts_of(session, row.workflow_id)],
         "events": [_event(e) for e in queries.events_of(session, row.workflow_id)],
     }
-    if actor.role == Role.deputy:
+    if actor.role in DEPUTY_ROLES:  # a deputy (or member) sees their own rating only
         state["feedback"] = [f for f in state["feedback"] if f["deputy"] in (actor.deputy, None)]
         state["events"] = [
             e for e in state["events"] if e["action"] != "feedback_given" or e["actor"].get("deputy") == actor.deputy

@@ -17,12 +17,13 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from core.config_files import load_policy, with_drill_clock
-from core.errors import conflict, invalid
+from core.errors import Problem, conflict, forbidden, invalid
 from core.settings import Settings
 from domain import limits
 from domain.enums import Period
 from domain.fields import FIELDS, field_code
 from domain.kinds import KINDS, Kind, number_problem
+from domain.labels import ROLE_LABELS
 from domain.models import (
     NUMBER_PATTERN,
     NUMBER_RULE,
@@ -99,6 +100,25 @@ def input_errors(session: Session, data: SuggestionInput) -> list[tuple[str, str
     if data.lead_deputy in data.co_signers:
         errors.append(("the lead deputy cannot also be a co-signer", "领衔代表不能同时是附议代表"))
     return errors
+
+
+def registration_refusal(actor: Actor, kind: Kind, lead_deputy: str | None) -> Problem | None:
+    """Why `actor` may not register an item of `kind` led by `lead_deputy`, or None: the kind's office registers
+    it (the coordinator; the proposals committee a proposal), and a proposer their own suggestion or proposal
+    (`lead_deputy` None: any lead, as a form asks before it is filled)."""
+    staff, proposer = KINDS[kind].office
+    label, staff_zh = KINDS[kind].label, ROLE_LABELS[staff.value]
+    if actor.role == staff:
+        return None
+    if actor.role == proposer and KINDS[kind].self_registered:
+        if lead_deputy not in (None, actor.deputy):
+            return forbidden(f"a {proposer.value} registers a {kind.value} only as its proposer",
+                             f"{ROLE_LABELS[proposer.value]}只能以本人为{KINDS[kind].proposer}登记{label}", "deputy.not_lead")
+        return None
+    by = f"{staff_zh}或{ROLE_LABELS[proposer.value]}本人" if KINDS[kind].self_registered else staff_zh
+    return forbidden(f"a {kind.value} is registered by the {staff.value}" + (
+        f" or its {proposer.value}" if KINDS[kind].self_registered else ""),
+        f"{label}由{by}登记，您的身份是{ROLE_LABELS.get(actor.role.value, actor.role.value)}", "register.role")
 
 
 async def register(

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from core.errors import conflict, forbidden, invalid, not_found
 from core.settings import VAR_DIR, Settings
-from domain.enums import UNIT_ROLES, Role
+from domain.enums import DEPUTY_ROLES, UNIT_ROLES, Role
 from domain.labels import ROLE_LABELS
 from domain.limits import Fault, schema_refusal, text_problem
 from domain.models import Model
@@ -49,9 +49,9 @@ class UserIn(Model):
         if (self.role in UNIT_ROLES) != bool(self.unit_code):
             raise schema_refusal([Fault("unit_code is required for unit roles and only for them",
                                         "承办单位的角色须填写单位代码，其他角色不填")])
-        if (self.role == Role.deputy) != bool(self.deputy_code):
-            raise schema_refusal([Fault("deputy_code is required for deputies and only for them",
-                                        "人大代表须填写代表代码，其他角色不填")])
+        if (self.role in DEPUTY_ROLES) != bool(self.deputy_code):
+            raise schema_refusal([Fault("deputy_code is required for deputies and CPPCC members and only for them",
+                                        "人大代表和政协委员须填写代表（委员）代码，其他角色不填")])
         return self
 
 

@@ -28,6 +28,8 @@ LEAD_DEPUTY = Actor(user="dep-lead", role=Role.deputy, deputy="D001")
 CO_SIGNER = Actor(user="dep-co", role=Role.deputy, deputy="D002")
 OTHER_DEPUTY = Actor(user="dep-other", role=Role.deputy, deputy="D999")
 SUPERVISOR = Actor(user="sup", role=Role.supervisor)
+COMMITTEE = Actor(user="committee", role=Role.proposal_committee)  # 政协提案委员会: a proposal's office
+MEMBER = Actor(user="member-lead", role=Role.member, deputy="D001")  # 政协委员: a proposal's proposer
 YEAR_END_MARGIN = timedelta(hours=1)  # no test item is registered in the last hour of a year
 
 
@@ -71,8 +73,8 @@ def file_proposal(item: "Item") -> Awaitable[SuggestionState]:
     """The three levels of review (全会初审, 会后再审, 各部门联审), then 立案."""
     async def filed() -> SuggestionState:
         for level in KINDS[Kind.proposal].filing_levels:
-            await item.do(c.RecordFilingReview(actor=COORDINATOR, level=level, opinion="符合立案条件"))
-        return await item.do(c.Accept(actor=COORDINATOR))
+            await item.do(c.RecordFilingReview(actor=COMMITTEE, level=level, opinion="符合立案条件"))
+        return await item.do(c.Accept(actor=COMMITTEE))
     return filed()
 
 
@@ -119,6 +121,9 @@ class Item:
 
     def __init__(self, env: WorkflowEnvironment, handle: WorkflowHandle):
         self.env, self.handle = env, handle
+        proposal = handle.id.startswith(f"{Kind.proposal.value}-")
+        # Who files it and who raised it: the proposals committee and a member for a proposal (domain.kinds).
+        self.staff, self.proposer = (COMMITTEE, MEMBER) if proposal else (COORDINATOR, LEAD_DEPUTY)
 
     @classmethod
     async def start(cls, env: WorkflowEnvironment, task_queue: str, new: NewSuggestion) -> "Item":
@@ -174,9 +179,9 @@ class Item:
     # --- common stretches of the process -------------------------------------------------
 
     async def accept_and_assign(self, lead: str | None = "U01", co: list[str] = (), separate: list[str] = ()) -> SuggestionState:
-        await self.do(c.Accept(actor=COORDINATOR))
+        await self.do(c.Accept(actor=self.staff))
         return await self.do(
-            c.Assign(actor=COORDINATOR, lead_unit=lead, co_units=list(co), separate_units=list(separate)),
+            c.Assign(actor=self.staff, lead_unit=lead, co_units=list(co), separate_units=list(separate)),
         )
 
     async def prepare_reply(self, unit: str) -> None:
@@ -197,12 +202,11 @@ class Item:
             extra["commitments"] = [Commitment(what="完成首批50台加装", due_on=due_on)]
         await self.do(draft(unit, result_class, **extra))
         await self.do(c.SignOffReply(actor=head(unit)))
-        return await self.do(c.CheckReply(actor=COORDINATOR, accept=True, unit=unit))
+        return await self.do(c.CheckReply(actor=self.staff, accept=True, unit=unit))
 
-    async def rate(self, verdict: Verdict, unit: str | None = None, reasons: str = "", actor: Actor = LEAD_DEPUTY) -> SuggestionState:
-        return await self.do(
-            c.GiveFeedback(actor=actor, verdict=verdict, reasons=reasons, unit=unit)
-        )
+    async def rate(self, verdict: Verdict, unit: str | None = None, reasons: str = "", actor: Actor | None = None
+                   ) -> SuggestionState:
+        return await self.do(c.GiveFeedback(actor=actor or self.proposer, verdict=verdict, reasons=reasons, unit=unit))
 
 
 def draft(unit: str, result_class: ResultClass = ResultClass.A, **extra) -> c.DraftReply:

@@ -37,6 +37,8 @@ USERS = {
     "h-u02": (Role.unit_handler, "U02", None),
     "dep1": (Role.deputy, None, "D001"),
     "dep2": (Role.deputy, None, "D002"),
+    "committee": (Role.proposal_committee, None, None),  # 政协提案委员会
+    "mem1": (Role.member, None, "D001"),  # 政协委员
 }
 
 

@@ -86,11 +86,11 @@ async def test_the_demo_year_lives_and_loads_once(demo_client, demo_worker, demo
                       progress=lambda step, share: steps.append((step, share))), timeout=DEMO_TIMEOUT)
     # 52 suggestions (two merged), 6 inquiry letters, 6 proposals, 3 deliberation opinions, 4 livelihood projects
     assert (first.units, first.deputies, first.suggestions) == (12, 30, len(STORIES)) == (12, 30, 71)
-    assert first.users == len(first.passwords) == 57
+    assert first.users == len(first.passwords) == 65  # 57, the proposals committee and 7 members
     assert steps[0][0] == "登记建议、问政交办函、政协提案、审议意见和民生实事候选项目" and steps[-1] == ("完成", 1.0)
     kept = tmp_path / "demo-users.txt"
-    assert stat.S_IMODE(kept.stat().st_mode) == 0o600 and len(kept.read_text().splitlines()) == 57
-    assert len(set(first.passwords.values())) == 57  # random, never a shared default
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600 and len(kept.read_text().splitlines()) == 65
+    assert len(set(first.passwords.values())) == 65  # random, never a shared default
 
     with sessions() as session:
         before = counts(session)
@@ -157,7 +157,7 @@ async def test_the_demo_year_lives_and_loads_once(demo_client, demo_worker, demo
     assert (second.units, second.deputies, second.users, second.suggestions, second.passwords) == (0, 0, 0, 0, {})
     with sessions() as session:
         assert counts(session)["suggestions"] == before["suggestions"]
-    assert len(kept.read_text().splitlines()) == 57
+    assert len(kept.read_text().splitlines()) == 65
 
 
 # --- CLI: create-user (no Temporal needed) -----------------------------------------------

@@ -23,7 +23,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.scheduling import DueRequest, SchedulingActivities
     from domain import commands as c
     from domain import follow_up, merging, oversight_text, process, supervision
-    from domain.actions import ACTIONS, trial
+    from domain.actions import ACTIONS, office_refusal, trial
     from domain.clocks import set_schedule
     from domain.guards import Refusal
     from domain.limits import STATE_BUDGET, in_chinese, in_english, input_problems
@@ -252,6 +252,9 @@ class ItemWorkflow:
         if problems:
             raise ApplicationError(in_english(problems), {"zh": in_chinese(problems), "code": "input.limit"},
                                    type="invalid", non_retryable=True)
+        if refusal := office_refusal(self.state, cmd.actor):  # the kind's own office acts on it (same: on replay)
+            raise ApplicationError(refusal.message, {"zh": refusal.zh, "code": refusal.code}, type=refusal.kind,
+                                   non_retryable=True)
         trial = self._trial(cmd)
         self._within_budget(trial)
         # Kept for the handler that follows: it reuses the trial while nothing has changed meanwhile.

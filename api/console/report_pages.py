@@ -24,7 +24,7 @@ from ledger.ratings import evaluation_report
 from services import rate_units
 
 router = APIRouter(include_in_schema=False)
-READERS = (Role.coordinator, Role.supervisor, Role.admin, *UNIT_ROLES)  # as the JSON API's reports
+READERS = (Role.coordinator, Role.supervisor, Role.admin, *UNIT_ROLES, Role.proposal_committee)  # as the JSON API's reports
 
 
 def _year(value: int | None) -> int:

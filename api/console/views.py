@@ -26,7 +26,7 @@ from core.errors import TITLES_ZH, Problem, invalid
 from domain import labels
 from domain.actions import ACTIONS, BY_NAME, availability
 from domain.calendar import SHANGHAI
-from domain.enums import STAGE_LABELS, Role, Stage
+from domain.enums import DEPUTY_ROLES, STAGE_LABELS, Role, Stage
 from domain.kind_steps import exemplary_refusal
 from domain.kinds import KINDS, Kind
 from domain.limits import input_problems, schema_error_zh
@@ -37,7 +37,7 @@ from services import merge_items
 from services.act import perform
 from services.exemplary_selection import select_exemplary as choose_exemplary
 from services.reading import item_state, item_view, visible_item
-from services.register import SuggestionInput, register
+from services.register import SuggestionInput, register, registration_refusal
 from services.users import authenticate, change_password
 
 router = APIRouter(include_in_schema=False)
@@ -113,7 +113,8 @@ def worklist(request: Request, session: SessionDep, who: Visitor = Depends(visit
     units = directory.unit_names(session)
     pages = {"prev": page_no - 1 if page_no > 1 else None, "next": page_no + 1 if page_no * PAGE_SIZE < total else None}
     return page(request, "worklist.html", who, lines=lines, total=total, units=units, pages=pages,
-                can_register=_may_register(who), notice=NOTICES.get(done or ""), kind=kind.value if kind else "")
+                registrable=[k.value for k in Kind if _may_register(who, k)], notice=NOTICES.get(done or ""),
+                kind=kind.value if kind else "")
 
 
 # --- every item I see, and the oversight board --------------------------------------------------------------
@@ -174,7 +175,7 @@ def _item(request: Request, session: Session, who: Visitor, suggestion_id: str, 
     item_units = state.unit_codes()
     steps = [a for a in ACTION_ROUTES if state.kind in a.kinds]  # the steps this kind of item has
     offered = [(a, forms.form_fields(a.command, units, item_units, state.kind)) for a in steps if answers[a.name] is None]
-    refused = [(a, answers[a.name]) for a in steps if answers[a.name] is not None and who.actor.role != Role.deputy]
+    refused = [(a, answers[a.name]) for a in steps if answers[a.name] is not None and who.actor.role not in DEPUTY_ROLES]
     view = item_view(session, row, who.actor)
     deputies = directory.deputy_names(session, [state.lead_deputy, *state.co_signers])
     similar = similar_items(session, who.actor, row)  # 相似建议: duplicates before assigning, earlier answers
@@ -183,10 +184,10 @@ def _item(request: Request, session: Session, who: Visitor, suggestion_id: str, 
                            "unmerge": "撤销并案"}.get(done) or (
             KINDS[state.kind].label_of(done, BY_NAME[done].label) if done in BY_NAME else None)
     chosen = exemplary_selection(session, row.workflow_id) if KINDS[state.kind].exemplary else None
-    may_choose = (KINDS[state.kind].exemplary and chosen is None and who.actor.role == Role.coordinator
+    may_choose = (KINDS[state.kind].exemplary and chosen is None and who.actor.role == KINDS[state.kind].office[0]
                   and exemplary_refusal(state, state.handling_year) is None)
     # 并案: a coordinator merges similar items of the same kind into this one while neither is assigned.
-    may_merge = who.actor.role == Role.coordinator and state.stage == Stage.registered
+    may_merge = who.actor.role == KINDS[state.kind].office[0] and state.stage == Stage.registered
     return page(request, "item.html", who, status, item=view, row=row, state=state, offered=offered, refused=refused,
                 units=units, deputies=deputies, similar=similar, exemplary=chosen, may_choose=may_choose,
                 may_merge=may_merge, **context)
@@ -271,8 +272,8 @@ async def merge_from_page(request: Request, suggestion_id: str, operation: str, 
 
 
 def _may_register(who: Visitor, kind: Kind = Kind.suggestion) -> bool:
-    """A coordinator registers every kind; a deputy only their own suggestions."""
-    return who.actor.role == Role.coordinator or (who.actor.role == Role.deputy and kind == Kind.suggestion)
+    """The kind's office registers it; a deputy their own suggestions, a member their own proposals."""
+    return registration_refusal(who.actor, kind, None) is None
 
 
 @router.get("/console/register", response_class=HTMLResponse)
@@ -284,9 +285,8 @@ def register_form(request: Request, session: SessionDep, who: Visitor = Depends(
 def _register_page(request: Request, session: Session, who: Visitor, status: int = 200, kind: Kind = Kind.suggestion,
                    **context: Any) -> HTMLResponse:
     label = KINDS[kind].label
-    if not _may_register(who, kind):
-        why = "登记建议由交办机构或代表本人办理。" if kind == Kind.suggestion else f"{label}由交办机构登记。"
-        return page(request, "missing.html", who, 403, what=f"登记{label}", why=why)
+    if refusal := registration_refusal(who.actor, kind, None):
+        return page(request, "missing.html", who, 403, what=f"登记{label}", why=refusal.zh + "。")
     today = datetime.now(SHANGHAI).date()
     return page(request, "register.html", who, status, deputies=directory.deputy_names(session), year=today.year,
                 today=today.isoformat(), periods=labels.PERIOD_LABELS, kind=kind.value, rules=KINDS[kind], **context)
@@ -302,8 +302,8 @@ async def register_suggestion(request: Request, session: SessionDep, settings: S
                                                      "received_on", "number", "delegation", "hearing")}
     values["kind"] = kind.value
     values["co_signers"] = [v for v in form.getlist("co_signers") if v and v != values["lead_deputy"]]
-    if who.actor.role == Role.deputy:
-        values["lead_deputy"] = who.actor.deputy  # a deputy registers their own
+    if who.actor.role in DEPUTY_ROLES:
+        values["lead_deputy"] = who.actor.deputy  # a deputy (a member) registers their own
     try:
         data = SuggestionInput.model_validate({k: v for k, v in values.items() if v is not None})
         outcome = await register(temporal, session, settings, data, who.actor)

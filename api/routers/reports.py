@@ -30,7 +30,8 @@ from ledger.ratings import evaluation_report
 from services import exemplary_selection, rate_units
 
 router = APIRouter(tags=["reports"])
-Readers = Depends(require_roles(Role.coordinator, Role.supervisor, Role.admin, Role.unit_handler, Role.unit_head))
+Readers = Depends(require_roles(Role.coordinator, Role.supervisor, Role.admin, Role.unit_handler, Role.unit_head,
+                                Role.proposal_committee))
 Raters = Depends(require_roles(*ev.RATERS))
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -89,14 +90,14 @@ class ExemplaryIn(BaseModel):
 
 
 @router.post("/reports/exemplary", status_code=status.HTTP_201_CREATED,
-             dependencies=[Depends(require_roles(Role.coordinator))])
+             dependencies=[Depends(require_roles(Role.proposal_committee))])
 def select_exemplary(body: ExemplaryIn, session: SessionDep, user: UserDep) -> dict[str, Any]:
     """Select a closed proposal as one of the year's exemplary handled ones (评为优秀提案办理), with the reason."""
     return exemplary_selection.select_exemplary(session, actor_of(user), body.id, body.year, body.reason)
 
 
 @router.delete("/reports/exemplary/{suggestion_id}", status_code=status.HTTP_204_NO_CONTENT,
-               dependencies=[Depends(require_roles(Role.coordinator))])
+               dependencies=[Depends(require_roles(Role.proposal_committee))])
 def withdraw_exemplary(suggestion_id: SuggestionId, session: SessionDep, user: UserDep) -> Response:
     """Take an item off the exemplary list (撤销优秀提案办理)."""
     exemplary_selection.withdraw_exemplary(session, actor_of(user), suggestion_id)

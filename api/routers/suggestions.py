@@ -10,13 +10,12 @@ from pydantic import Field, StringConstraints, create_model
 from api.deps import SessionDep, SettingsDep, TemporalDep, UserDep, actor_of, require_roles
 from api.params import PRINTABLE, SUGGESTION_ID, Code, KindFilter, PageNo, SimilarLimit, SuggestionId, YearOrAll
 from api.schemas import EventOut, ImportReport, Page, SimilarOut, SuggestionSummary
-from core.errors import conflict, forbidden, invalid
+from core.errors import conflict, invalid
 from core.logs import item_context
 from domain import commands as c
 from domain.actions import ACTIONS, Action
-from domain.enums import Period, Role, Stage
+from domain.enums import DEPUTY_ROLES, Period, Role, Stage
 from domain.guards import stage_zh
-from domain.kinds import KINDS, Kind
 from domain.limits import TEXT, TEXT_LIMITS, in_chinese, in_english, input_problems
 from domain.models import Actor, Model
 from ledger import queries
@@ -26,10 +25,10 @@ from services import merge_items
 from services.act import migrate_policy, perform
 from services.importing import import_suggestions
 from services.reading import item_view, visible_item, visible_stage
-from services.register import SuggestionInput, register
+from services.register import SuggestionInput, register, registration_refusal
 
 router = APIRouter(prefix="/suggestions", tags=["suggestions"])
-Registrar = Depends(require_roles(Role.coordinator, Role.deputy))
+Registrar = Depends(require_roles(Role.coordinator, Role.deputy, Role.proposal_committee, Role.member))
 ENDED = (Stage.converted.value, Stage.closed.value)
 
 
@@ -47,12 +46,8 @@ async def create_suggestion(
     data: SuggestionInput, session: SessionDep, settings: SettingsDep, temporal: TemporalDep, user: UserDep
 ) -> dict[str, Any]:
     actor = actor_of(user)
-    if actor.role == Role.deputy and data.kind != Kind.suggestion:
-        raise forbidden(f"a deputy registers suggestions only; an {data.kind.value} is registered by the coordinator",
-                        f"代表只能登记本人的建议；{KINDS[data.kind].label}由交办机构登记", "deputy.kind")
-    if actor.role == Role.deputy and data.lead_deputy != actor.deputy:
-        raise forbidden("a deputy registers suggestions only as their lead deputy", "代表只能以本人为领衔代表登记建议",
-                        "deputy.not_lead")
+    if refusal := registration_refusal(actor, data.kind, data.lead_deputy):
+        raise refusal
     outcome = await register(temporal, session, settings, data, actor)
     return await run_in_threadpool(_recorded_view, session, outcome.workflow_id, actor)
 
@@ -121,7 +116,7 @@ def get_events(suggestion_id: SuggestionId, session: SessionDep, user: UserDep):
     _visible_stage(session, user, suggestion_id)
     actor = actor_of(user)
     events = queries.events_of(session, suggestion_id)
-    if actor.role == Role.deputy:
+    if actor.role in DEPUTY_ROLES:
         events = [e for e in events if e.action != "feedback_given" or e.actor_deputy == actor.deputy]
     return [EventOut.model_validate(e) for e in events]
 
@@ -235,7 +230,7 @@ class MergeBody(Model):
     item: str = Field(pattern=SUGGESTION_ID, max_length=64, description="the workflow id of the other item")
 
 
-@router.post("/{suggestion_id}/merge", dependencies=[Depends(require_roles(Role.coordinator))])
+@router.post("/{suggestion_id}/merge", dependencies=[Depends(require_roles(Role.coordinator, Role.proposal_committee))])
 async def merge_route(suggestion_id: SuggestionId, body: MergeBody, session: SessionDep, temporal: TemporalDep,
                       user: UserDep) -> dict[str, Any]:
     """并案: merge `item` into this item, both not yet assigned; its deputies become this item's signers, and it
@@ -247,7 +242,7 @@ async def merge_route(suggestion_id: SuggestionId, body: MergeBody, session: Ses
     return await run_in_threadpool(_recorded_view, session, suggestion_id, actor_of(user))
 
 
-@router.post("/{suggestion_id}/unmerge", dependencies=[Depends(require_roles(Role.coordinator))])
+@router.post("/{suggestion_id}/unmerge", dependencies=[Depends(require_roles(Role.coordinator, Role.proposal_committee))])
 async def unmerge_route(suggestion_id: SuggestionId, body: MergeBody, session: SessionDep, temporal: TemporalDep,
                         user: UserDep) -> dict[str, Any]:
     """撤销并案: `item` is handled on its own again (only before this item is assigned)."""

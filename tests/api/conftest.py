@@ -25,6 +25,8 @@ USERS = {
     "dep1": (Role.deputy, None, "D001"),
     "dep2": (Role.deputy, None, "D002"),
     "dep3": (Role.deputy, None, "D003"),
+    "committee": (Role.proposal_committee, None, None),  # 政协提案委员会
+    "mem1": (Role.member, None, "D001"),  # 政协委员 (members are in the same register)
 }
 
 

@@ -54,4 +54,9 @@ class Http:
             body["commitments"] = [{"what": "年底前覆盖全部机构", "due_on": f"{self.year + 5}-12-31"}]
         await self.post(handler, f"/suggestions/{sid}/draft-reply", body)
         await self.post(head, f"/suggestions/{sid}/sign-off-reply")
-        return await self.post("coord", f"/suggestions/{sid}/check-reply", {"accept": True})
+        return await self.post(self.staff(sid), f"/suggestions/{sid}/check-reply", {"accept": True})
+
+    @staticmethod
+    def staff(sid: str) -> str:
+        """Who files and oversees the item: the proposals committee a proposal, the coordinator the rest."""
+        return "committee" if sid.startswith("proposal-") else "coord"

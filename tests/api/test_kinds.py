@@ -39,8 +39,8 @@ async def test_inquiry_registration_refusals(http, number):
     taken = await http.problem("coord", "/suggestions", {**body, "kind": "suggestion", "hearing": ""}, 422,
                                "belong to inquiry items")
     assert "留给问政交办函" in taken["detail_zh"]
-    deputy = await http.problem("dep1", "/suggestions", body, 403, "registers suggestions only")
-    assert "由交办机构登记" in deputy["detail_zh"]
+    deputy = await http.problem("dep1", "/suggestions", body, 403, "is registered by the coordinator")
+    assert "问政交办函由交办督办机构登记，您的身份是人大代表" in deputy["detail_zh"]
 
 
 PROPOSAL = {"kind": "proposal", "title": "关于推进社区嵌入式养老服务的提案", "field": "social_security"}
@@ -48,51 +48,77 @@ PROPOSAL = {"kind": "proposal", "title": "关于推进社区嵌入式养老服�
 
 async def file_through_http(http, sid: str) -> None:
     for level in ("plenary", "after_session", "joint"):
-        await http.post("coord", f"/suggestions/{sid}/record-filing-review", {"level": level, "opinion": "同意"})
-    await http.post("coord", f"/suggestions/{sid}/accept")
+        await http.post("committee", f"/suggestions/{sid}/record-filing-review", {"level": level, "opinion": "同意"})
+    await http.post("committee", f"/suggestions/{sid}/accept")
 
 
 async def test_a_proposal_is_filed_after_three_reviews_answered_and_selected_exemplary(http, number):
-    sid = await http.register(f"ZX{number[1:]}", **PROPOSAL)
+    sid = await http.register(f"ZX{number[1:]}", user="committee", **PROPOSAL)
     assert sid == f"proposal-{http.year}-ZX{number[1:]}"
-    missing = await http.problem("coord", f"/suggestions/{sid}/accept", None, 409, "still missing")
+    # The proposals committee's and its members': the congress's coordinator and deputies do not act on it.
+    other = await http.problem("coord", f"/suggestions/{sid}/record-filing-review", {"opinion": "同意"}, 403,
+                               "handled by the proposal_committee and member")
+    assert other["code"] == "role.other_office" and "政协提案由政协提案委员会和政协委员办理" in other["detail_zh"]
+    missing = await http.problem("committee", f"/suggestions/{sid}/accept", None, 409, "still missing")
     assert missing["code"] == "filing.levels_missing" and "全会初审、会后再审、各部门联审" in missing["detail_zh"]
-    await http.problem("coord", f"/suggestions/{sid}/record-filing-review", {"level": "joint", "opinion": "同意"}, 409,
+    await http.problem("committee", f"/suggestions/{sid}/record-filing-review", {"level": "joint", "opinion": "同意"}, 409,
                        "plenary comes first")
-    await http.problem("sup", f"/suggestions/{sid}/record-filing-review", {"level": "plenary", "opinion": "同意"}, 403,
-                       "coordinator")
+    refused = await http.problem("sup", f"/suggestions/{sid}/record-filing-review",
+                                 {"level": "plenary", "opinion": "同意"}, 403, "coordinator")
+    assert "记录立案审查由交办督办机构办理" in refused["detail_zh"]
     await file_through_http(http, sid)
-    await http.post("coord", f"/suggestions/{sid}/assign", {"lead_unit": "U01"})
+    await http.post("committee", f"/suggestions/{sid}/assign", {"lead_unit": "U01"})
 
     body = {"id": sid, "year": http.year, "reason": "面复到位，委员满意"}
-    open_item = await http.problem("coord", "/reports/exemplary", body, 409, "only a closed item")
+    open_item = await http.problem("committee", "/reports/exemplary", body, 409, "only a closed item")
     assert open_item["code"] == "exemplary.not_closed"
     await http.prepare(sid)
     await http.reply(sid)
-    state = await http.post("dep1", f"/suggestions/{sid}/give-feedback", {"verdict": "satisfied"})
+    await http.problem("dep1", f"/suggestions/{sid}/give-feedback", {"verdict": "satisfied"}, 403, "member")
+    state = await http.post("mem1", f"/suggestions/{sid}/give-feedback", {"verdict": "satisfied"})
     assert state["stage"] == "closed"
 
     await http.problem("h-u01", "/reports/exemplary", body, 403, "")
-    await http.problem("coord", "/reports/exemplary", {**body, "year": http.year - 3}, 422, "not in")
-    chosen = await http.post("coord", "/reports/exemplary", body, status=201)
-    assert chosen["id"] == sid and chosen["selected_by"] == "coord"
-    await http.problem("coord", "/reports/exemplary", body, 409, "already selected")
+    await http.problem("coord", "/reports/exemplary", body, 403, "")  # the proposals committee's choice
+    await http.problem("committee", "/reports/exemplary", {**body, "year": http.year - 3}, 422, "not in")
+    chosen = await http.post("committee", "/reports/exemplary", body, status=201)
+    assert chosen["id"] == sid and chosen["selected_by"] == "committee"
+    await http.problem("committee", "/reports/exemplary", body, 409, "already selected")
     listed = await http.get("sup", "/reports/exemplary", year=http.year)
     assert [x["id"] for x in listed if x["id"] == sid] == [sid]
-    report = await http.get("coord", "/reports/annual", year=http.year, as_of=f"{http.year}-12-31")
+    report = await http.get("committee", "/reports/annual", year=http.year, as_of=f"{http.year}-12-31")
     proposals = next(k for k in report["kinds"] if k["kind"] == "proposal")
     assert proposals["exemplary"] >= 1 and proposals["totals"]["suggestions"] >= 1
 
-    gone = await http.api.delete(f"/api/v1/reports/exemplary/{sid}", headers=http.tokens["coord"])
+    gone = await http.api.delete(f"/api/v1/reports/exemplary/{sid}", headers=http.tokens["committee"])
     assert gone.status_code == 204
-    assert sid not in [x["id"] for x in await http.get("coord", "/reports/exemplary", year=http.year)]
+    assert sid not in [x["id"] for x in await http.get("committee", "/reports/exemplary", year=http.year)]
+
+
+async def test_who_registers_a_proposal(http, number):
+    """The proposals committee registers proposals, a member their own (掌上提案); not the congress's coordinator,
+    nor a deputy, nor a member for another."""
+    body = {"year": http.year, "period": "session", "body": "建议配建嵌入式养老服务站。", "lead_deputy": "D001",
+            "received_on": f"{http.year}-01-12",
+            **PROPOSAL}
+    own = await http.post("mem1", "/suggestions", {**body, "number": f"ZX{number[1:]}"}, status=201)
+    assert own["lead_deputy"] == "D001" and own["kind"] == "proposal"
+    coordinator = await http.problem("coord", "/suggestions", body, 403, "registered by the proposal_committee")
+    assert "政协提案由政协提案委员会或政协委员本人登记，您的身份是交办督办机构" in coordinator["detail_zh"]
+    await http.problem("dep1", "/suggestions", body, 403, "registered by the proposal_committee")
+    other = await http.problem("mem1", "/suggestions", {**body, "lead_deputy": "D002"}, 403, "only as its proposer")
+    assert "政协委员只能以本人为提案委员登记政协提案" in other["detail_zh"]
+    await http.problem("committee", "/suggestions", {**body, "kind": "suggestion", "title": "关于养老的建议"}, 403,
+                       "registered by the coordinator")
+    listed = await http.get("committee", "/suggestions", q=f"ZX{number[1:]}")
+    assert [i["id"] for i in listed["items"]] == [own["id"]]
+    assert (await http.get("committee", "/suggestions", kind="suggestion"))["total"] == 0  # the congress's are not theirs
 
 
 async def test_a_suggestion_is_not_selected_exemplary(http, number):
     sid = await http.register(number)
-    problem = await http.problem("coord", "/reports/exemplary", {"id": sid, "year": http.year, "reason": "好"}, 409,
-                                 "is not selected as exemplary")
-    assert problem["code"] == "kind.no_such_step"
+    await http.problem("committee", "/reports/exemplary", {"id": sid, "year": http.year, "reason": "好"},
+                       404, "")  # the committee does not see the congress's suggestions
     missing = await http.problem("coord", f"/suggestions/{sid}/record-filing-review", {"level": "plenary", "opinion": "x"},
                                  409, "has no step record-filing-review")
     assert "建议没有“记录立案审查”这一环节" in missing["detail_zh"]

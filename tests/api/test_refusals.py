@@ -47,7 +47,7 @@ async def test_registration_refusals(api, tokens, number, http):
     await http.problem("coord", "/suggestions", {**body, "number": "X" + number, "lead_deputy": "D404"}, 422, "unknown deputies: D404")
     await http.problem("coord", "/suggestions", {**body, "number": "X" + number, "field": "astrology"}, 422, "unknown field")
     await http.problem("coord", "/suggestions", {**body, "number": "bad number!"}, 422, "letters, digits")
-    await http.problem("dep2", "/suggestions", {**body, "number": "Y" + number}, 403, "only as their lead deputy")
+    await http.problem("dep2", "/suggestions", {**body, "number": "Y" + number}, 403, "only as its proposer")
     await http.problem("h-u01", "/suggestions", {**body, "number": "Z" + number}, 403, "coordinator, deputy")
 
 

@@ -207,9 +207,10 @@ def test_an_inquiry_letter_goes_round_in_the_browser(browser, system, shots):
 
 
 def test_a_proposal_is_reviewed_filed_and_answered_in_the_browser(browser, system, shots):
-    """政协提案: three levels of review recorded in order (the page refuses 立案 before, naming what is missing),
-    filed, assigned, answered face to face; the member rates it on a phone."""
-    coordinator = signed_in(browser, system, "coord")
+    """政协提案, by the proposals committee (政协提案委员会): three levels of review recorded in order (the page
+    refuses 立案 before, naming what is missing), filed, assigned, answered face to face; the member (政协委员)
+    rates it on a phone. The congress's coordinator may read it but not act on it."""
+    coordinator = signed_in(browser, system, "committee")
     coordinator.get_by_role("link", name="登记政协提案").click()
     coordinator.get_by_label("标题").fill("关于推进社区嵌入式养老服务的提案")
     coordinator.get_by_label("内容").fill("老旧社区老年人口比例高，建议配建嵌入式养老服务站，提供助餐、助浴、日间照料服务。")
@@ -229,6 +230,11 @@ def test_a_proposal_is_reviewed_filed_and_answered_in_the_browser(browser, syste
     act(coordinator, "立案")
     assert coordinator.locator(".done").inner_text() == "已完成：立案。"
     act(coordinator, "交办", lambda form: form.get_by_label("主办单位").select_option("U01"))
+    congress = signed_in(browser, system, "coord")
+    congress.goto(item_url)
+    assert congress.locator("details.action").count() == 0  # read only: the proposals committee's item
+    congress.get_by_text("暂不能办理的事项及原因").click()
+    assert "政协提案由政协提案委员会和政协委员办理" in congress.content()
 
     handler = signed_in(browser, system, "h-u01")
     handler.goto(f"{system.base}/console?kind=proposal")
@@ -237,7 +243,7 @@ def test_a_proposal_is_reviewed_filed_and_answered_in_the_browser(browser, syste
                   "今年将在12个老旧社区建成嵌入式养老服务站，首批6个已开工。", "今年建成12个嵌入式养老服务站。",
                   replied_by="王慧敏 局长", names={"contact": "记录与委员沟通"})
 
-    member = signed_in(browser, system, "dep1", viewport=PHONE)
+    member = signed_in(browser, system, "mem1", viewport=PHONE)
     member.get_by_role("navigation", name="事项种类").get_by_role("link", name="政协提案").click()
     member.locator(".worklist .item a", has_text="嵌入式养老").click()
     assert "提案委员" in member.content() and "12个老旧社区" in member.content()

@@ -167,7 +167,7 @@ async def inquiry_overdue_b_carried_over(item: Item) -> None:
 async def proposal_filed_answered_face_to_face(item: Item) -> None:
     """A CPPCC proposal (政协提案): three levels of review, filed, answered face to face, rated."""
     await file_proposal(item)
-    await item.do(c.Assign(actor=COORDINATOR, lead_unit="U01", co_units=["U02"]))
+    await item.do(c.Assign(actor=item.staff, lead_unit="U01", co_units=["U02"]))
     await item.prepare_reply("U01")
     await item.do(c.SubmitCoOpinion(actor=handler("U02"), text="同意"))
     await item.reply("U01", ResultClass.A)
@@ -176,11 +176,11 @@ async def proposal_filed_answered_face_to_face(item: Item) -> None:
 
 async def proposal_unsatisfied_rehandled_carried_over(item: Item) -> None:
     await file_proposal(item)
-    await item.do(c.Assign(actor=COORDINATOR, lead_unit="U02"))
+    await item.do(c.Assign(actor=item.staff, lead_unit="U02"))
     await item.prepare_reply("U02")
     await item.reply("U02", ResultClass.C)
     await item.rate(Verdict.unsatisfied, reasons="未作实质答复")
-    await item.do(c.OrderRehandling(actor=COORDINATOR, reason="委员不满意", leader_in_charge="分管副局长"))
+    await item.do(c.OrderRehandling(actor=item.staff, reason="委员不满意", leader_in_charge="分管副局长"))
     due = (await item.now()).date() + timedelta(days=400)
     await item.reply("U02", ResultClass.B, commitments=[Commitment(what="建成10个服务站", due_on=due)])
     state = await item.rate(Verdict.basically_satisfied)

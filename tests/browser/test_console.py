@@ -168,20 +168,30 @@ def answer_as_u01(browser, system, handler, coordinator, item_url: str, summary:
     act(coordinator, names["check"], lambda form: form.get_by_label("审核通过").check())
 
 
+def register_on_page(page, label: str, kind: str, prefix: str, texts: dict[str, str], field: str, proposer: str,
+                     shot=None) -> str:
+    """Register an item of another kind from the worklist's 登记<label> page: its texts by their labels, its field,
+    D001 as the proposer (as the kind's page calls them); returns the new item's page."""
+    page.get_by_role("link", name=f"登记{label}").click()
+    for name, value in texts.items():
+        page.get_by_label(name).fill(value)
+    page.get_by_label("领域").select_option(field)
+    page.get_by_label(proposer).select_option("D001")
+    if shot:
+        page.screenshot(path=shot, full_page=True)
+    page.get_by_role("button", name=f"登记{label}").click()
+    page.wait_for_url(re.compile(rf"/console/items/{kind}-\d{{4}}-{prefix}\d{{4}}\?done=registered"))
+    return page.url.split("?")[0]
+
+
 def test_an_inquiry_letter_goes_round_in_the_browser(browser, system, shots):
     """问政交办函: registered by the coordinator from a hearing, issued without review (the refusal says why),
     answered by its unit from its own worklist tab, signed off, checked and rated."""
     coordinator = signed_in(browser, system, "coord")
-    coordinator.get_by_role("link", name="登记问政交办函").click()
-    coordinator.get_by_label("问政会议").fill("2026年第二期“阳光问政”")
-    coordinator.get_by_label("标题").fill("关于城区学校周边上下学时段交通拥堵的问题")
-    coordinator.get_by_label("内容").fill("问政现场家长反映，实验小学周边上下学时段拥堵严重，请限期拿出疏导方案。")
-    coordinator.get_by_label("领域").select_option("education")
-    coordinator.get_by_label("提出问题的代表").select_option("D001")
-    coordinator.screenshot(path=shots / "inquiry-register.png", full_page=True)
-    coordinator.get_by_role("button", name="登记问政交办函").click()
-    coordinator.wait_for_url(re.compile(r"/console/items/inquiry-\d{4}-WZ\d{4}\?done=registered"))
-    item_url = coordinator.url.split("?")[0]
+    item_url = register_on_page(coordinator, "问政交办函", "inquiry", "WZ", {
+        "问政会议": "2026年第二期“阳光问政”", "标题": "关于城区学校周边上下学时段交通拥堵的问题",
+        "内容": "问政现场家长反映，实验小学周边上下学时段拥堵严重，请限期拿出疏导方案。"}, "education", "提出问题的代表",
+        shot=shots / "inquiry-register.png")
     page_text = coordinator.content()
     assert "号问政交办函：关于城区学校周边" in page_text and "2026年第二期“阳光问政”" in page_text
     assert coordinator.locator("details.action summary", has_text="审查受理").count() == 0  # no review
@@ -211,14 +221,9 @@ def test_a_proposal_is_reviewed_filed_and_answered_in_the_browser(browser, syste
     refuses 立案 before, naming what is missing), filed, assigned, answered face to face; the member (政协委员)
     rates it on a phone. The congress's coordinator may read it but not act on it."""
     coordinator = signed_in(browser, system, "committee")
-    coordinator.get_by_role("link", name="登记政协提案").click()
-    coordinator.get_by_label("标题").fill("关于推进社区嵌入式养老服务的提案")
-    coordinator.get_by_label("内容").fill("老旧社区老年人口比例高，建议配建嵌入式养老服务站，提供助餐、助浴、日间照料服务。")
-    coordinator.get_by_label("领域").select_option("social_security")
-    coordinator.get_by_label("提案委员").select_option("D001")
-    coordinator.get_by_role("button", name="登记政协提案").click()
-    coordinator.wait_for_url(re.compile(r"/console/items/proposal-\d{4}-ZX\d{4}\?done=registered"))
-    item_url = coordinator.url.split("?")[0]
+    item_url = register_on_page(coordinator, "政协提案", "proposal", "ZX", {
+        "标题": "关于推进社区嵌入式养老服务的提案",
+        "内容": "老旧社区老年人口比例高，建议配建嵌入式养老服务站，提供助餐、助浴、日间照料服务。"}, "social_security", "提案委员")
     summaries = coordinator.locator("details.action summary")
     assert summaries.filter(has_text=re.compile(r"^立案$")).count() == 0  # not before the three reviews
     assert "须经全会初审、会后再审、各部门联审三级审查后方可立案；尚缺：全会初审、会后再审、各部门联审" in coordinator.content()
@@ -261,15 +266,9 @@ def test_deliberation_opinions_are_rectified_and_voted_on_in_the_browser(browser
     """审议意见: registered from the committee's meeting, handed over without review, a rectification report drafted,
     signed off and checked, then the members' satisfaction vote recorded (no deputy rates it)."""
     coordinator = signed_in(browser, system, "coord")
-    coordinator.get_by_role("link", name="登记审议意见").click()
-    coordinator.get_by_label("常委会会议").fill("市人大常委会第十八次会议")
-    coordinator.get_by_label("标题").fill("关于市政府城市生活垃圾分类工作情况报告的审议意见")
-    coordinator.get_by_label("内容").fill("一、加快分类收运体系建设；二、完善考核激励机制；三、加强宣传引导。")
-    coordinator.get_by_label("领域").select_option("environment")
-    coordinator.get_by_label("牵头的专门委员会负责人（代表）").select_option("D001")
-    coordinator.get_by_role("button", name="登记审议意见").click()
-    coordinator.wait_for_url(re.compile(r"/console/items/deliberation-\d{4}-SY\d{4}\?done=registered"))
-    item_url = coordinator.url.split("?")[0]
+    item_url = register_on_page(coordinator, "审议意见", "deliberation", "SY", {
+        "常委会会议": "市人大常委会第十八次会议", "标题": "关于市政府城市生活垃圾分类工作情况报告的审议意见",
+        "内容": "一、加快分类收运体系建设；二、完善考核激励机制；三、加强宣传引导。"}, "environment", "牵头的专门委员会负责人（代表）")
     assert "市人大常委会第十八次会议" in coordinator.content()
     act(coordinator, "交办", lambda form: form.get_by_label("主办单位").select_option("U01"))
 
@@ -294,14 +293,9 @@ def test_a_livelihood_project_is_voted_tracked_monthly_and_rated_in_the_browser(
     missing), chosen by the deputies' vote, assigned; its unit reports monthly (挂图作战), the supervisor records
     the mid-year inspection, the unit reports completion, the deputies' vote rates it."""
     coordinator = signed_in(browser, system, "coord")
-    coordinator.get_by_role("link", name="登记民生实事项目").click()
-    coordinator.get_by_label("标题").fill("新建改建城区公办幼儿园10所")
-    coordinator.get_by_label("内容").fill("新增公办学位3000个，缓解城区入园难、入园贵。")
-    coordinator.get_by_label("领域").select_option("education")
-    coordinator.get_by_label("提出项目的代表（征集来源）").select_option("D001")
-    coordinator.get_by_role("button", name="登记民生实事项目").click()
-    coordinator.wait_for_url(re.compile(r"/console/items/livelihood-\d{4}-MS\d{4}\?done=registered"))
-    item_url = coordinator.url.split("?")[0]
+    item_url = register_on_page(coordinator, "民生实事项目", "livelihood", "MS", {
+        "标题": "新建改建城区公办幼儿园10所", "内容": "新增公办学位3000个，缓解城区入园难、入园贵。"},
+        "education", "提出项目的代表（征集来源）")
     summaries = coordinator.locator("details.action summary")
     assert summaries.filter(has_text="记录代表票决结果").count() == 0 and summaries.filter(has_text="审查受理").count() == 0
     assert "三级审查后方可提交代表票决；尚缺：人大常委会主任会议审查" in coordinator.content()

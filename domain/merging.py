@@ -127,8 +127,9 @@ def undo_merge(state: SuggestionState, cmd: c.UndoMerge, now: datetime) -> None:
 
 
 def settle_merge(state: SuggestionState, main_id: str, now: datetime) -> bool:
-    """The main item was assigned: the merge is final and this item ends (handled there). False when this item is
-    no longer merged into it (the merge was undone meanwhile): nothing changes."""
+    """The main item was assigned (or ended before, as a candidate project not chosen by the vote): the merge is
+    final and this item ends with it. False when this item is no longer merged into it (the merge was undone
+    meanwhile): nothing changes."""
     if state.stage != Stage.merged or state.merged_into != main_id or state.merge_settled:
         return False
     state.merge_settled = True

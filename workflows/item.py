@@ -201,7 +201,8 @@ class ItemWorkflow:
     # A registration that fails at its start ends the run with this update still waiting: its caller is told.
     @workflow.signal
     async def merge_settled(self, main_id: str) -> None:
-        """The item this one was merged into (并案) was assigned: the merge is final, and this item ends."""
+        """The item this one was merged into (并案) was assigned (or ended unassigned): the merge is final, and this
+        item ends."""
         async with self.lock:
             if merging.settle_merge(self.state, main_id, workflow.now()):
                 await self._publish()
@@ -286,7 +287,10 @@ class ItemWorkflow:
             self.updates += 1
             await self._publish()
             outcome = self._outcome(since=before)
-        if isinstance(cmd, c.Assign) and self.state.merged and workflow.patched(MERGES):
+        # The merges are settled by the main item's assignment, or by its end before one (a candidate project the
+        # deputies did not choose takes the projects merged into it along).
+        settled = isinstance(cmd, c.Assign) or (self.state.ended and not self.state.assignments)
+        if self.state.merged and settled and workflow.patched(MERGES):
             await self._settle_merges()
         return outcome
 

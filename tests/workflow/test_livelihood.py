@@ -106,3 +106,16 @@ async def test_an_unfinished_project_is_followed_up_and_carried_over(time_env, w
     assert state.handling_year == year + 1 and state.kind == Kind.livelihood and state.carry_over_count == 1
     assert state.key_supervision  # still tracked as a key item in its new year
     await item.handle.terminate("test over")
+
+
+async def test_candidates_merged_into_one_end_with_it_when_it_is_not_chosen(time_env, worker, settings, number):
+    """并案 of candidate projects: the merged one goes along with the one put to the vote; not chosen, both end."""
+    main = await Item.start(time_env, settings.temporal_task_queue, new_livelihood(number))
+    other = await Item.start(time_env, settings.temporal_task_queue, new_livelihood(f"{number}B"[:12]))
+    merged = await other.state()
+    await main.do(c.AbsorbItem(actor=COORDINATOR, item=other.handle.id, number=merged.number, lead_deputy="D003"))
+    await other.do(c.MergeInto(actor=COORDINATOR, into=main.handle.id, into_number=(await main.state()).number))
+    state = await choose_project(main, votes_for=20)  # not chosen
+    assert state.stage == Stage.converted
+    ended = await other.handle.result()
+    assert ended.stage == Stage.merged and ended.merge_settled and ended.merged_into == main.handle.id

@@ -75,15 +75,3 @@ def test_the_patch_demo_old_history_takes_the_old_path_new_one_the_new():
     assert _actions(old)[-1] == "EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED"
     assert "EVENT_TYPE_MARKER_RECORDED" in _actions(new)
     assert _patches(old) == [] and _patches(new) == ["co-signers-rate-after-closing"]
-
-
-def test_steady_timers_an_action_no_longer_cancels_the_wait_timer():
-    """workflow.patched("steady-timers"): recorded before it, each action cancelled the item's wait timer and
-    started another; recorded after, the timer is kept while its instant stays, and none is cancelled."""
-    histories = Path(__file__).parent / "histories"
-    old, new = histories / "v5-closed_after_satisfied.json", histories / "v6-closed_after_satisfied.json"
-    assert _actions(old).count("EVENT_TYPE_TIMER_CANCELED") >= 5 and "steady-timers" not in _patches(old)
-    assert "steady-timers" in _patches(new)
-    for path in histories.glob("v6-*.json"):
-        assert "EVENT_TYPE_TIMER_CANCELED" not in _actions(path), path.name
-    assert _actions(new).count("EVENT_TYPE_TIMER_STARTED") < _actions(old).count("EVENT_TYPE_TIMER_STARTED")

@@ -50,9 +50,6 @@ OVERSIGHT_SUMMARIES = "oversight-summaries"
 ITEM_KINDS = "item-kinds"
 # 2026-12: a main item tells the items merged into it (并案) when it is assigned (signals to other workflows).
 MERGES = "merges"
-# 2026-12: the item waits for its next instant on one timer, kept until that instant changes: an action no longer
-# cancels it and starts another.
-STEADY_TIMERS = "steady-timers"
 EVENTS_KEPT = 200  # the timeline's recent part stays in the state; all of it is in the ledger
 STATE_JSON, EVENTS_JSON = TypeAdapter(SuggestionState), TypeAdapter(list[Event])  # their JSON, in bytes
 
@@ -113,9 +110,6 @@ class ItemWorkflow:
         self.validated: tuple[tuple, SuggestionState] | None = None  # the validator's trial, for its handler
         self.summaries = False  # timers and activities carry summaries (run: patched)
         self.kinds = False  # the Kind search attribute is shown (run: patched)
-        self.steady = False  # the wait timer is kept across actions (run: patched)
-        self.timer: asyncio.Future | None = None  # the wait timer (STEADY_TIMERS) and the instant it is for
-        self.timer_due: datetime | None = None
         # One update per action (domain.actions), named as recorded histories have them; each validator runs
         # the action's rule on a copy (_check), its handler applies it (_act).
         for action in ACTIONS:
@@ -134,7 +128,6 @@ class ItemWorkflow:
         """The item's life: each kind's run (the SDK wants it on the workflow type's own class) is this."""
         self.summaries = workflow.patched(OVERSIGHT_SUMMARIES)
         self.kinds = workflow.patched(ITEM_KINDS)
-        self.steady = workflow.patched(STEADY_TIMERS)
         async with self.lock:
             await self._publish()
         while not self.state.ended:
@@ -184,34 +177,15 @@ class ItemWorkflow:
         due = min(filter(None, [self.state.next_wake_at(), year_end]))
         remaining = due - workflow.now()
         if remaining > timedelta(0):
-            summary = self._summary(oversight_text.wait_summary(self.state, due, year_end))
-            if self.steady:
-                if await self._changed_before(due, remaining, summary, seen):
-                    return
-            else:
-                try:
-                    await workflow.wait_condition(lambda: self.revision != seen, timeout=remaining,
-                                                  timeout_summary=summary)
-                    return
-                except asyncio.TimeoutError:
-                    pass
+            try:
+                await workflow.wait_condition(lambda: self.revision != seen, timeout=remaining, timeout_summary=self._summary(
+                    oversight_text.wait_summary(self.state, due, year_end)))
+                return
+            except asyncio.TimeoutError:
+                pass
         async with self.lock:
             process.on_time_passed(self.state, workflow.now())
             await self._publish()
-
-    async def _changed_before(self, due: datetime, remaining: timedelta, summary: str | None, seen: int) -> bool:
-        """Wait until the item changes (True) or `due` comes (False), on a timer kept while `due` stays: an action
-        leaves it running instead of cancelling it and starting another (two history events less per action; and
-        the time-skipping test server strands a run that cancels a timer which fired meanwhile). A timer whose
-        instant was moved fires unheeded."""
-        if self.timer is None or self.timer_due != due:
-            self.timer, self.timer_due = asyncio.ensure_future(workflow.sleep(remaining, summary=summary)), due
-        timer = self.timer
-        await workflow.wait_condition(lambda: self.revision != seen or timer.done())
-        if not timer.done():
-            return True
-        self.timer = self.timer_due = None
-        return False
 
     @workflow.query
     def get_state(self) -> SuggestionState:

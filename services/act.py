@@ -15,6 +15,7 @@ from core.config_files import load_policy
 from core.errors import Problem, conflict, invalid, not_found
 from domain import commands as c
 from domain.actions import action_of
+from domain.guards import Refusal
 from domain.models import Actor, Outcome, SuggestionState
 from domain.policy import PolicyError
 from ledger.queries import just_recorded
@@ -25,6 +26,12 @@ REFUSAL_STATUS = {
     "invalid": (422, "Invalid input"),
     "retry": (503, "Try again"),  # the item is switching runs at year end; nothing was done
 }
+
+
+def problem_of(refusal: Refusal) -> Problem:
+    """A rule's refusal checked outside a workflow (a service's own check), as the API answers it."""
+    status, title = REFUSAL_STATUS[refusal.kind]
+    return Problem(status, title, refusal.message, zh=refusal.zh, code=refusal.code)
 
 
 async def perform(client: Client, workflow_id: str, cmd: c.Command) -> Outcome:

@@ -8,17 +8,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from core.errors import Problem, conflict, forbidden, invalid, not_found
+from core.errors import conflict, forbidden, invalid, not_found
 from domain.enums import Role
-from domain.guards import Invalid, Refusal
 from domain.kind_steps import exemplary_refusal
 from domain.models import Actor
 from ledger import exemplary
+from services.act import problem_of
 from services.reading import item_state, visible_item
-
-
-def _problem(refusal: Refusal) -> Problem:
-    return (invalid if isinstance(refusal, Invalid) else conflict)(refusal.message, refusal.zh, refusal.code)
 
 
 def _coordinator(actor: Actor) -> None:
@@ -34,7 +30,7 @@ def select_exemplary(session: Session, actor: Actor, workflow_id: str, year: int
     if not reason.strip():
         raise invalid("give the reason it is exemplary", "请填写评为优秀提案办理的理由", "exemplary.reason")
     if refusal := exemplary_refusal(item_state(session, row), year):
-        raise _problem(refusal)
+        raise problem_of(refusal)
     if done := exemplary.selection_of(session, workflow_id):
         raise conflict(f"{workflow_id} is already selected as exemplary of {done.year}",
                        f"本件已评为{done.year}年度优秀提案办理", "exemplary.already")

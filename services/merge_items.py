@@ -16,13 +16,7 @@ from domain.enums import Role
 from domain.guards import Refusal, require_role
 from domain.merging import merge_refusal
 from domain.models import Actor, SuggestionState
-from services.act import perform, recorded_state
-
-
-def _problem(refusal: Refusal) -> Problem:
-    status = {"conflict": 409, "invalid": 422, "forbidden": 403}[refusal.kind]
-    title = {"conflict": "Conflict", "invalid": "Invalid input", "forbidden": "Forbidden"}[refusal.kind]
-    return Problem(status, title, str(refusal), zh=refusal.zh, code=refusal.code)
+from services.act import perform, problem_of, recorded_state
 
 
 async def merge(client: Client, session: Session, actor: Actor, main_id: str, item_id: str) -> None:
@@ -35,7 +29,7 @@ async def merge(client: Client, session: Session, actor: Actor, main_id: str, it
         return  # done already
     if not absorbed:
         if item.merged_into != main_id and (refusal := merge_refusal(main, item)):
-            raise _problem(refusal)
+            raise problem_of(refusal)
         await perform(client, main_id, _absorb(actor, item))
     if item.merged_into != main_id:
         try:
@@ -49,7 +43,7 @@ def _coordinator(actor: Actor, doing: str) -> None:
     try:
         require_role(actor, doing, Role.coordinator)
     except Refusal as refusal:
-        raise _problem(refusal) from None
+        raise problem_of(refusal) from None
 
 
 def _absorb(actor: Actor, item: SuggestionState) -> c.AbsorbItem:

@@ -30,7 +30,8 @@ def record_filing_review(state: SuggestionState, cmd: c.RecordFilingReview, now:
     require_role(cmd.actor, "recording a filing review", Role.coordinator)
     rules = KINDS[state.kind]
     if state.stage != Stage.registered or state.accepted_at:
-        done = "已" + ("票决入选" if rules.deputies_vote else "立案") if state.accepted_at else "不在待审查状态"
+        filed = "已票决入选" if rules.deputies_vote else "已立案"
+        done = filed if state.accepted_at else "不在待审查状态"
         raise Conflict("a filing review is recorded only before the item is filed",
                        f"审查意见只在{rules.after_reviews}前记录；本件{done}", "filing.closed")
     missing = missing_levels(state)
